@@ -1,0 +1,133 @@
+import type { LimitSpec } from '../core/limit.ts';
+
+/**
+ * A policy after validation and compilation: everything the pipeline needs, with durations
+ * in milliseconds, sizes in bytes and defaults filled in. The YAML shape it comes from is
+ * documented in README.md ("Policy reference") and validated by src/policy/schema.ts.
+ */
+export interface CompiledPolicy {
+  /** Where the policy came from (a path, or "<inline>"), for messages. */
+  readonly source: string;
+  readonly upstream: string | undefined;
+  readonly server: ServerConfig;
+  readonly identities: IdentitiesConfig;
+  readonly routes: readonly CompiledRoute[];
+  /** What to do with a request no route matches. */
+  readonly unmatched: 'deny' | 'allow';
+}
+
+export interface ServerConfig {
+  /** CIDRs of proxies whose forwarding headers are believed, e.g. ["10.0.0.0/8", "::1/128"]. */
+  readonly trustedProxies: readonly string[];
+  /** Largest request body accepted, in bytes (413 past it). */
+  readonly bodyLimitBytes: number;
+  /** Time allowed to receive the request headers (slowloris guard). */
+  readonly headersTimeoutMs: number;
+  /** Time allowed to receive the whole request. */
+  readonly requestTimeoutMs: number;
+  /** Idle keep-alive connections are closed after this. */
+  readonly idleTimeoutMs: number;
+  /** Time allowed for the upstream to answer (504 past it). */
+  readonly upstreamTimeoutMs: number;
+}
+
+export interface IdentitiesConfig {
+  readonly apiKeys: ApiKeysConfig | undefined;
+  readonly jwt: JwtConfig | undefined;
+}
+
+export interface ApiKeysConfig {
+  /** Header carrying the key; default "x-api-key". `Authorization: ApiKey <key>` also works. */
+  readonly header: string;
+  readonly keys: readonly ApiKeyEntry[];
+}
+
+export interface ApiKeyEntry {
+  /** The identity's name: used as the `identity` limit key and in logs. Never the key itself. */
+  readonly id: string;
+  /** Lower-case hex SHA-256 of the key. Keys are never stored or logged in clear. */
+  readonly sha256: string;
+  readonly scopes: readonly string[];
+}
+
+export type JwtAlgorithm =
+  | 'HS256'
+  | 'HS384'
+  | 'HS512'
+  | 'RS256'
+  | 'RS384'
+  | 'RS512'
+  | 'PS256'
+  | 'PS384'
+  | 'PS512'
+  | 'ES256'
+  | 'ES384'
+  | 'ES512';
+
+export interface JwtConfig {
+  readonly algorithms: readonly JwtAlgorithm[];
+  /** Exactly one key source is set. Secrets and PEMs are read by the compiler, paths resolved against the policy file. */
+  readonly key:
+    | { readonly kind: 'secret'; readonly secret: string }
+    | { readonly kind: 'pem'; readonly pem: string }
+    | { readonly kind: 'jwks'; readonly jwks: { readonly keys: readonly Record<string, unknown>[] } };
+  readonly issuer: string | undefined;
+  readonly audience: string | undefined;
+  /** Allowed clock skew when checking exp/nbf. */
+  readonly clockToleranceMs: number;
+  /** Claim naming the identity; default "sub". */
+  readonly identityClaim: string;
+  /** Claim holding scopes: a space-separated string or an array; default "scope". */
+  readonly scopesClaim: string;
+}
+
+export interface CompiledRoute {
+  /** Unique route id from the policy, e.g. "discover". */
+  readonly id: string;
+  /** Upper-case methods, or "*" for any. */
+  readonly methods: readonly string[] | '*';
+  /** The path pattern as written: "/v1/accounts/:id/photo", "/static/*". */
+  readonly path: string;
+  /** Does this route match the request path (no query string)? */
+  readonly matchPath: (path: string) => boolean;
+  /** "required": no identity is a 401. "optional": identify if credentials come. "none": never identify. */
+  readonly auth: 'required' | 'optional' | 'none';
+  /** Every scope listed is required (least privilege): missing one is a 403. */
+  readonly scopes: readonly string[];
+  /** Send RateLimit / RateLimit-Policy headers. Off for enumeration-sensitive lookups. */
+  readonly rateLimitHeaders: boolean;
+  /** A batch cap on an array in the JSON body; past it the request is refused whole. */
+  readonly batch: BatchConfig | undefined;
+  readonly limits: readonly CompiledLimit[];
+  /** True when a limit's cost or the batch cap needs the parsed JSON body. */
+  readonly needsBody: boolean;
+}
+
+export interface BatchConfig {
+  /** RFC 6901 JSON pointer to the array, e.g. "/numbers". */
+  readonly pointer: string;
+  readonly max: number;
+  /** 413 (the default) or 400. */
+  readonly status: 413 | 400;
+}
+
+export type LimitKey =
+  | { readonly kind: 'identity' }
+  | { readonly kind: 'ip' }
+  | { readonly kind: 'ip-prefix'; readonly v4: number; readonly v6: number }
+  | { readonly kind: 'route' }
+  | { readonly kind: 'global' }
+  | { readonly kind: 'header'; readonly name: string }
+  | { readonly kind: 'claim'; readonly name: string };
+
+export type LimitCost =
+  | { readonly kind: 'fixed'; readonly units: number }
+  /** The length of the array at this JSON pointer in the body (0 if absent). */
+  | { readonly kind: 'body-array'; readonly pointer: string };
+
+export interface CompiledLimit {
+  /** spec.id is "<route id>/<limit id>". */
+  readonly spec: LimitSpec;
+  readonly key: LimitKey;
+  readonly cost: LimitCost;
+}
