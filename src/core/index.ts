@@ -3,3 +3,4 @@ export * from './rng.ts';
 export * from './errors.ts';
 export * from './limit.ts';
 export * from './decision.ts';
+export * from './duration.ts';
