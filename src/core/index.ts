@@ -4,3 +4,4 @@ export * from './errors.ts';
 export * from './limit.ts';
 export * from './decision.ts';
 export * from './duration.ts';
+export * from './decide.ts';

@@ -1,0 +1,59 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { parseJson } from '../../gateway/body.ts';
+import { problemResponse } from '../../pipeline/problem.ts';
+import type { PlainResponse } from '../../pipeline/types.ts';
+import { pipelineFrom, type GuardOptions } from '../guard.ts';
+
+export type { GuardOptions } from '../guard.ts';
+
+export type HonoGuardOptions = GuardOptions & {
+  /**
+   * The client's socket address. Defaults to @hono/node-server's incoming socket; pass
+   * `(c) => getConnInfo(c).remote.address` on other runtimes.
+   */
+  readonly remoteAddress?: (c: Context) => string | undefined;
+};
+
+/** Hono middleware. On routes priced by their JSON body it reads the body as text, which Hono caches, so the handler can still call `c.req.json()`. */
+export function enumguard(options: HonoGuardOptions): MiddlewareHandler {
+  const pipeline = pipelineFrom(options);
+  const remote = options.remoteAddress ?? nodeServerAddress;
+  return async (c, next) => {
+    const url = new URL(c.req.url);
+    const target = url.pathname + url.search;
+    const route = pipeline.matchRoute(c.req.method, url.pathname);
+    let body: unknown;
+    if (route?.needsBody) {
+      const text = await c.req.text();
+      const parsed = parseJson(Buffer.from(text));
+      if (!parsed.ok) return plain(problemResponse('bad-request', parsed.error));
+      body = parsed.value;
+    }
+    const headers: Record<string, string> = {};
+    c.req.raw.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    const verdict = await pipeline.admit({
+      method: c.req.method,
+      url: target,
+      headers,
+      remoteAddress: remote(c) ?? '',
+      body,
+    });
+    if (!verdict.allowed) {
+      return plain(verdict.response);
+    }
+    await next();
+    for (const [name, value] of Object.entries(verdict.headers)) c.res.headers.set(name, value);
+    return undefined;
+  };
+}
+
+function plain(r: PlainResponse): Response {
+  return new Response(r.body, { status: r.status, headers: r.headers });
+}
+
+function nodeServerAddress(c: Context): string | undefined {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress;
+}

@@ -1,0 +1,73 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseJson, readBody } from '../../gateway/body.ts';
+import { sendPlain } from '../../gateway/send.ts';
+import { problemResponse } from '../../pipeline/problem.ts';
+import { pipelineFrom, type GuardOptions } from '../guard.ts';
+
+export type { GuardOptions } from '../guard.ts';
+
+/** The request after admission: `body` is the parsed JSON when the route priced it. */
+export type GuardedRequest = IncomingMessage & { body?: unknown };
+
+export type NodeHandler = (req: GuardedRequest, res: ServerResponse) => void;
+
+/**
+ * Wraps a node:http handler. Denied requests are answered with problem+json and never reach
+ * `handler`; allowed ones get the rate-limit headers set on `res`. On routes priced by their
+ * JSON body the body is read here and handed on as `req.body`, since the stream can be read
+ * only once.
+ */
+export function enumguard(
+  options: GuardOptions & { bodyLimitBytes?: number },
+  handler: NodeHandler,
+): NodeHandler {
+  const pipeline = pipelineFrom(options);
+  return (req, res) => {
+    admit(req, res).catch(() => {
+      sendPlain(
+        res,
+        problemResponse('internal-error', 'the rate limiter failed to handle this request'),
+        true,
+      );
+    });
+  };
+
+  async function admit(req: GuardedRequest, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const route = pipeline.matchRoute(method, q === -1 ? url : url.slice(0, q));
+    if (route?.needsBody) {
+      const limit = options.bodyLimitBytes ?? pipeline.policy().server.bodyLimitBytes;
+      const read = await readBody(req, limit);
+      if (read.kind === 'aborted') return;
+      if (read.kind === 'too-large') {
+        sendPlain(
+          res,
+          problemResponse('body-too-large', `request bodies are limited to ${limit} bytes`),
+          true,
+        );
+        return;
+      }
+      const parsed = parseJson(read.bytes);
+      if (!parsed.ok) {
+        sendPlain(res, problemResponse('bad-request', parsed.error));
+        return;
+      }
+      req.body = parsed.value;
+    }
+    const verdict = await pipeline.admit({
+      method,
+      url,
+      headers: req.headers,
+      remoteAddress: req.socket.remoteAddress ?? '',
+      body: req.body,
+    });
+    if (!verdict.allowed) {
+      sendPlain(res, verdict.response);
+      return;
+    }
+    for (const [name, value] of Object.entries(verdict.headers)) res.setHeader(name, value);
+    handler(req, res);
+  }
+}

@@ -1,0 +1,112 @@
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import { createGateway, type Gateway } from '../gateway/server.ts';
+import { createUpstreamPool } from '../gateway/upstream.ts';
+import { createPipeline, type Pipeline } from '../pipeline/pipeline.ts';
+import { systemClock } from '../pipeline/system-clock.ts';
+import { loadPolicy, watchPolicy } from '../policy/index.ts';
+import { EnumguardError } from '../core/errors.ts';
+import { createMemoryStore } from '../stores/memory-store.ts';
+
+export interface StartOptions {
+  readonly policyPath: string;
+  /** Overrides the policy's `upstream`. */
+  readonly upstream?: string | undefined;
+  readonly port: number;
+  readonly host: string;
+  readonly logger?: Logger;
+  /** Bound of the memory store. */
+  readonly maxKeys?: number;
+  /** Reload on file change and on SIGHUP (default true). */
+  readonly watch?: boolean;
+}
+
+export interface RunningGateway {
+  readonly gateway: Gateway;
+  readonly pipeline: Pipeline;
+  readonly address: AddressInfo;
+  readonly logger: Logger;
+  /** Applies the policy file again now (what SIGHUP does). */
+  reload(): Promise<void>;
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Composes policy, memory store, pipeline, upstream pool and server into a running gateway. */
+export async function startGateway(options: StartOptions): Promise<RunningGateway> {
+  const logger = options.logger ?? pino({ name: 'enumguard' });
+  const policy = await loadPolicy(options.policyPath);
+  const origin = options.upstream ?? policy.upstream;
+  if (origin === undefined) {
+    throw new EnumguardError(
+      'ERR_CONFIG',
+      `no upstream: set "upstream" in ${options.policyPath} or pass --upstream http://host:port`,
+    );
+  }
+  const store = createMemoryStore({
+    clock: systemClock,
+    ...(options.maxKeys ? { maxKeys: options.maxKeys } : {}),
+  });
+  let warned = false;
+  const pipeline = createPipeline({
+    policy,
+    store,
+    clock: systemClock,
+    logger,
+    onUntrustedForwarded: () => {
+      if (warned) return;
+      warned = true;
+      logger.warn(
+        'requests carry X-Forwarded-For or Forwarded but no proxy is trusted: those headers are ignored and ' +
+          'clients are keyed by their socket address. If enumguard runs behind a load balancer, list it in ' +
+          'server.trustedProxies.',
+      );
+    },
+  });
+  const upstream = createUpstreamPool(origin, { timeoutMs: policy.server.upstreamTimeoutMs });
+  const gateway = createGateway({ pipeline, upstream, logger });
+  const address = await gateway.listen(options.port, options.host);
+
+  const watcher =
+    options.watch === false
+      ? undefined
+      : watchPolicy(options.policyPath, {
+          onChange(next) {
+            pipeline.setPolicy(next);
+            logger.info({ policy: options.policyPath, routes: next.routes.length }, 'policy reloaded');
+          },
+          onError(err) {
+            logger.error(
+              { err: { message: err.message } },
+              'policy rejected; the last good policy stays in force',
+            );
+          },
+        });
+  const onHup = (): void => {
+    void watcher?.reload();
+  };
+  if (watcher) process.on('SIGHUP', onHup);
+
+  logger.info(
+    {
+      listen: `http://${address.address}:${address.port}`,
+      upstream: upstream.origin,
+      routes: policy.routes.length,
+    },
+    'gateway listening',
+  );
+  return {
+    gateway,
+    pipeline,
+    address,
+    logger,
+    reload: async () => {
+      if (watcher) await watcher.reload();
+    },
+    async stop(graceMs) {
+      process.off('SIGHUP', onHup);
+      watcher?.close();
+      await gateway.close(graceMs);
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import type { IncomingMessage } from 'node:http';
+
+export type BodyResult =
+  | { readonly kind: 'ok'; readonly bytes: Buffer }
+  | { readonly kind: 'too-large' }
+  | { readonly kind: 'aborted' };
+
+/**
+ * Reads a whole request body, refusing past `limit` bytes without buffering the excess.
+ * Only routes that price a request by its body (a JSON pointer cost or a batch cap) are
+ * buffered; every other body streams straight to the upstream.
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return Promise.resolve({ kind: 'too-large' });
+  }
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (result: BodyResult): void => {
+      if (done) return;
+      done = true;
+      req.off('data', onData);
+      resolve(result);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        req.resume();
+        finish({ kind: 'too-large' });
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => finish({ kind: 'ok', bytes: Buffer.concat(chunks, size) }));
+    req.once('error', () => finish({ kind: 'aborted' }));
+    req.once('close', () =>
+      finish(req.complete ? { kind: 'ok', bytes: Buffer.concat(chunks, size) } : { kind: 'aborted' }),
+    );
+  });
+}
+
+/** Parses a JSON body; an empty body is `undefined`, malformed JSON an error message. */
+export function parseJson(bytes: Buffer): { ok: true; value: unknown } | { ok: false; error: string } {
+  if (bytes.length === 0) return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(bytes.toString('utf8')) as unknown };
+  } catch (err) {
+    return { ok: false, error: `the request body is not valid JSON: ${(err as Error).message}` };
+  }
+}

@@ -1,0 +1,229 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pipeline as pipeStreams } from 'node:stream/promises';
+import type { Logger } from 'pino';
+import type { Pipeline } from '../pipeline/pipeline.ts';
+import { problemResponse } from '../pipeline/problem.ts';
+import type { Admission } from '../pipeline/types.ts';
+import { parseJson, readBody } from './body.ts';
+import { downstreamHeaders, upstreamHeaders } from './headers.ts';
+import { BodyTooLargeError, limitStream } from './limit-stream.ts';
+import { sendPlain } from './send.ts';
+import { classifyUpstreamError, type UpstreamPool } from './upstream.ts';
+
+export interface GatewayOptions {
+  readonly pipeline: Pipeline;
+  readonly upstream: UpstreamPool;
+  readonly logger: Logger;
+}
+
+export interface Gateway {
+  readonly server: Server;
+  listen(port: number, host?: string): Promise<AddressInfo>;
+  /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then closes. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * The reverse proxy: socket → pipeline.admit → upstream → client, streaming bodies except on
+ * routes that price a request by its JSON body.
+ */
+export function createGateway(options: GatewayOptions): Gateway {
+  const { pipeline, upstream, logger } = options;
+  const limits = pipeline.policy().server;
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      logger.error(
+        { err, method: req.method, path: pathOf(req.url ?? '/') },
+        'request failed inside the gateway',
+      );
+      sendPlain(res, problemResponse('internal-error', 'the gateway failed to handle this request'), true);
+    });
+  });
+  // Slowloris guards: a client must send its headers, then its whole request, in bounded time.
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.idleTimeoutMs;
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (socket.writable && !socket.writableEnded) {
+      const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+      const body = JSON.stringify({
+        type: 'about:blank',
+        status,
+        title: status === 408 ? 'Request Timeout' : 'Bad Request',
+      });
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 408 ? 'Request Timeout' : 'Bad Request'}\r\ncontent-type: application/problem+json\r\n` +
+          `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    } else {
+      socket.destroy();
+    }
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const path = pathOf(url);
+    const peer = req.socket.remoteAddress ?? '';
+    const bodyLimit = pipeline.policy().server.bodyLimitBytes;
+
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > bodyLimit) {
+      req.resume();
+      sendPlain(
+        res,
+        problemResponse('body-too-large', `request bodies are limited to ${bodyLimit} bytes`),
+        true,
+      );
+      return;
+    }
+
+    let buffered: Buffer | undefined;
+    let body: unknown;
+    if (pipeline.matchRoute(method, path)?.needsBody) {
+      const read = await readBody(req, bodyLimit);
+      if (read.kind === 'aborted') return;
+      if (read.kind === 'too-large') {
+        sendPlain(
+          res,
+          problemResponse('body-too-large', `request bodies are limited to ${bodyLimit} bytes`),
+          true,
+        );
+        return;
+      }
+      const parsed = parseJson(read.bytes);
+      if (!parsed.ok) {
+        sendPlain(res, problemResponse('bad-request', parsed.error));
+        return;
+      }
+      buffered = read.bytes;
+      body = parsed.value;
+    }
+
+    const verdict = await pipeline.admit({ method, url, headers: req.headers, remoteAddress: peer, body });
+    if (!verdict.allowed) {
+      if (!req.complete && buffered === undefined) req.resume();
+      sendPlain(res, verdict.response);
+      logDecision(verdict, method, path, verdict.response.status, started);
+      return;
+    }
+
+    const status = await forward(req, res, verdict, url, peer, buffered);
+    logDecision(verdict, method, path, status, started);
+  }
+
+  async function forward(
+    req: IncomingMessage,
+    res: ServerResponse,
+    verdict: Extract<Admission, { allowed: true }>,
+    url: string,
+    peer: string,
+    buffered: Buffer | undefined,
+  ): Promise<number> {
+    const aborter = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) aborter.abort();
+    });
+    const hasBody =
+      buffered === undefined &&
+      (req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0);
+    const limiter = hasBody ? limitStream(pipeline.policy().server.bodyLimitBytes) : undefined;
+    if (limiter) req.pipe(limiter);
+    try {
+      const up = await upstream.request({
+        method: req.method ?? 'GET',
+        path: url,
+        headers: upstreamHeaders(req.headers, peer, verdict.caller.identity?.id),
+        body: buffered ?? limiter,
+        signal: aborter.signal,
+      });
+      res.writeHead(up.status, { ...downstreamHeaders(up.headers), ...verdict.headers });
+      await pipeStreams(up.body, res);
+      return up.status;
+    } catch (err) {
+      if (res.headersSent || aborter.signal.aborted) {
+        res.destroy();
+        return res.statusCode;
+      }
+      if (
+        err instanceof BodyTooLargeError ||
+        (err as { cause?: unknown }).cause instanceof BodyTooLargeError
+      ) {
+        const limit = pipeline.policy().server.bodyLimitBytes;
+        sendPlain(
+          res,
+          problemResponse('body-too-large', `request bodies are limited to ${limit} bytes`),
+          true,
+        );
+        return 413;
+      }
+      const failure = classifyUpstreamError(err);
+      logger.warn({ err, upstream: upstream.origin, failure }, 'upstream request failed');
+      const answer =
+        failure === 'timeout'
+          ? problemResponse('upstream-timeout', 'the upstream service did not answer in time')
+          : problemResponse('upstream-failed', 'the upstream service could not be reached');
+      sendPlain(res, answer);
+      return answer.status;
+    }
+  }
+
+  function logDecision(
+    verdict: Admission,
+    method: string,
+    path: string,
+    status: number,
+    started: number,
+  ): void {
+    // Never log headers, bodies or query strings: they carry keys, tokens and looked-up numbers.
+    const entry = {
+      method,
+      path,
+      status,
+      route: verdict.route?.id,
+      identity: verdict.caller?.identity?.id,
+      ip: verdict.caller?.ip,
+      decision: verdict.decision.reason,
+      policy: verdict.decision.policy?.id,
+      ms: Math.round((performance.now() - started) * 1000) / 1000,
+    };
+    if (verdict.allowed) logger.debug(entry, 'allowed');
+    else logger.info(entry, 'denied');
+  }
+
+  return {
+    server,
+    listen(port, host = '127.0.0.1') {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      });
+    },
+    async close(graceMs = 10_000) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          server.closeAllConnections();
+          resolve();
+        }, graceMs);
+        timer.unref();
+      });
+      await Promise.race([closed, timeout]);
+      clearTimeout(timer);
+      await upstream.close();
+    },
+  };
+}
+
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}

@@ -1,0 +1,7 @@
+export * from './types.ts';
+export * from './pipeline.ts';
+export * from './problem.ts';
+export * from './rate-limit-headers.ts';
+export * from './json-pointer.ts';
+export * from './routes.ts';
+export * from './system-clock.ts';

@@ -1,0 +1,53 @@
+import type { CompiledLimit } from '../policy/types.ts';
+import { prefixKey } from '../identity/ip.ts';
+import type { Caller, HeaderMap } from './types.ts';
+
+/** Header values and claims come from the client: keep keys bounded whatever it sends. */
+const MAX_VALUE_LENGTH = 256;
+
+/**
+ * The store key of one limit for one request: "<limit id>:<partition>".
+ *   identity     the identity's id; anonymous callers fall back to their address ("anon:1.2.3.4")
+ *   ip           the canonical client address
+ *   ipv4/N ...   the client's network prefix ("1.2.3.0/24", "2001:db8:1:2::/64"), so rotating
+ *                addresses inside one prefix share a bucket
+ *   route        one bucket for the route's limit, shared by all callers
+ *   global       one bucket per limit id shared by every route that declares it
+ *   header       the header's value (missing: one shared "" bucket)
+ *   claim        a JWT claim's value (missing or anonymous: "")
+ */
+export function limitKey(limit: CompiledLimit, caller: Caller, headers: HeaderMap): string {
+  const id = limit.spec.id;
+  const key = limit.key;
+  switch (key.kind) {
+    case 'identity':
+      return caller.identity ? `${id}:${caller.identity.id}` : `${id}:anon:${caller.ip}`;
+    case 'ip':
+      return `${id}:${caller.ip}`;
+    case 'ip-prefix':
+      return `${id}:${prefixKey(caller.ip, key.v4, key.v6)}`;
+    case 'route':
+      return id;
+    case 'global':
+      return `global:${id.slice(id.indexOf('/') + 1)}`;
+    case 'header':
+      return `${id}:${bounded(headerValue(headers[key.name]))}`;
+    case 'claim':
+      return `${id}:${bounded(claimValue(caller.identity?.claims[key.name]))}`;
+  }
+}
+
+function headerValue(v: string | string[] | undefined): string {
+  if (v === undefined) return '';
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+function claimValue(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return '';
+}
+
+function bounded(v: string): string {
+  return v.length > MAX_VALUE_LENGTH ? v.slice(0, MAX_VALUE_LENGTH) : v;
+}
