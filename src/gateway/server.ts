@@ -32,7 +32,10 @@ export function createGateway(options: GatewayOptions): Gateway {
   const { pipeline, upstream, logger } = options;
   const limits = pipeline.policy().server;
 
-  const server = createServer((req, res) => {
+  // Node checks header and request timeouts on this interval; the default (30 s) would let a
+  // slowloris client hold a socket far past headersTimeout.
+  const checkEvery = Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4)));
+  const server = createServer({ connectionsCheckingInterval: checkEvery }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       logger.error(
         { err, method: req.method, path: pathOf(req.url ?? '/') },
