@@ -26,6 +26,9 @@ export function compilePolicy(text: string, options: CompileOptions = {}): Compi
   const map = parseYamlSource(text);
   if (map.syntaxIssues.length > 0) throw new PolicyError(file, sortIssues(map.syntaxIssues));
 
+  if (map.data === null || map.data === undefined) {
+    throw located(file, map, [{ path: [], message: 'the policy is empty; it starts with "version: 1"' }]);
+  }
   const parsed = policySchema.safeParse(map.data, { error: policyErrorMap });
   if (!parsed.success) throw located(file, map, fromZodIssues(parsed.error.issues));
 

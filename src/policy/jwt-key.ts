@@ -99,14 +99,26 @@ function readAsymmetric(
     }
   }
   if (source === 'jwksFile') return parseJwks(text, at, issues);
+  let type: string | undefined;
   try {
-    createPublicKey(text);
-  } catch (err) {
+    type = createPublicKey(text).asymmetricKeyType;
+  } catch {
+    // OpenSSL's reason ("DECODER routines::unsupported") helps nobody; say what was expected.
     issues.push({
       path: at,
-      message: `expected a PEM public key (-----BEGIN PUBLIC KEY-----): ${(err as Error).message}`,
+      message: 'expected a PEM public key starting with "-----BEGIN PUBLIC KEY-----"',
     });
     return undefined;
+  }
+  for (const alg of jwt.algorithms) {
+    const needed = alg.startsWith('ES') ? ['ec'] : alg.startsWith('PS') ? ['rsa', 'rsa-pss'] : ['rsa'];
+    if (type === undefined || !needed.includes(type)) {
+      issues.push({
+        path: at,
+        message: `${alg} needs ${alg.startsWith('ES') ? 'an EC' : 'an RSA'} public key, got a key of type ${type ?? 'unknown'}`,
+      });
+      return undefined;
+    }
   }
   return { kind: 'pem', pem: text };
 }
