@@ -1,14 +1,4 @@
-import {
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  type Document,
-  type Node,
-} from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { PolicyIssue, RawIssue } from './issues.ts';
 import { formatPath, type PathSegment } from './values.ts';
 
@@ -37,14 +27,8 @@ export function parseYamlSource(text: string): SourceMap {
     message: `invalid YAML: ${firstLine(err.message)}`,
   }));
 
-  function nodeLine(node: Node | null | undefined): number | undefined {
-    const start = node?.range?.[0];
-    return start === undefined ? undefined : lineAt(start);
-  }
-
   function locate(issue: RawIssue): PolicyIssue {
-    const path = formatPath(issue.path);
-    return { line: lineOf(doc, issue.path, nodeLine) ?? 1, path, message: issue.message };
+    return { line: lineOf(doc, issue.path, lineAt), path: formatPath(issue.path), message: issue.message };
   }
 
   const data: unknown = syntaxIssues.length > 0 ? undefined : doc.toJS({ maxAliasCount: 100 });
@@ -60,24 +44,24 @@ function firstLine(message: string): string {
  * where a reader looks for it; a list item at the item itself. A missing key therefore
  * lands on its parent mapping.
  */
-function lineOf(
-  doc: Document,
-  path: readonly PathSegment[],
-  nodeLine: (n: Node | null | undefined) => number | undefined,
-): number | undefined {
+function lineOf(doc: Document, path: readonly PathSegment[], lineAt: (offset: number) => number): number {
+  const lineOfNode = (n: unknown): number | undefined => {
+    const start = isNode(n) ? n.range?.[0] : undefined;
+    return start === undefined ? undefined : lineAt(start);
+  };
   let node: unknown = doc.contents;
-  let line = nodeLine(doc.contents) ?? 1;
+  let line = lineOfNode(node) ?? 1;
   for (const seg of path) {
     if (isAlias(node)) node = node.resolve(doc);
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && keyText(p.key) === String(seg));
+      const pair = node.items.find((p) => keyText(p.key) === String(seg));
       if (!pair) break;
-      line = nodeLine(pair.key as Node) ?? nodeLine(pair.value as Node) ?? line;
+      line = lineOfNode(pair.key) ?? lineOfNode(pair.value) ?? line;
       node = pair.value;
     } else if (isSeq(node) && typeof seg === 'number') {
       const item: unknown = node.items[seg];
       if (item === undefined) break;
-      line = nodeLine(item as Node) ?? line;
+      line = lineOfNode(item) ?? line;
       node = item;
     } else {
       break;
