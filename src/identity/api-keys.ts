@@ -1,0 +1,82 @@
+/**
+ * API keys: the client sends the key in the configured header (default "x-api-key") or as
+ * `Authorization: ApiKey <key>`; the policy holds only each key's SHA-256.
+ *
+ * Looking a key up by its hash means the key is never compared in clear, and a timing
+ * difference in the lookup can only leak bits of a hash the attacker cannot invert. A hit is
+ * still confirmed with timingSafeEqual, so no early-exit comparison ever runs on secret bytes.
+ * Keys have high entropy, so a fast hash is enough (unlike passwords, no stretching needed).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { EnumguardError } from '../core/errors.ts';
+import type { ApiKeysConfig } from '../policy/types.ts';
+import type { CredentialResult, HeaderMap, Identity } from './types.ts';
+import { authorizationCredentials } from './authorization.ts';
+
+export interface ApiKeyVerifier {
+  verify(headers: HeaderMap): CredentialResult;
+}
+
+/** Longer values are refused unhashed; real keys are well under this. */
+const MAX_KEY_LENGTH = 1024;
+
+interface Entry {
+  readonly digest: Buffer;
+  readonly result: CredentialResult;
+}
+
+const NONE: CredentialResult = { kind: 'none' };
+
+function invalid(detail: string): CredentialResult {
+  return { kind: 'invalid', detail };
+}
+
+const UNKNOWN_KEY = invalid('unknown API key');
+
+export function createApiKeyVerifier(config: ApiKeysConfig): ApiKeyVerifier {
+  const header = config.header.toLowerCase();
+  const byHash = new Map<string, Entry>();
+  for (const key of config.keys) {
+    const hex = key.sha256.toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(hex)) {
+      throw new EnumguardError('ERR_CONFIG', `API key "${key.id}": sha256 must be 64 hex digits`);
+    }
+    const other = byHash.get(hex);
+    if (other !== undefined && other.result.kind === 'ok') {
+      throw new EnumguardError(
+        'ERR_CONFIG',
+        `API keys "${other.result.identity.id}" and "${key.id}" have the same sha256`,
+      );
+    }
+    const identity: Identity = Object.freeze({
+      kind: 'api-key',
+      id: key.id,
+      scopes: new Set(key.scopes),
+      claims: Object.freeze({}),
+    });
+    byHash.set(hex, { digest: Buffer.from(hex, 'hex'), result: Object.freeze({ kind: 'ok', identity }) });
+  }
+
+  function presentedKey(headers: HeaderMap): string | CredentialResult {
+    const fromHeader = header === 'authorization' ? undefined : headers[header];
+    const fromAuth = authorizationCredentials(headers, 'ApiKey');
+    if (typeof fromAuth !== 'string' && fromAuth !== undefined) return invalid(fromAuth.detail);
+    if (fromHeader === undefined) return fromAuth ?? NONE;
+    if (typeof fromHeader !== 'string') return invalid(`more than one ${header} header`);
+    if (fromAuth !== undefined) return invalid(`API key sent both in ${header} and in Authorization`);
+    return fromHeader.trim();
+  }
+
+  return {
+    verify(headers) {
+      const key = presentedKey(headers);
+      if (typeof key !== 'string') return key;
+      if (key.length === 0) return invalid('empty API key');
+      if (key.length > MAX_KEY_LENGTH) return UNKNOWN_KEY;
+      const digest = createHash('sha256').update(key, 'utf8').digest();
+      const entry = byHash.get(digest.toString('hex'));
+      if (entry === undefined || !timingSafeEqual(digest, entry.digest)) return UNKNOWN_KEY;
+      return entry.result;
+    },
+  };
+}

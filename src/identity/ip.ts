@@ -1,0 +1,356 @@
+/**
+ * IP address math for client keys: parsing, canonical text, CIDR membership and prefix keys.
+ *
+ * An address is kept as big-endian unsigned 32-bit words (one for IPv4, four for IPv6), so
+ * CIDR checks are a few integer ANDs and no BigInt is needed on the request path. Parsers walk
+ * the characters once, without regular expressions, and give up early on anything too long,
+ * so hostile header values cost little.
+ */
+
+export interface IpAddress {
+  readonly family: 4 | 6;
+  /** Big-endian unsigned 32-bit words: one for IPv4, four for IPv6. */
+  readonly words: readonly number[];
+}
+
+export interface Cidr {
+  readonly family: 4 | 6;
+  /** The network address, host bits cleared. */
+  readonly words: readonly number[];
+  readonly masks: readonly number[];
+  readonly bits: number;
+}
+
+/** "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255" is the longest address text (45 chars). */
+const MAX_ADDRESS_TEXT = 45;
+/** A zone id ("%eth0", RFC 6874) is an interface name; allow a generous one, no more. */
+const MAX_ZONE_TEXT = 64;
+
+/**
+ * Parses an IPv4 dotted quad. Leading zeros are refused: "010.0.0.1" means 8.0.0.1 to
+ * inet_aton but 10.0.0.1 to most humans, and that ambiguity has caused real ACL bypasses
+ * (e.g. CVE-2021-29418). Shorthand forms ("127.1", hex) are refused for the same reason.
+ */
+export function parseIPv4(text: string): IpAddress | undefined {
+  const n = parseIPv4Word(text, 0, text.length);
+  return n === undefined ? undefined : { family: 4, words: [n] };
+}
+
+/** Parses text[start, end) as a dotted quad into one unsigned 32-bit word. */
+function parseIPv4Word(text: string, start: number, end: number): number | undefined {
+  if (end - start < 7 || end - start > 15) return undefined;
+  let word = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits > 0 && part === 0) return undefined; // a leading zero
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return undefined;
+    } else if (c === 46) {
+      if (digits === 0 || ++dots > 3) return undefined;
+      word = word * 256 + part;
+      part = 0;
+      digits = 0;
+    } else {
+      return undefined;
+    }
+  }
+  if (dots !== 3 || digits === 0) return undefined;
+  return word * 256 + part;
+}
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/**
+ * Parses every RFC 4291 §2.2 text form: full, "::"-compressed, upper or lower case, hex fields
+ * of 1 to 4 digits, and a trailing dotted quad ("::ffff:1.2.3.4"). A zone id ("fe80::1%eth0")
+ * is stripped: it names a local interface and is no part of who the peer is.
+ */
+export function parseIPv6(text: string): IpAddress | undefined {
+  let end = text.length;
+  const zone = text.indexOf('%');
+  if (zone !== -1) {
+    if (zone === end - 1 || end - zone > MAX_ZONE_TEXT) return undefined;
+    end = zone;
+  }
+  if (end < 2 || end > MAX_ADDRESS_TEXT) return undefined;
+  const groups: number[] = [];
+  let gap = -1; // index in `groups` where "::" stands
+  let i = 0;
+  if (text.charCodeAt(0) === 58) {
+    if (text.charCodeAt(1) !== 58) return undefined; // a lone leading ":"
+    gap = 0;
+    i = 2;
+  }
+  while (i < end) {
+    // Read one field: hex digits up to ':' or the end, or a dotted quad as the last field.
+    const fieldStart = i;
+    let value = 0;
+    while (i < end) {
+      const h = hexValue(text.charCodeAt(i));
+      if (h < 0) break;
+      value = value * 16 + h;
+      i++;
+    }
+    if (i < end && text.charCodeAt(i) === 46) {
+      const v4 = parseIPv4Word(text, fieldStart, end);
+      if (v4 === undefined) return undefined;
+      groups.push(v4 >>> 16, v4 & 0xffff);
+      break; // the dotted quad ran to the end of the text
+    }
+    const digits = i - fieldStart;
+    if (digits === 0 || digits > 4) return undefined;
+    groups.push(value);
+    if (i === end) break;
+    if (text.charCodeAt(i) !== 58) return undefined;
+    i++;
+    if (i < end && text.charCodeAt(i) === 58) {
+      if (gap !== -1) return undefined; // a second "::"
+      gap = groups.length;
+      i++;
+    } else if (i === end) {
+      return undefined; // a trailing lone ":"
+    }
+  }
+  if (groups.length > 8) return undefined;
+  if (gap === -1) {
+    if (groups.length !== 8) return undefined;
+  } else {
+    // "::" stands for one or more zero fields (RFC 4291 §2.2).
+    if (groups.length > 7) return undefined;
+    groups.splice(gap, 0, ...new Array<number>(8 - groups.length).fill(0));
+  }
+  return {
+    family: 6,
+    words: [
+      ((groups[0]! << 16) | groups[1]!) >>> 0,
+      ((groups[2]! << 16) | groups[3]!) >>> 0,
+      ((groups[4]! << 16) | groups[5]!) >>> 0,
+      ((groups[6]! << 16) | groups[7]!) >>> 0,
+    ],
+  };
+}
+
+/** Parses a bare IPv4 or IPv6 address (no brackets, no port). */
+export function parseIp(text: string): IpAddress | undefined {
+  return text.indexOf(':') === -1 ? parseIPv4(text) : parseIPv6(text);
+}
+
+function isPortChar(c: number, obfuscated: boolean): boolean {
+  if (c >= 48 && c <= 57) return true;
+  // RFC 7239 §6.3 obfuscated ports: "_" followed by ALPHA / DIGIT / "." / "_" / "-".
+  return obfuscated && ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 46 || c === 95 || c === 45);
+}
+
+function isPort(text: string, start: number, end: number, allowObfuscated: boolean): boolean {
+  if (start >= end || end - start > 32) return false;
+  const obfuscated = allowObfuscated && text.charCodeAt(start) === 95;
+  if (!obfuscated && end - start > 5) return false;
+  for (let i = obfuscated ? start + 1 : start; i < end; i++) {
+    if (!isPortChar(text.charCodeAt(i), obfuscated)) return false;
+  }
+  return obfuscated ? end - start > 1 : Number(text.slice(start, end)) <= 65535;
+}
+
+/**
+ * Parses an address as proxies write it in forwarding headers: "1.2.3.4", "1.2.3.4:80",
+ * "2001:db8::1", "[2001:db8::1]" or "[2001:db8::1]:443". Surrounding spaces and tabs are
+ * ignored. An unbracketed IPv6 address cannot carry a port (its colons would be ambiguous).
+ * `obfuscatedPorts` admits RFC 7239 §6.3 ports such as "_abc".
+ */
+export function parseHostAddress(text: string, obfuscatedPorts = false): IpAddress | undefined {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isSpace(text.charCodeAt(start))) start++;
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+  if (end - start > MAX_ADDRESS_TEXT + MAX_ZONE_TEXT + 40) return undefined;
+  if (text.charCodeAt(start) === 91) {
+    const close = text.indexOf(']', start);
+    if (close === -1 || close >= end) return undefined;
+    if (close + 1 < end) {
+      if (text.charCodeAt(close + 1) !== 58 || !isPort(text, close + 2, end, obfuscatedPorts))
+        return undefined;
+    }
+    return parseIPv6(text.slice(start + 1, close));
+  }
+  const colon = text.indexOf(':', start);
+  if (colon !== -1 && colon < end && text.indexOf(':', colon + 1) === -1) {
+    if (!isPort(text, colon + 1, end, obfuscatedPorts)) return undefined;
+    return parseIPv4(text.slice(start, colon));
+  }
+  return parseIp(start === 0 && end === text.length ? text : text.slice(start, end));
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/**
+ * IPv4-mapped IPv6 addresses (::ffff:0:0/96, RFC 4291 §2.5.5.2) are IPv4 peers seen through a
+ * dual-stack socket. They must become plain IPv4 before keying, or one client would own two
+ * keys ("::ffff:1.2.3.4" and "1.2.3.4") and get twice the quota.
+ */
+export function unmapIPv4(ip: IpAddress): IpAddress {
+  if (ip.family === 6 && ip.words[0] === 0 && ip.words[1] === 0 && ip.words[2] === 0xffff) {
+    return { family: 4, words: [ip.words[3]!] };
+  }
+  return ip;
+}
+
+/** Canonical text: dotted quad for IPv4, RFC 5952 for IPv6 (lower case, longest zero run as "::"). */
+export function formatIp(ip: IpAddress): string {
+  if (ip.family === 4) {
+    const w = ip.words[0]!;
+    return `${w >>> 24}.${(w >>> 16) & 255}.${(w >>> 8) & 255}.${w & 255}`;
+  }
+  const g: number[] = [];
+  for (const w of ip.words) g.push(w >>> 16, w & 0xffff);
+  // RFC 5952 §4.2: compress the longest run of two or more zero fields, the first on a tie.
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8;) {
+    if (g[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  if (bestStart === -1) return g.map((x) => x.toString(16)).join(':');
+  const head = g.slice(0, bestStart).map((x) => x.toString(16));
+  const tail = g.slice(bestStart + bestLen).map((x) => x.toString(16));
+  return `${head.join(':')}::${tail.join(':')}`;
+}
+
+/** Parses, unmaps and formats: the one key an address should be known by, or undefined. */
+export function canonicalIp(text: string): string | undefined {
+  const ip = parseHostAddress(text);
+  return ip === undefined ? undefined : formatIp(unmapIPv4(ip));
+}
+
+function maskWord(bits: number): number {
+  if (bits <= 0) return 0;
+  if (bits >= 32) return 0xffffffff;
+  return (0xffffffff << (32 - bits)) >>> 0;
+}
+
+function masksFor(family: 4 | 6, bits: number): number[] {
+  if (family === 4) return [maskWord(bits)];
+  return [maskWord(bits), maskWord(bits - 32), maskWord(bits - 64), maskWord(bits - 96)];
+}
+
+function applyMasks(words: readonly number[], masks: readonly number[]): number[] {
+  return words.map((w, i) => (w & masks[i]!) >>> 0);
+}
+
+function isBitCount(value: number, max: number): boolean {
+  return Number.isInteger(value) && value >= 0 && value <= max;
+}
+
+function buildCidr(ip: IpAddress, bits: number): Cidr {
+  const masks = masksFor(ip.family, bits);
+  return { family: ip.family, words: applyMasks(ip.words, masks), masks, bits };
+}
+
+const cidrCache = new Map<string, Cidr | null>();
+const CIDR_CACHE_MAX = 1024;
+
+/**
+ * Parses "10.0.0.0/8", "2001:db8::/32" or a bare address (a /32 or /128). Host bits are
+ * cleared, as routers do. A mapped IPv6 CIDR of /96 or longer ("::ffff:10.0.0.0/104")
+ * becomes its IPv4 equivalent, since addresses are unmapped before they are matched.
+ * Results are cached: policies name the same few CIDRs again and again.
+ */
+export function parseCidr(text: string): Cidr | undefined {
+  const cached = cidrCache.get(text);
+  if (cached !== undefined) return cached ?? undefined;
+  const parsed = parseCidrUncached(text.trim());
+  if (cidrCache.size >= CIDR_CACHE_MAX) cidrCache.clear();
+  cidrCache.set(text, parsed ?? null);
+  return parsed;
+}
+
+function parseCidrUncached(text: string): Cidr | undefined {
+  const slash = text.indexOf('/');
+  const ip = parseIp(slash === -1 ? text : text.slice(0, slash));
+  if (ip === undefined) return undefined;
+  const max = ip.family === 4 ? 32 : 128;
+  let bits = max;
+  if (slash !== -1) {
+    const digits = text.slice(slash + 1);
+    if (digits.length === 0 || digits.length > 3 || !/^\d+$/.test(digits)) return undefined;
+    bits = Number(digits);
+    if (!isBitCount(bits, max)) return undefined;
+  }
+  const unmapped = unmapIPv4(ip);
+  if (unmapped !== ip && bits >= 96) return buildCidr(unmapped, bits - 96);
+  return buildCidr(ip, bits);
+}
+
+export function cidrContains(cidr: Cidr, ip: IpAddress): boolean {
+  if (cidr.family !== ip.family) return false;
+  for (let i = 0; i < cidr.words.length; i++) {
+    if ((ip.words[i]! & cidr.masks[i]!) >>> 0 !== cidr.words[i]) return false;
+  }
+  return true;
+}
+
+export function formatCidr(cidr: Cidr): string {
+  return `${formatIp(cidr)}/${cidr.bits}`;
+}
+
+/**
+ * The network an address belongs to, as a canonical key: prefixKey("1.2.3.4", 24, 64) is
+ * "1.2.3.0/24"; prefixKey("2001:db8:1:2:a:b:c:d", 24, 64) is "2001:db8:1:2::/64". IPv6 hosts
+ * usually get a whole /64 (RFC 4291 §2.5.1, SLAAC privacy addresses rotate inside it), so a
+ * per-address limit on IPv6 is no limit at all; key by prefix instead.
+ * Throws a RangeError for text that is not an address or bit counts out of range: callers
+ * pass addresses the client-address resolver already validated.
+ */
+export function prefixKey(ip: string | IpAddress, v4Bits: number, v6Bits: number): string {
+  const parsed = typeof ip === 'string' ? parseHostAddress(ip) : ip;
+  if (parsed === undefined) throw new RangeError('prefixKey() needs an IP address');
+  if (!isBitCount(v4Bits, 32) || !isBitCount(v6Bits, 128)) {
+    throw new RangeError(`prefixKey() needs 0..32 IPv4 bits and 0..128 IPv6 bits, got ${v4Bits}, ${v6Bits}`);
+  }
+  const addr = unmapIPv4(parsed);
+  return formatCidr(buildCidr(addr, addr.family === 4 ? v4Bits : v6Bits));
+}
+
+/** A compiled set of CIDRs, e.g. the trusted proxies. */
+export interface IpMatcher {
+  contains(ip: IpAddress): boolean;
+  readonly size: number;
+}
+
+/** Compiles CIDRs once; throws a RangeError naming the first one that does not parse. */
+export function createIpMatcher(cidrs: readonly string[]): IpMatcher {
+  const v4: Cidr[] = [];
+  const v6: Cidr[] = [];
+  for (const text of cidrs) {
+    const cidr = parseCidr(text);
+    if (cidr === undefined) throw new RangeError(`not an IP address or CIDR: "${text}"`);
+    (cidr.family === 4 ? v4 : v6).push(cidr);
+  }
+  return {
+    size: v4.length + v6.length,
+    contains(ip) {
+      const list = ip.family === 4 ? v4 : v6;
+      for (const cidr of list) if (cidrContains(cidr, ip)) return true;
+      return false;
+    },
+  };
+}

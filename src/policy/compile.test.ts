@@ -1,0 +1,239 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compilePolicy } from './compile.ts';
+import { PolicyError } from './issues.ts';
+import { loadPolicy } from './load.ts';
+import type { CompiledRoute } from './types.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+const FIXTURES = join(ROOT, 'test/fixtures/policies');
+
+function route(routes: readonly CompiledRoute[], id: string): CompiledRoute {
+  const r = routes.find((x) => x.id === id);
+  assert.ok(r, `route ${id}`);
+  return r;
+}
+
+function issuesOf(fn: () => unknown): PolicyError {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof PolicyError);
+    return err;
+  }
+  assert.fail('expected a PolicyError');
+}
+
+describe('compilePolicy on examples/policy.yaml', () => {
+  it('compiles with durations in ms, sizes in bytes and defaults filled in', async () => {
+    const policy = await loadPolicy(join(ROOT, 'examples/policy.yaml'));
+    assert.equal(policy.upstream, 'http://127.0.0.1:8081');
+    assert.deepEqual(policy.server, {
+      trustedProxies: ['127.0.0.1/32', '::1/128'],
+      bodyLimitBytes: 262_144,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      idleTimeoutMs: 5_000,
+      upstreamTimeoutMs: 10_000,
+    });
+    assert.equal(policy.unmatched, 'deny');
+    assert.deepEqual(
+      policy.routes.map((r) => r.id),
+      ['discover', 'photo', 'register', 'health'],
+    );
+    assert.equal(policy.identities.jwt?.clockToleranceMs, 30_000);
+    assert.deepEqual(policy.identities.jwt?.key, {
+      kind: 'secret',
+      secret: 'change-me-to-a-long-random-secret-of-32-bytes',
+    });
+    assert.equal(policy.identities.apiKeys?.keys[0]?.id, 'alice');
+  });
+
+  it('compiles limits into specs, keys and costs, and marks routes that need the body', async () => {
+    const policy = await loadPolicy(join(ROOT, 'examples/policy.yaml'));
+    const discover = route(policy.routes, 'discover');
+    assert.equal(discover.needsBody, true);
+    assert.equal(discover.rateLimitHeaders, false);
+    assert.deepEqual(discover.batch, { pointer: '/numbers', max: 1000, status: 413 });
+    assert.deepEqual(discover.limits[0], {
+      spec: {
+        id: 'discover/per-identity',
+        algorithm: 'gcra',
+        limit: 5000,
+        windowMs: 86_400_000,
+        burst: 2000,
+      },
+      key: { kind: 'identity' },
+      cost: { kind: 'body-array', pointer: '/numbers' },
+    });
+    assert.deepEqual(discover.limits[2]?.key, { kind: 'ip-prefix', v4: 24, v6: 64 });
+    assert.deepEqual(discover.limits[3]?.spec, {
+      id: 'discover/global',
+      algorithm: 'fixed-window',
+      limit: 100_000,
+      windowMs: 60_000,
+      burst: 100_000,
+    });
+    const register = route(policy.routes, 'register');
+    assert.deepEqual(register.limits[0]?.key, { kind: 'ip-prefix', v4: 24, v6: 48 });
+    assert.equal(register.needsBody, false);
+  });
+
+  it('compiles path patterns and methods', async () => {
+    const policy = await loadPolicy(join(ROOT, 'examples/policy.yaml'));
+    const photo = route(policy.routes, 'photo');
+    assert.equal(photo.matchPath('/v1/accounts/abc/photo'), true);
+    assert.equal(photo.matchPath('/v1/accounts/abc'), false);
+    assert.deepEqual(photo.methods, ['GET']);
+    assert.deepEqual(photo.limits[0]?.cost, { kind: 'fixed', units: 1 });
+    assert.equal(photo.needsBody, false);
+    const health = route(policy.routes, 'health');
+    assert.deepEqual(health.methods, ['GET', 'HEAD']);
+    assert.deepEqual(health.limits, []);
+    assert.equal(health.auth, 'none');
+  });
+});
+
+describe('compilePolicy on the valid fixtures', () => {
+  it('reads a JWKS file relative to the policy and normalizes proxies, methods and headers', async () => {
+    const policy = await loadPolicy(join(FIXTURES, 'valid-jwks.yaml'));
+    assert.deepEqual(policy.server.trustedProxies, ['10.0.0.0/8', '192.168.1.7/32', '2001:db8::/32']);
+    assert.equal(policy.server.bodyLimitBytes, 512);
+    assert.equal(policy.server.requestTimeoutMs, 30_000);
+    const jwt = policy.identities.jwt;
+    assert.ok(jwt?.key.kind === 'jwks');
+    assert.equal(jwt.key.jwks.keys[0]?.['kid'], 'test-1');
+    assert.equal(jwt.clockToleranceMs, 5_000);
+    assert.equal(jwt.identityClaim, 'sub');
+    assert.equal(jwt.scopesClaim, 'scope');
+    assert.equal(jwt.issuer, undefined);
+    const search = route(policy.routes, 'search');
+    assert.deepEqual(search.methods, ['GET', 'HEAD']);
+    assert.deepEqual(
+      search.limits.map((l) => [l.spec.id, l.key, l.cost]),
+      [
+        ['search/claim-tenant', { kind: 'claim', name: 'tenant' }, { kind: 'fixed', units: 1 }],
+        ['search/header-x-tenant', { kind: 'header', name: 'x-tenant' }, { kind: 'fixed', units: 2 }],
+        ['search/ipv6-48', { kind: 'ip-prefix', v4: 32, v6: 48 }, { kind: 'fixed', units: 1 }],
+      ],
+    );
+    const files = route(policy.routes, 'static');
+    assert.equal(files.methods, '*');
+    assert.equal(files.matchPath('/static/css/site.css'), true);
+  });
+
+  it('reads a PEM public key file and fills in defaults for a minimal policy', async () => {
+    const pem = await loadPolicy(join(FIXTURES, 'valid-pem.yaml'));
+    assert.equal(pem.identities.jwt?.key.kind, 'pem');
+    assert.equal(pem.identities.jwt?.identityClaim, 'uid');
+    const minimal = await loadPolicy(join(FIXTURES, 'valid-minimal.yaml'));
+    assert.equal(minimal.upstream, undefined);
+    assert.equal(minimal.server.bodyLimitBytes, 1_048_576);
+    assert.deepEqual(minimal.server.trustedProxies, []);
+    assert.deepEqual(minimal.identities, { apiKeys: undefined, jwt: undefined });
+    const lookup = route(minimal.routes, 'lookup');
+    assert.equal(lookup.methods, '*');
+    assert.deepEqual(lookup.scopes, []);
+    assert.equal(lookup.rateLimitHeaders, true);
+    assert.equal(lookup.batch, undefined);
+    assert.deepEqual(lookup.limits[0]?.spec, {
+      id: 'lookup/ip',
+      algorithm: 'gcra',
+      limit: 10,
+      windowMs: 60_000,
+      burst: 10,
+    });
+  });
+});
+
+describe('compilePolicy errors', () => {
+  it('names inline sources "<inline>" and exposes each issue as data', () => {
+    const err = issuesOf(() => compilePolicy('version: 1\nroutes: 5\n'));
+    assert.equal(err.code, 'ERR_POLICY_INVALID');
+    assert.equal(err.message, '<inline>:2 routes: expected a list, got 5');
+    assert.deepEqual(err.issues, [{ line: 2, path: 'routes', message: 'expected a list, got 5' }]);
+  });
+
+  it('reports every issue, one per line, sorted by line', () => {
+    const text = [
+      'version: 1',
+      'routes:',
+      '  - id: b',
+      '    match: { path: /b }',
+      '    auth: none',
+      '    limits: [{ key: ip, rate: 1/1s, cost: x }]',
+      'server: { bodyLimit: 0 }',
+    ].join('\n');
+    const err = issuesOf(() => compilePolicy(text, { source: '/etc/enumguard/policy.yaml' }));
+    assert.deepEqual(
+      err.issues.map((i) => [i.line, i.path]),
+      [
+        [6, 'routes[0].limits[0].cost'],
+        [7, 'server.bodyLimit'],
+      ],
+    );
+    assert.match(
+      err.message,
+      /^policy\.yaml:6 routes\[0\]\.limits\[0\]\.cost: .*\npolicy\.yaml:7 server\.bodyLimit: /,
+    );
+  });
+
+  it('locates a missing key at its parent mapping', () => {
+    const err = issuesOf(() =>
+      compilePolicy('version: 1\nroutes:\n  - match: { path: /x }\n    auth: none\n'),
+    );
+    assert.deepEqual(err.issues, [{ line: 3, path: 'routes[0].id', message: 'is required' }]);
+  });
+
+  it('follows YAML aliases when locating issues', () => {
+    const text = [
+      'version: 1',
+      'routes:',
+      '  - id: a',
+      '    match: { path: /a }',
+      '    auth: none',
+      '    limits: &shared',
+      '      - { key: ip, rate: soon }',
+      '  - id: b',
+      '    match: { path: /b }',
+      '    auth: none',
+      '    limits: *shared',
+    ].join('\n');
+    const err = issuesOf(() => compilePolicy(text));
+    assert.deepEqual(
+      err.issues.map((i) => [i.line, i.path]),
+      [
+        [7, 'routes[0].limits[0].rate'],
+        [7, 'routes[1].limits[0].rate'],
+      ],
+    );
+  });
+
+  it('resolves key files against baseDir', () => {
+    const text =
+      'version: 1\nidentities:\n  jwt: { algorithms: [ES256], jwksFile: keys/jwks.json }\nroutes: []\n';
+    const policy = compilePolicy(text, { baseDir: FIXTURES });
+    assert.equal(policy.identities.jwt?.key.kind, 'jwks');
+    assert.equal(policy.source, '<inline>');
+  });
+
+  it('never echoes a secret or a cleartext key in a message', () => {
+    const text = readFileSync(join(FIXTURES, 'invalid-short-secret.yaml'), 'utf8');
+    const err = issuesOf(() => compilePolicy(text));
+    assert.equal(err.message.includes('too-short'), false);
+    const key = 'a-long-cleartext-api-key-pasted-into-sha256';
+    const pasted = `version: 1\nidentities:\n  apiKeys:\n    keys: [{ id: a, sha256: ${key} }]\nroutes: []\n`;
+    assert.equal(issuesOf(() => compilePolicy(pasted)).message.includes(key), false);
+  });
+
+  it('requires HS384 secrets of 48 bytes (RFC 7518 §3.2)', () => {
+    const secret = 'x'.repeat(40);
+    const text = `version: 1\nidentities:\n  jwt: { algorithms: [HS256, HS384], secret: ${secret} }\nroutes: []\n`;
+    assert.equal(
+      issuesOf(() => compilePolicy(text)).message,
+      '<inline>:3 identities.jwt.secret: secret must be at least 48 bytes for HS384 (RFC 7518 §3.2), got 40',
+    );
+  });
+});

@@ -1,0 +1,200 @@
+import { basename } from 'node:path';
+import { resolveJwtKey } from './jwt-key.ts';
+import { fromZodIssues, PolicyError, policyErrorMap, sortIssues, type RawIssue } from './issues.ts';
+import { limitKeyText } from './limit-key.ts';
+import { parseYamlSource, type SourceMap } from './locate.ts';
+import { policySchema, type PolicyDocument, type RouteDocument } from './schema.ts';
+import type { ApiKeysConfig, CompiledLimit, CompiledPolicy, CompiledRoute, JwtConfig } from './types.ts';
+import type { PathSegment } from './values.ts';
+
+export interface CompileOptions {
+  /** Where the text came from, for messages and `CompiledPolicy.source`; default "<inline>". */
+  readonly source?: string;
+  /** Directory that relative paths in the policy (key files) are resolved against; default the cwd. */
+  readonly baseDir?: string;
+}
+
+/**
+ * YAML text → CompiledPolicy, in three passes: YAML syntax, the schema (shapes and scalar
+ * values), then checks across fields. Each pass reports all it finds; a later pass runs only
+ * when the earlier ones found nothing, since it relies on their output.
+ * Throws PolicyError (ERR_POLICY_INVALID) listing every issue, one per line, sorted by line.
+ */
+export function compilePolicy(text: string, options: CompileOptions = {}): CompiledPolicy {
+  const source = options.source ?? '<inline>';
+  const file = options.source === undefined ? source : basename(source);
+  const map = parseYamlSource(text);
+  if (map.syntaxIssues.length > 0) throw new PolicyError(file, sortIssues(map.syntaxIssues));
+
+  if (map.data === null || map.data === undefined) {
+    throw located(file, map, [{ path: [], message: 'the policy is empty; it starts with "version: 1"' }]);
+  }
+  const parsed = policySchema.safeParse(map.data, { error: policyErrorMap });
+  if (!parsed.success) throw located(file, map, fromZodIssues(parsed.error.issues));
+
+  const issues: RawIssue[] = [];
+  const policy = build(parsed.data, source, options.baseDir ?? process.cwd(), issues);
+  if (issues.length > 0) throw located(file, map, issues);
+  return policy;
+}
+
+function located(file: string, map: SourceMap, issues: readonly RawIssue[]): PolicyError {
+  return new PolicyError(file, sortIssues(issues.map((i) => map.locate(i))));
+}
+
+function build(doc: PolicyDocument, source: string, baseDir: string, issues: RawIssue[]): CompiledPolicy {
+  const apiKeys = buildApiKeys(doc, issues);
+  const jwt = buildJwt(doc, baseDir, issues);
+  const seen = new Map<string, number>();
+  const routes = doc.routes.map((route, i) => {
+    const first = seen.get(route.id);
+    if (first === undefined) seen.set(route.id, i);
+    else
+      issues.push({
+        path: ['routes', i, 'id'],
+        message: `duplicate route id "${route.id}", also used by routes[${first}]`,
+      });
+    return buildRoute(
+      route,
+      ['routes', i],
+      { apiKeys, jwt, hasJwtConfig: doc.identities.jwt !== undefined },
+      issues,
+    );
+  });
+  const { server } = doc;
+  return {
+    source,
+    upstream: doc.upstream,
+    server: {
+      trustedProxies: server.trustedProxies,
+      bodyLimitBytes: server.bodyLimit,
+      headersTimeoutMs: server.headersTimeout,
+      requestTimeoutMs: server.requestTimeout,
+      idleTimeoutMs: server.idleTimeout,
+      upstreamTimeoutMs: server.upstreamTimeout,
+    },
+    identities: { apiKeys, jwt },
+    routes,
+    unmatched: doc.unmatched,
+  };
+}
+
+function buildApiKeys(doc: PolicyDocument, issues: RawIssue[]): ApiKeysConfig | undefined {
+  const apiKeys = doc.identities.apiKeys;
+  if (apiKeys === undefined) return undefined;
+  const ids = new Map<string, number>();
+  const hashes = new Map<string, number>();
+  apiKeys.keys.forEach((k, i) => {
+    const at = ['identities', 'apiKeys', 'keys', i];
+    const sameId = ids.get(k.id);
+    if (sameId === undefined) ids.set(k.id, i);
+    else
+      issues.push({
+        path: [...at, 'id'],
+        message: `duplicate API key id "${k.id}", also used by keys[${sameId}]`,
+      });
+    const sameHash = hashes.get(k.sha256);
+    if (sameHash === undefined) hashes.set(k.sha256, i);
+    else
+      issues.push({
+        path: [...at, 'sha256'],
+        message: `the same key is already listed as keys[${sameHash}]`,
+      });
+  });
+  return {
+    header: apiKeys.header,
+    keys: apiKeys.keys.map((k) => ({ id: k.id, sha256: k.sha256, scopes: k.scopes })),
+  };
+}
+
+function buildJwt(doc: PolicyDocument, baseDir: string, issues: RawIssue[]): JwtConfig | undefined {
+  const jwt = doc.identities.jwt;
+  if (jwt === undefined) return undefined;
+  const key = resolveJwtKey(jwt, ['identities', 'jwt'], baseDir, issues);
+  if (key === undefined) return undefined;
+  return {
+    algorithms: jwt.algorithms,
+    key,
+    issuer: jwt.issuer,
+    audience: jwt.audience,
+    clockToleranceMs: jwt.clockTolerance,
+    identityClaim: jwt.identityClaim,
+    scopesClaim: jwt.scopesClaim,
+  };
+}
+
+interface Identities {
+  readonly apiKeys: ApiKeysConfig | undefined;
+  readonly jwt: JwtConfig | undefined;
+  /** jwt is configured, even if its key failed to resolve (that failure is reported once, there). */
+  readonly hasJwtConfig: boolean;
+}
+
+function buildRoute(
+  route: RouteDocument,
+  at: readonly PathSegment[],
+  ids: Identities,
+  issues: RawIssue[],
+): CompiledRoute {
+  const hasIdentities = ids.apiKeys !== undefined || ids.hasJwtConfig;
+  if (route.auth !== 'none' && !hasIdentities) {
+    issues.push({
+      path: [...at, 'auth'],
+      message: `auth "${route.auth}" needs identities.apiKeys or identities.jwt (or set auth: none)`,
+    });
+  }
+  if (route.auth === 'none' && route.scopes.length > 0) {
+    issues.push({
+      path: [...at, 'scopes'],
+      message: 'scopes need an identity, but the route has auth "none"',
+    });
+  }
+  const seen = new Map<string, number>();
+  const limits = route.limits.map((limit, j): CompiledLimit => {
+    const limitAt = [...at, 'limits', j];
+    const keyText = limitKeyText(limit.key.raw, limit.key.key);
+    const id = limit.id ?? keyText;
+    const first = seen.get(id);
+    if (first === undefined) seen.set(id, j);
+    else {
+      issues.push({
+        path: limit.id === undefined ? [...limitAt, 'key'] : [...limitAt, 'id'],
+        message:
+          `duplicate limit id "${id}"${limit.id === undefined ? ' (from the key)' : ''}, also used by limits[${first}]` +
+          (limit.id === undefined ? '; give each limit an id' : ''),
+      });
+    }
+    const { kind } = limit.key.key;
+    if ((kind === 'identity' || kind === 'claim') && route.auth === 'none') {
+      issues.push({
+        path: [...limitAt, 'key'],
+        message: `key "${keyText}" needs an identity, but the route has auth "none"`,
+      });
+    } else if (kind === 'claim' && !ids.hasJwtConfig) {
+      issues.push({ path: [...limitAt, 'key'], message: `key "${keyText}" needs identities.jwt` });
+    }
+    return {
+      spec: {
+        id: `${route.id}/${id}`,
+        algorithm: limit.algorithm,
+        limit: limit.rate.limit,
+        windowMs: limit.rate.windowMs,
+        burst: limit.burst ?? limit.rate.limit,
+      },
+      key: limit.key.key,
+      cost: limit.cost,
+    };
+  });
+  return {
+    id: route.id,
+    methods: route.match.method,
+    path: route.match.path.pattern,
+    matchPath: route.match.path.matchPath,
+    auth: route.auth,
+    scopes: route.scopes,
+    rateLimitHeaders: route.rateLimitHeaders,
+    batch: route.batch,
+    limits,
+    needsBody: route.batch !== undefined || limits.some((l) => l.cost.kind === 'body-array'),
+  };
+}

@@ -1,0 +1,151 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { isEnumguardError } from '../core/errors.ts';
+import { PolicyError } from './issues.ts';
+import { loadPolicy } from './load.ts';
+
+/**
+ * Every invalid policy case has a fixture in test/fixtures/policies and its exact, full
+ * message here: the message is the product for someone fixing a policy at 3 a.m.
+ */
+const DIR = join(import.meta.dirname, '../../test/fixtures/policies');
+
+const EXPECTED: Record<string, string> = {
+  'invalid-alg-none.yaml':
+    'invalid-alg-none.yaml:4 identities.jwt.algorithms[1]: alg "none" is refused: unsigned tokens would let any caller choose its identity (RFC 8725 §3.1)',
+  'invalid-auth-without-identities.yaml':
+    'invalid-auth-without-identities.yaml:3 routes[0].auth: auth "required" needs identities.apiKeys or identities.jwt (or set auth: none)',
+  'invalid-bad-algorithm.yaml':
+    'invalid-bad-algorithm.yaml:9 routes[0].limits[0].algorithm: expected one of "gcra", "sliding-window", "fixed-window", got "token-bucket"',
+  'invalid-bad-cidr.yaml': [
+    'invalid-bad-cidr.yaml:5 server.trustedProxies[1]: expected an IPv4 prefix length 0-32 in "10.0.0.0/40"',
+    'invalid-bad-cidr.yaml:6 server.trustedProxies[2]: expected an IP address or CIDR like "10.0.0.0/8" or "::1/128", got "proxy.internal"',
+  ].join('\n'),
+  'invalid-bad-duration.yaml':
+    'invalid-bad-duration.yaml:3 server.headersTimeout: expected a duration like "10s", "5 m" or "1h", got "10 fortnights"',
+  'invalid-bad-key-kind.yaml':
+    'invalid-bad-key-kind.yaml:7 routes[0].limits[0].key: expected "identity", "ip", "route", "global", "ipv4/<0-32>", "ipv6/<0-128>", { ip: { v4, v6 } }, { header: name } or { claim: name }, got "user"',
+  'invalid-bad-method.yaml':
+    'invalid-bad-method.yaml:4 routes[0].match.method[1]: expected a method like "GET", got "PO ST"',
+  'invalid-bad-pem.yaml':
+    'invalid-bad-pem.yaml:5 identities.jwt.publicKey: expected a PEM public key starting with "-----BEGIN PUBLIC KEY-----"',
+  'invalid-bad-pointer.yaml':
+    'invalid-bad-pointer.yaml:9 routes[0].limits[0].cost: invalid JSON pointer "/numbers~2": "~" must be followed by "0" or "1" (RFC 6901)',
+  'invalid-bad-rate.yaml':
+    'invalid-bad-rate.yaml:8 routes[0].limits[0].rate: expected "<n>/<duration>" like "1000/1h", got "abc"',
+  'invalid-bad-sha256.yaml':
+    'invalid-bad-sha256.yaml:6 identities.apiKeys.keys[0].sha256: expected 64 lower-case hex digits, the SHA-256 of the key (echo -n KEY | sha256sum), got 64 characters',
+  'invalid-bad-size.yaml':
+    'invalid-bad-size.yaml:3 server.bodyLimit: expected a size like "512b", "256kb" or "1mb", got "lots"',
+  'invalid-bad-unmatched.yaml':
+    'invalid-bad-unmatched.yaml:2 unmatched: expected one of "deny", "allow", got "maybe"',
+  'invalid-bad-upstream.yaml':
+    'invalid-bad-upstream.yaml:2 upstream: expected an http:// or https:// URL, got "ftp://files.example.com"',
+  'invalid-batch-max-zero.yaml':
+    'invalid-batch-max-zero.yaml:6 routes[0].batch.max: expected a positive integer, got 0',
+  'invalid-batch-pointer-no-slash.yaml':
+    'invalid-batch-pointer-no-slash.yaml:6 routes[0].batch.pointer: expected a JSON pointer like "/numbers" (RFC 6901), got "numbers"',
+  'invalid-batch-status.yaml':
+    'invalid-batch-status.yaml:9 routes[0].batch.status: expected 413 or 400, got 429',
+  'invalid-burst-zero.yaml':
+    'invalid-burst-zero.yaml:9 routes[0].limits[0].burst: expected a positive integer, got 0',
+  'invalid-claim-key-without-jwt.yaml':
+    'invalid-claim-key-without-jwt.yaml:9 routes[0].limits[0].key: key "claim-tenant" needs identities.jwt',
+  'invalid-cleartext-key.yaml': [
+    'invalid-cleartext-key.yaml:5 identities.apiKeys.keys[0].sha256: is required',
+    'invalid-cleartext-key.yaml:6 identities.apiKeys.keys[0].key: cleartext API keys are not allowed in the policy; store sha256 instead, computed with: echo -n KEY | sha256sum',
+  ].join('\n'),
+  'invalid-duplicate-api-key-id.yaml':
+    'invalid-duplicate-api-key-id.yaml:7 identities.apiKeys.keys[1].id: duplicate API key id "alice", also used by keys[0]',
+  'invalid-duplicate-default-limit-id.yaml':
+    'invalid-duplicate-default-limit-id.yaml:9 routes[0].limits[1].key: duplicate limit id "ipv4-24" (from the key), also used by limits[0]; give each limit an id',
+  'invalid-duplicate-limit-id.yaml':
+    'invalid-duplicate-limit-id.yaml:10 routes[0].limits[1].id: duplicate limit id "per-ip", also used by limits[0]',
+  'invalid-duplicate-route-id.yaml':
+    'invalid-duplicate-route-id.yaml:6 routes[1].id: duplicate route id "lookup", also used by routes[0]',
+  'invalid-duplicate-yaml-key.yaml':
+    'invalid-duplicate-yaml-key.yaml:4: invalid YAML: Map keys must be unique',
+  'invalid-empty-jwks.yaml':
+    'invalid-empty-jwks.yaml:5 identities.jwt.jwksFile: expected a JSON Web Key Set (RFC 7517 §5): { "keys": [ {...}, ... ] } with at least one key',
+  'invalid-empty.yaml': 'invalid-empty.yaml:1: the policy is empty; it starts with "version: 1"',
+  'invalid-hs-with-public-key.yaml':
+    'invalid-hs-with-public-key.yaml:5 identities.jwt.publicKeyFile: HS256 verifies with a shared secret: use secret (publicKeyFile works only with RS*, PS* or ES* algorithms)',
+  'invalid-identity-key-auth-none.yaml': [
+    'invalid-identity-key-auth-none.yaml:9 routes[0].scopes: scopes need an identity, but the route has auth "none"',
+    'invalid-identity-key-auth-none.yaml:11 routes[0].limits[0].key: key "identity" needs an identity, but the route has auth "none"',
+  ].join('\n'),
+  'invalid-ip-object-prefix.yaml':
+    'invalid-ip-object-prefix.yaml:7 routes[0].limits[0].key.ip.v6: expected an IPv6 prefix length 0-128, got 129',
+  'invalid-ipv4-prefix-33.yaml':
+    'invalid-ipv4-prefix-33.yaml:7 routes[0].limits[0].key: expected ipv4/<0-32>, got "ipv4/33"',
+  'invalid-missing-jwks-file.yaml':
+    'invalid-missing-jwks-file.yaml:5 identities.jwt.jwksFile: cannot read "keys/missing.json": no such file (ENOENT)',
+  'invalid-missing-path.yaml': 'invalid-missing-path.yaml:4 routes[0].match.path: is required',
+  'invalid-missing-version.yaml': 'invalid-missing-version.yaml:2 version: is required',
+  'invalid-no-key-source.yaml':
+    'invalid-no-key-source.yaml:3 identities.jwt: set exactly one of secret, publicKey, publicKeyFile or jwksFile',
+  'invalid-not-a-mapping.yaml': 'invalid-not-a-mapping.yaml:1: expected a mapping, got a list',
+  'invalid-path-bad-segment.yaml':
+    'invalid-path-bad-segment.yaml:4 routes[0].match.path: invalid segment "*" in "/files/*/meta": expected literal text, ":name" or a trailing "*"',
+  'invalid-path-no-slash.yaml':
+    'invalid-path-no-slash.yaml:4 routes[0].match.path: expected a path pattern starting with "/", got "lookup"',
+  'invalid-pem-wrong-type.yaml':
+    'invalid-pem-wrong-type.yaml:5 identities.jwt.publicKeyFile: RS256 needs an RSA public key, got a key of type ec',
+  'invalid-rs-with-secret.yaml':
+    'invalid-rs-with-secret.yaml:5 identities.jwt.secret: RS256 verifies with a public key: use publicKey, publicKeyFile or jwksFile (a secret works only with HS256, HS384 or HS512)',
+  'invalid-several-errors.yaml': [
+    'invalid-several-errors.yaml:3 server.idleTimeout: expected a duration like "10s", "5 m" or "1h", got "forever"',
+    'invalid-several-errors.yaml:7 routes[0].auth: expected one of "required", "optional", "none", got "sometimes"',
+    'invalid-several-errors.yaml:10 routes[0].limits[0].rate: expected "<n>/<duration>" like "1000/1h", got "10 per minute"',
+    'invalid-several-errors.yaml:11 routes[0].limits[0].burst: expected a positive integer, got -1',
+    'invalid-several-errors.yaml:12 routes[0].limits[0].colour: unknown key "colour"; expected one of id, key, rate, burst, algorithm, cost',
+  ].join('\n'),
+  'invalid-short-secret.yaml':
+    'invalid-short-secret.yaml:5 identities.jwt.secret: secret must be at least 32 bytes for HS256 (RFC 7518 §3.2), got 9',
+  'invalid-two-key-sources.yaml':
+    'invalid-two-key-sources.yaml:3 identities.jwt: set exactly one of secret, publicKey, publicKeyFile or jwksFile, got publicKeyFile and jwksFile',
+  'invalid-unknown-algorithm.yaml':
+    'invalid-unknown-algorithm.yaml:4 identities.jwt.algorithms[0]: expected one of HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, got "EdDSA"',
+  'invalid-unknown-route-key.yaml':
+    'invalid-unknown-route-key.yaml:6 routes[0].limit: unknown key "limit"; did you mean "limits"?',
+  'invalid-unknown-top-key.yaml': [
+    'invalid-unknown-top-key.yaml:1 routes: is required',
+    'invalid-unknown-top-key.yaml:3 routs: unknown key "routs"; did you mean "routes"?',
+  ].join('\n'),
+  'invalid-wrong-version.yaml': 'invalid-wrong-version.yaml:1 version: expected 1, got 2',
+  'invalid-yaml-syntax.yaml':
+    'invalid-yaml-syntax.yaml:5: invalid YAML: Flow map in block collection must be sufficiently indented and end with a }',
+};
+
+describe('invalid policy fixtures', () => {
+  it('has an expected message for every invalid fixture, and a fixture for every message', () => {
+    const fixtures = readdirSync(DIR)
+      .filter((f) => f.startsWith('invalid-'))
+      .sort();
+    assert.deepEqual(fixtures, Object.keys(EXPECTED).sort());
+    assert.ok(fixtures.length >= 20);
+  });
+
+  for (const [fixture, message] of Object.entries(EXPECTED)) {
+    it(`refuses ${fixture} with the exact located message`, async () => {
+      await assert.rejects(loadPolicy(join(DIR, fixture)), (err: unknown) => {
+        assert.ok(err instanceof PolicyError);
+        assert.ok(isEnumguardError(err, 'ERR_POLICY_INVALID'));
+        assert.equal(err.message, message);
+        assert.equal(err.issues.length, message.split('\n').length);
+        return true;
+      });
+    });
+  }
+});
+
+describe('valid policy fixtures', () => {
+  for (const fixture of readdirSync(DIR).filter((f) => f.startsWith('valid-'))) {
+    it(`compiles ${fixture}`, async () => {
+      const policy = await loadPolicy(join(DIR, fixture));
+      assert.ok(policy.routes.length > 0);
+    });
+  }
+});

@@ -1,0 +1,76 @@
+import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import type { PolicyIssue, RawIssue } from './issues.ts';
+import { formatPath, type PathSegment } from './values.ts';
+
+/**
+ * A parsed YAML document that can say on which line a path lives, so validation messages
+ * point at the offending line. YAML syntax errors come out as located issues too.
+ */
+export interface SourceMap {
+  /** The document as plain data (aliases resolved), or undefined when it could not be parsed. */
+  readonly data: unknown;
+  /** Syntax errors, already located. */
+  readonly syntaxIssues: readonly PolicyIssue[];
+  locate(issue: RawIssue): PolicyIssue;
+}
+
+export function parseYamlSource(text: string): SourceMap {
+  const lineCounter = new LineCounter();
+  // uniqueKeys (the default) makes a repeated key an error: YAML 1.2 §3.2.1.1 requires unique keys,
+  // and a silently overridden `limits:` would hide the first one.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineAt = (offset: number): number => lineCounter.linePos(offset).line;
+
+  const syntaxIssues: PolicyIssue[] = doc.errors.map((err) => ({
+    line: lineAt(err.pos[0]),
+    path: '',
+    message: `invalid YAML: ${firstLine(err.message)}`,
+  }));
+
+  function locate(issue: RawIssue): PolicyIssue {
+    return { line: lineOf(doc, issue.path, lineAt), path: formatPath(issue.path), message: issue.message };
+  }
+
+  const data: unknown = syntaxIssues.length > 0 ? undefined : doc.toJS({ maxAliasCount: 100 });
+  return { data, syntaxIssues, locate };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]?.trim() ?? message;
+}
+
+/**
+ * The line of the deepest node on `path` that exists. A map entry is located at its key,
+ * where a reader looks for it; a list item at the item itself. A missing key therefore
+ * lands on its parent mapping.
+ */
+function lineOf(doc: Document, path: readonly PathSegment[], lineAt: (offset: number) => number): number {
+  const lineOfNode = (n: unknown): number | undefined => {
+    const start = isNode(n) ? n.range?.[0] : undefined;
+    return start === undefined ? undefined : lineAt(start);
+  };
+  let node: unknown = doc.contents;
+  let line = lineOfNode(node) ?? 1;
+  for (const seg of path) {
+    if (isAlias(node)) node = node.resolve(doc);
+    if (isMap(node)) {
+      const pair = node.items.find((p) => keyText(p.key) === String(seg));
+      if (!pair) break;
+      line = lineOfNode(pair.key) ?? lineOfNode(pair.value) ?? line;
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item: unknown = node.items[seg];
+      if (item === undefined) break;
+      line = lineOfNode(item) ?? line;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return line;
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  return typeof key === 'string' ? key : undefined;
+}

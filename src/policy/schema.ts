@@ -1,0 +1,144 @@
+import * as z from 'zod';
+import { ALGORITHMS } from '../core/limit.ts';
+import {
+  durationField,
+  field,
+  forbidden,
+  headerNameField,
+  idField,
+  jwtAlgorithmField,
+  parseCidr,
+  parseCost,
+  parseMethods,
+  pointerField,
+  positiveIntField,
+  rateField,
+  scopeField,
+  sha256Field,
+  textField,
+} from './fields.ts';
+import { parseLimitKey } from './limit-key.ts';
+import { compilePathPattern } from './path-pattern.ts';
+import { parseSize } from './size.ts';
+import { describeValue, fail, ok, type FieldResult } from './values.ts';
+
+/**
+ * The policy file's shape (see examples/policy.yaml). Every object is strict: a misspelt
+ * key is an error, never silently ignored, because an ignored `limits` is an open API.
+ * Scalars are parsed here (durations to ms, sizes to bytes, keys to LimitKey); checks that
+ * span fields (unique ids, key sources, identities a route relies on) are in compile.ts.
+ */
+const DEFAULTS = {
+  bodyLimitBytes: 1024 * 1024,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  idleTimeoutMs: 5_000,
+  upstreamTimeoutMs: 10_000,
+  clockToleranceMs: 30_000,
+} as const;
+
+const upstreamField = field((v) => {
+  if (typeof v === 'string' && URL.canParse(v)) {
+    const url = new URL(v);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return ok(v);
+  }
+  return fail<string>(`expected an http:// or https:// URL, got ${describeValue(v)}`);
+});
+
+const serverSchema = z.strictObject({
+  trustedProxies: z.array(field(parseCidr)).default([]),
+  bodyLimit: field(parseSize).default(DEFAULTS.bodyLimitBytes),
+  headersTimeout: durationField.default(DEFAULTS.headersTimeoutMs),
+  requestTimeout: durationField.default(DEFAULTS.requestTimeoutMs),
+  idleTimeout: durationField.default(DEFAULTS.idleTimeoutMs),
+  upstreamTimeout: durationField.default(DEFAULTS.upstreamTimeoutMs),
+});
+
+const apiKeyEntrySchema = z.strictObject({
+  id: idField,
+  sha256: sha256Field,
+  scopes: z.array(scopeField).default([]),
+  key: forbidden(
+    'cleartext API keys are not allowed in the policy; store sha256 instead, computed with: echo -n KEY | sha256sum',
+  ),
+});
+
+const apiKeysSchema = z.strictObject({
+  header: headerNameField.default('x-api-key'),
+  keys: z.array(apiKeyEntrySchema),
+});
+
+const jwtSchema = z.strictObject({
+  algorithms: z.array(jwtAlgorithmField).min(1),
+  secret: textField.optional(),
+  publicKey: textField.optional(),
+  publicKeyFile: textField.optional(),
+  jwksFile: textField.optional(),
+  issuer: textField.optional(),
+  audience: textField.optional(),
+  clockTolerance: durationField.default(DEFAULTS.clockToleranceMs),
+  identityClaim: textField.default('sub'),
+  scopesClaim: textField.default('scope'),
+});
+
+const identitiesSchema = z.strictObject({
+  apiKeys: apiKeysSchema.optional(),
+  jwt: jwtSchema.optional(),
+});
+
+const limitSchema = z.strictObject({
+  id: idField.optional(),
+  key: z.unknown().transform((raw, ctx) => {
+    const r = raw === undefined ? fail('is required') : parseLimitKey(raw);
+    if (r.ok) return { key: r.value, raw };
+    ctx.addIssue({ code: 'custom', message: r.error, ...(r.path ? { path: [...r.path] } : {}) });
+    return z.NEVER;
+  }),
+  rate: rateField,
+  burst: positiveIntField.optional(),
+  algorithm: z.enum(ALGORITHMS).default('gcra'),
+  cost: field(parseCost).default({ kind: 'fixed', units: 1 }),
+});
+
+const batchSchema = z.strictObject({
+  pointer: pointerField,
+  max: positiveIntField,
+  status: field((v): FieldResult<413 | 400> =>
+    v === 413 || v === 400 ? ok(v) : fail(`expected 413 or 400, got ${describeValue(v)}`),
+  ).default(413),
+});
+
+const matchSchema = z.strictObject({
+  method: field(parseMethods).default('*'),
+  path: z.unknown().transform((raw, ctx) => {
+    const r = raw === undefined ? fail('is required') : compilePathPattern(raw);
+    if (r.ok) return { pattern: raw as string, matchPath: r.value };
+    ctx.addIssue({ code: 'custom', message: r.error });
+    return z.NEVER;
+  }),
+});
+
+const routeSchema = z.strictObject({
+  id: idField,
+  match: matchSchema,
+  auth: z.enum(['required', 'optional', 'none']).default('required'),
+  scopes: z.array(scopeField).default([]),
+  rateLimitHeaders: z.boolean().default(true),
+  batch: batchSchema.optional(),
+  limits: z.array(limitSchema).default([]),
+});
+
+export const policySchema = z.strictObject({
+  version: z.literal(1),
+  upstream: upstreamField.optional(),
+  server: serverSchema.prefault({}),
+  identities: identitiesSchema.prefault({}),
+  unmatched: z.enum(['deny', 'allow']).default('deny'),
+  routes: z.array(routeSchema),
+});
+
+/** The validated document, before cross-field checks and compilation. */
+export type PolicyDocument = z.output<typeof policySchema>;
+export type RouteDocument = PolicyDocument['routes'][number];
+export type LimitDocument = RouteDocument['limits'][number];
+export type JwtDocument = NonNullable<PolicyDocument['identities']['jwt']>;
