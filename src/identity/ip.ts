@@ -82,7 +82,8 @@ export function parseIPv6(text: string): IpAddress | undefined {
     end = zone;
   }
   if (end < 2 || end > MAX_ADDRESS_TEXT) return undefined;
-  const groups: number[] = [];
+  const groups = [0, 0, 0, 0, 0, 0, 0, 0];
+  let count = 0;
   let gap = -1; // index in `groups` where "::" stands
   let i = 0;
   if (text.charCodeAt(0) === 58) {
@@ -103,30 +104,37 @@ export function parseIPv6(text: string): IpAddress | undefined {
     if (i < end && text.charCodeAt(i) === 46) {
       const v4 = parseIPv4Word(text, fieldStart, end);
       if (v4 === undefined) return undefined;
-      groups.push(v4 >>> 16, v4 & 0xffff);
+      if (count > 6) return undefined;
+      groups[count++] = v4 >>> 16;
+      groups[count++] = v4 & 0xffff;
       break; // the dotted quad ran to the end of the text
     }
     const digits = i - fieldStart;
     if (digits === 0 || digits > 4) return undefined;
-    groups.push(value);
+    if (count === 8) return undefined;
+    groups[count++] = value;
     if (i === end) break;
     if (text.charCodeAt(i) !== 58) return undefined;
     i++;
     if (i < end && text.charCodeAt(i) === 58) {
       if (gap !== -1) return undefined; // a second "::"
-      gap = groups.length;
+      gap = count;
       i++;
     } else if (i === end) {
       return undefined; // a trailing lone ":"
     }
   }
-  if (groups.length > 8) return undefined;
   if (gap === -1) {
-    if (groups.length !== 8) return undefined;
+    if (count !== 8) return undefined;
   } else {
-    // "::" stands for one or more zero fields (RFC 4291 §2.2).
-    if (groups.length > 7) return undefined;
-    groups.splice(gap, 0, ...new Array<number>(8 - groups.length).fill(0));
+    // "::" stands for one or more zero fields (RFC 4291 §2.2): move the fields after it to
+    // the end, zeroing the ones they leave.
+    if (count > 7) return undefined;
+    const shift = 8 - count;
+    for (let k = count - 1; k >= gap; k--) {
+      groups[k + shift] = groups[k]!;
+      groups[k] = 0;
+    }
   }
   return {
     family: 6,
@@ -229,10 +237,17 @@ export function formatIp(ip: IpAddress): string {
     }
     i = j;
   }
-  if (bestStart === -1) return g.map((x) => x.toString(16)).join(':');
-  const head = g.slice(0, bestStart).map((x) => x.toString(16));
-  const tail = g.slice(bestStart + bestLen).map((x) => x.toString(16));
-  return `${head.join(':')}::${tail.join(':')}`;
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      out += '::';
+      i += bestLen - 1;
+      continue;
+    }
+    if (out.length > 0 && i !== bestStart + bestLen) out += ':';
+    out += g[i]!.toString(16);
+  }
+  return out;
 }
 
 /** Parses, unmaps and formats: the one key an address should be known by, or undefined. */
