@@ -16,8 +16,10 @@
  * letting a client pick its own key.
  */
 import type { AddressSource, ClientAddress, HeaderMap } from './types.ts';
-import { createIpMatcher, formatIp, parseHostAddress, unmapIPv4 } from './ip.ts';
-import type { IpAddress, IpMatcher } from './ip.ts';
+import { createIpMatcher } from './cidr.ts';
+import type { IpMatcher } from './cidr.ts';
+import { formatIp, parseHostAddress, unmapIPv4 } from './ip.ts';
+import type { IpAddress } from './ip.ts';
 
 /**
  * Which forwarding header to believe from a trusted proxy.

@@ -1,5 +1,6 @@
 export * from './types.ts';
 export * from './ip.ts';
+export * from './cidr.ts';
 export * from './client-address.ts';
 export * from './authorization.ts';
 export * from './api-keys.ts';
