@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createClientAddress, forwardedFor } from './client-address.ts';
-import { formatIp, prefixKey } from './ip.ts';
+import { prefixKey } from './cidr.ts';
+import { formatIp } from './ip.ts';
 
 const PROXIES = ['10.0.0.0/8', '::1/128', '2001:db8:ffff::/48'];
 

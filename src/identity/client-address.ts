@@ -16,8 +16,10 @@
  * letting a client pick its own key.
  */
 import type { AddressSource, ClientAddress, HeaderMap } from './types.ts';
-import { createIpMatcher, formatIp, parseHostAddress, unmapIPv4 } from './ip.ts';
-import type { IpAddress, IpMatcher } from './ip.ts';
+import { createIpMatcher } from './cidr.ts';
+import type { IpMatcher } from './cidr.ts';
+import { formatIp, parseHostAddress, unmapIPv4 } from './ip.ts';
+import type { IpAddress } from './ip.ts';
 
 /**
  * Which forwarding header to believe from a trusted proxy.
@@ -215,21 +217,27 @@ export function forwardedFor(element: string): IpAddress | undefined {
     i++; // "="
     let v: string;
     if (element.charCodeAt(i) === 34) {
-      // quoted-string (RFC 9110 §5.6.4), with quoted-pairs
-      let text = '';
-      i++;
-      for (;;) {
-        if (i >= n) return undefined;
-        const c = element.charCodeAt(i);
-        if (c === 34) break;
-        if (c === 92) {
-          if (++i >= n) return undefined;
-        }
-        text += element[i];
+      // quoted-string (RFC 9110 §5.6.4); quoted-pairs are rare, so slice when there are none.
+      const close = element.indexOf('"', i + 1);
+      if (close === -1) return undefined;
+      const escape = element.indexOf('\\', i + 1);
+      if (escape === -1 || escape > close) {
+        v = element.slice(i + 1, close);
+        i = close + 1;
+      } else {
+        let text = '';
         i++;
+        for (;;) {
+          if (i >= n) return undefined;
+          const c = element.charCodeAt(i);
+          if (c === 34) break;
+          if (c === 92 && ++i >= n) return undefined;
+          text += element[i];
+          i++;
+        }
+        i++;
+        v = text;
       }
-      i++;
-      v = text;
     } else {
       const valueStart = i;
       while (i < n && element.charCodeAt(i) !== 59 && !isSpace(element.charCodeAt(i))) {
