@@ -106,6 +106,45 @@ describe('watchPolicy', () => {
     assert.deepEqual(routeIds(await events.next()), ['fixed']);
   });
 
+  it('retries a failed policy when a key file it names appears beside it', async () => {
+    const { dir, file, events } = setup(policyText('one'));
+    const jwt = 'identities:\n  jwt: { algorithms: [ES256], jwksFile: jwks.json }\n';
+    writeFileSync(file, `${policyText('jwt')}${jwt}`);
+    const missing = await events.next();
+    assert.ok(missing.kind === 'error');
+    assert.match(String(missing.err), /jwksFile: cannot read "jwks.json": no such file/);
+    writeFileSync(
+      join(dir, 'jwks.json'),
+      JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' }] }),
+    );
+    assert.deepEqual(routeIds(await events.next()), ['jwt']);
+  });
+
+  it('logs reloads and failures, and reports an onChange that throws to onError', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'enumguard-watch-'));
+    dirs.push(dir);
+    const file = join(dir, 'policy.yaml');
+    writeFileSync(file, policyText('one'));
+    const events = collector();
+    const logs: string[] = [];
+    const watcher = watchPolicy(file, {
+      onChange: () => {
+        throw new Error('cannot apply');
+      },
+      onError: (err) => events.onError(err),
+      logger: { info: (m) => logs.push(`info ${m}`), warn: (m) => logs.push(`warn ${m}`) },
+    });
+    watchers.push(watcher);
+    await watcher.reload();
+    const event = await events.next();
+    assert.ok(event.kind === 'error' && event.err instanceof Error);
+    assert.equal(event.err.message, 'cannot apply');
+    assert.deepEqual(logs, [
+      'info policy.yaml: policy reloaded (1 route(s))',
+      'warn policy.yaml: reload failed, keeping the last good policy: cannot apply',
+    ]);
+  });
+
   it('reports a deleted policy as ERR_POLICY_READ', async () => {
     const { file, events } = setup(policyText('one'));
     unlinkSync(file);
