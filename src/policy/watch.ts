@@ -30,14 +30,17 @@ export interface PolicyWatcher {
  * Hot reload of a policy file. The directory is watched, not the file: editors that save by
  * writing a new file and renaming it over the old one (vim, many IDEs), and Kubernetes
  * ConfigMaps that swap a symlinked directory, replace the inode a file watch would follow.
- * Any event in the directory, debounced, leads to reading the file; only a changed text is
- * compiled, so bursts of events and `touch` cause no reload.
+ * Any event in the directory, debounced, leads to reading the file; a text equal to the one
+ * last applied is skipped, so bursts of events and `touch` cause no reload. Key files the
+ * policy names (jwksFile, publicKeyFile) are re-read on reload(), i.e. on SIGHUP.
  */
 export function watchPolicy(path: string, options: WatchPolicyOptions): PolicyWatcher {
   const file = resolve(path);
   const debounceMs = options.debounceMs ?? 100;
   const name = basename(path);
-  let lastText: string | undefined;
+  // The text of the last policy handed to onChange. A failed text is not remembered, so a
+  // later event retries it (a key file it names may have appeared meanwhile).
+  let lastGoodText: string | undefined;
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
   // Reloads run one at a time; requests during one coalesce into a single follow-up.
@@ -53,8 +56,7 @@ export function watchPolicy(path: string, options: WatchPolicyOptions): PolicyWa
       if (!closed) report(err);
       return;
     }
-    if (closed || (!force && text === lastText)) return;
-    lastText = text;
+    if (closed || (!force && text === lastGoodText)) return;
     let policy: CompiledPolicy;
     try {
       policy = compilePolicy(text, { source: path, baseDir: dirname(file) });
@@ -62,8 +64,14 @@ export function watchPolicy(path: string, options: WatchPolicyOptions): PolicyWa
       report(err);
       return;
     }
-    options.logger?.info(`${name}: policy reloaded (${policy.routes.length} routes)`);
-    options.onChange(policy);
+    lastGoodText = text;
+    options.logger?.info(`${name}: policy reloaded (${policy.routes.length} route(s))`);
+    try {
+      options.onChange(policy);
+    } catch (err) {
+      // The caller's own failure to apply it; reported, never thrown into the fs watcher.
+      report(err);
+    }
   }
 
   function report(err: unknown): void {
