@@ -1,2 +1,6 @@
-// Public API of `enumguard`: the engine, the policy API and the memory store.
+// Public API of `enumguard`: the engine, the policy API, the pipeline and the memory store.
 export * from './core/index.ts';
+export * from './policy/index.ts';
+export * from './pipeline/index.ts';
+export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './stores/memory-store.ts';
+export type { Store } from './stores/store.ts';

@@ -4,7 +4,7 @@
  * The guarded variant adds enumguard's adapter with a 4-limit policy that never denies.
  */
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import { compilePolicy } from '../../src/policy/index.ts';
 
 const [framework = 'node', mode = 'bare', portText = '0'] = process.argv.slice(2);
@@ -34,7 +34,7 @@ const guarded = mode === 'guarded';
 switch (framework) {
   case 'node': {
     const { enumguard } = await import('../../src/adapters/node/index.ts');
-    const app = (_req: unknown, res: import('node:http').ServerResponse): void => {
+    const app = (_req: unknown, res: ServerResponse): void => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);
     };

@@ -76,7 +76,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
           },
           onError(err) {
             logger.error(
-              { err: { message: err.message } },
+              { err: { message: err instanceof Error ? err.message : String(err) } },
               'policy rejected; the last good policy stays in force',
             );
           },

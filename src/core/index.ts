@@ -5,3 +5,7 @@ export * from './limit.ts';
 export * from './decision.ts';
 export * from './duration.ts';
 export * from './decide.ts';
+export * from './algorithms.ts';
+export { gcraStep } from './gcra.ts';
+export { slidingWindowStep } from './sliding-window.ts';
+export { fixedWindowStep } from './fixed-window.ts';

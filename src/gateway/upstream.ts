@@ -60,7 +60,7 @@ export function createUpstreamPool(
     origin: url.origin,
     async request(req) {
       const res = await pool.request({
-        method: req.method as 'GET',
+        method: req.method,
         path: req.path,
         headers: req.headers,
         body: req.body ?? null,

@@ -1,5 +1,5 @@
 import type { CompiledLimit } from '../policy/types.ts';
-import { prefixKey } from '../identity/ip.ts';
+import { prefixKey } from '../identity/cidr.ts';
 import type { Caller, HeaderMap } from './types.ts';
 
 /** Header values and claims come from the client: keep keys bounded whatever it sends. */

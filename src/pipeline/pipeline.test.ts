@@ -87,6 +87,10 @@ routes:
   it('keys anonymous callers of an identity limit by their address', async () => {
     const { pipeline } = setup(`
 version: 1
+identities:
+  apiKeys:
+    keys:
+      - { id: full, sha256: ${FULL_SHA}, scopes: [] }
 routes:
   - id: thing
     match: { method: GET, path: /v1/thing }
@@ -167,7 +171,9 @@ routes:
     limits:
       - { id: per-ip, key: ip, rate: 5/1m }
 `);
-    const res = await pipeline.handle(req(), () => Promise.resolve({ status: 200, headers: { a: 'b' }, body: '{}' }));
+    const res = await pipeline.handle(req(), () =>
+      Promise.resolve({ status: 200, headers: { a: 'b' }, body: '{}' }),
+    );
     assert.equal(res.status, 200);
     assert.equal(res.headers.a, 'b');
     assert.match(res.headers.ratelimit ?? '', /^"thing\/per-ip";r=4;t=\d+;pk=:[A-Za-z0-9+/=]+:$/);

@@ -19,11 +19,25 @@ export async function startEchoUpstream(): Promise<EchoUpstream> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      last = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() };
-      const text = JSON.stringify({ ok: true, method: req.method, url: req.url, bytes: Buffer.concat(chunks).length });
+      last = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      };
+      const text = JSON.stringify({
+        ok: true,
+        method: req.method,
+        url: req.url,
+        bytes: Buffer.concat(chunks).length,
+      });
       const answer = (): void => {
         if (res.destroyed) return;
-        res.writeHead(200, { 'content-type': 'application/json', 'x-upstream': 'echo', connection: 'keep-alive' });
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          'x-upstream': 'echo',
+          connection: 'keep-alive',
+        });
         res.end(text);
       };
       if (wait > 0) setTimeout(answer, wait).unref();

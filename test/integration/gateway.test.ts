@@ -21,7 +21,10 @@ describe('gateway', () => {
 
   before(async () => {
     upstream = await startEchoUpstream();
-    const policy = compilePolicy(lookupPolicy(upstream.url), { source: 'policy.yaml', baseDir: process.cwd() });
+    const policy = compilePolicy(lookupPolicy(upstream.url), {
+      source: 'policy.yaml',
+      baseDir: process.cwd(),
+    });
     const pipeline = createPipeline({ policy, store, clock });
     gateway = createGateway({
       pipeline,
@@ -40,7 +43,7 @@ describe('gateway', () => {
     upstream.delay(0);
   });
 
-  const discover = (numbers: unknown, key: string | undefined = FULL_KEY, extra: Record<string, string> = {}) =>
+  const discover = (numbers: unknown, key: string | null = FULL_KEY, extra: Record<string, string> = {}) =>
     fetch(`${base}/v1/contacts/discover`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(key ? { 'x-api-key': key } : {}), ...extra },
@@ -54,7 +57,7 @@ describe('gateway', () => {
     });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('x-upstream'), 'echo');
-    assert.deepEqual(await res.json(), { ok: true, method: 'POST', url: '/v1/contacts/discover', bytes: 41 });
+    assert.deepEqual(await res.json(), { ok: true, method: 'POST', url: '/v1/contacts/discover', bytes: 43 });
     const seen = upstream.last();
     assert.equal(seen?.headers['x-enumguard-identity'], 'full');
     assert.equal(seen?.headers['x-forwarded-for'], '6.6.6.6, 127.0.0.1');
@@ -62,7 +65,7 @@ describe('gateway', () => {
   });
 
   it('answers 401 problem+json with a challenge when credentials are missing or wrong', async () => {
-    for (const key of [undefined, 'not-a-key']) {
+    for (const key of [null, 'not-a-key']) {
       const res = await discover(['+1'], key);
       assert.equal(res.status, 401);
       assert.equal(res.headers.get('content-type'), 'application/problem+json');
@@ -171,7 +174,7 @@ describe('gateway', () => {
         },
       }),
       duplex: 'half',
-    } as RequestInit);
+    });
     assert.equal(streamed.status, 413);
   });
 
@@ -186,7 +189,7 @@ describe('gateway', () => {
         },
       }),
       duplex: 'half',
-    } as RequestInit);
+    });
     assert.equal(res.status, 200);
     assert.equal(upstream.last()?.body, 'hello world');
   });
