@@ -20,7 +20,11 @@ export function enumguard(options: GuardOptions): RequestHandler {
       })
       .then((verdict) => {
         if (!verdict.allowed) {
-          res.status(verdict.response.status).set(verdict.response.headers).send(verdict.response.body);
+          // A Buffer keeps the content type exactly as set (a string would gain "; charset=utf-8").
+          res
+            .status(verdict.response.status)
+            .set(verdict.response.headers)
+            .send(Buffer.from(verdict.response.body));
           return;
         }
         res.set(verdict.headers);

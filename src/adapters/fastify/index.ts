@@ -19,7 +19,10 @@ export const enumguard: FastifyPluginAsync<GuardOptions> = (fastify, options) =>
       body: request.body,
     });
     if (!verdict.allowed) {
-      await reply.code(verdict.response.status).headers(verdict.response.headers).send(verdict.response.body);
+      await reply
+        .code(verdict.response.status)
+        .headers(verdict.response.headers)
+        .send(Buffer.from(verdict.response.body));
       return reply;
     }
     void reply.headers(verdict.headers);
