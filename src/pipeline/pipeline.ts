@@ -11,6 +11,7 @@ import { resolvePointer } from './json-pointer.ts';
 import { limitKey } from './limit-keys.ts';
 import { problemResponse } from './problem.ts';
 import { rateLimitHeaders, retryAfterSeconds } from './rate-limit-headers.ts';
+import { normalizePath } from './normalize-path.ts';
 import { matchRoute } from './routes.ts';
 import type { Admission, Caller, PlainRequest, PlainResponse } from './types.ts';
 
@@ -70,9 +71,19 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
   async function admit(req: PlainRequest): Promise<Admission> {
     const q = req.url.indexOf('?');
-    const path = q === -1 ? req.url : req.url.slice(0, q);
-    const route = matchRoute(policy.routes, req.method, path);
+    const path = normalizePath(q === -1 ? req.url : req.url.slice(0, q));
     const client = clientAddress.resolve(req.remoteAddress, req.headers);
+    if (path === undefined) {
+      const detail = 'the request path has malformed percent-encoding';
+      const caller: Caller = { ip: client.ip, identity: undefined };
+      return deny(
+        undefined,
+        caller,
+        denyDecision('bad-request', detail),
+        problemResponse('bad-request', detail),
+      );
+    }
+    const route = matchRoute(policy.routes, req.method, path);
 
     if (route === undefined) {
       const caller: Caller = { ip: client.ip, identity: undefined };
@@ -180,7 +191,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       clientAddress = createClientAddress(clientOptions(next));
       policy = next;
     },
-    matchRoute: (method, path) => matchRoute(policy.routes, method, path),
+    matchRoute(method, path) {
+      const normal = normalizePath(path);
+      return normal === undefined ? undefined : matchRoute(policy.routes, method, normal);
+    },
     admit,
     async handle(req, upstream) {
       const verdict = await admit(req);
