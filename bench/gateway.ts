@@ -5,15 +5,13 @@
  *
  *   npx tsx bench/gateway.ts [--seconds 10] [--rounds 3]
  */
-import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { BENCH_API_KEY, benchPolicy } from './bench-policy.ts';
 import { freePort } from './free-port.ts';
 import { median, runWrk, startProcess, stopProcess, type WrkResult } from './wrk.ts';
-
-const API_KEY = 'bench-key';
 
 export interface GatewayBench {
   readonly upstreamDirect: WrkResult;
@@ -23,25 +21,6 @@ export interface GatewayBench {
   readonly seconds: number;
   readonly rounds: number;
   readonly connections: number;
-}
-
-function policy(upstream: string, keySha: string): string {
-  return `version: 1
-upstream: ${upstream}
-identities:
-  apiKeys:
-    keys:
-      - { id: bench, sha256: ${keySha}, scopes: [lookup] }
-routes:
-  - id: lookup
-    match: { method: GET, path: /v1/lookup }
-    scopes: [lookup]
-    limits:
-      - { id: per-identity, key: identity, rate: 1000000000/1s }
-      - { id: per-ip, key: ip, rate: 1000000000/1s }
-      - { id: per-subnet, key: ipv4/24, rate: 1000000000/1s }
-      - { id: global, key: global, rate: 1000000000/1s }
-`;
 }
 
 function nginxConf(dir: string, port: number, upstreamPort: number): string {
@@ -87,8 +66,7 @@ export async function run(opts: {
   const dir = mkdtempSync(join(tmpdir(), 'enumguard-bench-'));
   for (const d of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, d));
   const [upPort, egPort, ngPort] = [await freePort(), await freePort(), await freePort()];
-  const sha = createHash('sha256').update(API_KEY).digest('hex');
-  writeFileSync(join(dir, 'policy.yaml'), policy(`http://127.0.0.1:${upPort}`, sha));
+  writeFileSync(join(dir, 'policy.yaml'), benchPolicy(`http://127.0.0.1:${upPort}`));
   writeFileSync(join(dir, 'nginx.conf'), nginxConf(dir, ngPort, upPort));
 
   const up = await startProcess(process.execPath, ['bench/servers/upstream.mjs', String(upPort)], upPort);
@@ -113,7 +91,7 @@ export async function run(opts: {
     ['-p', dir, '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'],
     ngPort,
   );
-  const headers = { 'x-api-key': API_KEY };
+  const headers = { 'x-api-key': BENCH_API_KEY };
   const url = (port: number) => `http://127.0.0.1:${port}/v1/lookup`;
   try {
     // Warm up both (JIT, pools), then alternate so drift hits both alike.

@@ -3,32 +3,14 @@
  *   tsx bench/servers/adapter-server.ts <node|express|fastify|hono> <bare|guarded> <port>
  * The guarded variant adds enumguard's adapter with a 4-limit policy that never denies.
  */
-import { createHash } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import { compilePolicy } from '../../src/policy/index.ts';
+import { benchPolicy } from '../bench-policy.ts';
 
 const [framework = 'node', mode = 'bare', portText = '0'] = process.argv.slice(2);
 const port = Number(portText);
 const body = JSON.stringify({ contacts: [{ number: '+14155550100', accountId: 'a1b2c3d4e5f6' }] });
-const sha = createHash('sha256').update('bench-key').digest('hex');
-const policy = compilePolicy(
-  `version: 1
-identities:
-  apiKeys:
-    keys:
-      - { id: bench, sha256: ${sha}, scopes: [lookup] }
-routes:
-  - id: lookup
-    match: { method: GET, path: /v1/lookup }
-    scopes: [lookup]
-    limits:
-      - { id: per-identity, key: identity, rate: 1000000000/1s }
-      - { id: per-ip, key: ip, rate: 1000000000/1s }
-      - { id: per-subnet, key: ipv4/24, rate: 1000000000/1s }
-      - { id: global, key: global, rate: 1000000000/1s }
-`,
-  { source: 'bench-policy.yaml', baseDir: process.cwd() },
-);
+const policy = compilePolicy(benchPolicy(), { source: 'bench-policy.yaml' });
 const guarded = mode === 'guarded';
 
 switch (framework) {

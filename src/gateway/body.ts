@@ -1,4 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import { problemResponse } from '../pipeline/problem.ts';
+import type { PlainResponse } from '../pipeline/types.ts';
 
 export type BodyResult =
   | { readonly kind: 'ok'; readonly bytes: Buffer }
@@ -52,4 +54,27 @@ export function parseJson(bytes: Buffer): { ok: true; value: unknown } | { ok: f
   } catch (err) {
     return { ok: false, error: `the request body is not valid JSON: ${(err as Error).message}` };
   }
+}
+
+export type JsonBodyResult =
+  | { readonly kind: 'ok'; readonly bytes: Buffer; readonly value: unknown }
+  /** Answer this instead (413 or 400), closing the connection when `close` says so. */
+  | { readonly kind: 'refused'; readonly response: PlainResponse; readonly close: boolean }
+  | { readonly kind: 'aborted' };
+
+/** Reads and parses a JSON body within `limit` bytes: what a body-priced route needs. */
+export async function readJsonBody(req: IncomingMessage, limit: number): Promise<JsonBodyResult> {
+  const read = await readBody(req, limit);
+  if (read.kind === 'aborted') return read;
+  if (read.kind === 'too-large') {
+    return { kind: 'refused', response: bodyTooLarge(limit), close: true };
+  }
+  const parsed = parseJson(read.bytes);
+  if (!parsed.ok)
+    return { kind: 'refused', response: problemResponse('bad-request', parsed.error), close: false };
+  return { kind: 'ok', bytes: read.bytes, value: parsed.value };
+}
+
+export function bodyTooLarge(limit: number): PlainResponse {
+  return problemResponse('body-too-large', `request bodies are limited to ${limit} bytes`);
 }

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import { problemResponse } from '../pipeline/problem.ts';
 import type { Admission } from '../pipeline/types.ts';
-import { parseJson, readBody } from './body.ts';
+import { bodyTooLarge, readJsonBody } from './body.ts';
 import { downstreamHeaders, upstreamHeaders } from './headers.ts';
 import { BodyTooLargeError, limitStream } from './limit-stream.ts';
 import { sendPlain } from './send.ts';
@@ -76,34 +76,21 @@ export function createGateway(options: GatewayOptions): Gateway {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > bodyLimit) {
       req.resume();
-      sendPlain(
-        res,
-        problemResponse('body-too-large', `request bodies are limited to ${bodyLimit} bytes`),
-        true,
-      );
+      sendPlain(res, bodyTooLarge(bodyLimit), true);
       return;
     }
 
     let buffered: Buffer | undefined;
     let body: unknown;
     if (pipeline.matchRoute(method, path)?.needsBody) {
-      const read = await readBody(req, bodyLimit);
+      const read = await readJsonBody(req, bodyLimit);
       if (read.kind === 'aborted') return;
-      if (read.kind === 'too-large') {
-        sendPlain(
-          res,
-          problemResponse('body-too-large', `request bodies are limited to ${bodyLimit} bytes`),
-          true,
-        );
-        return;
-      }
-      const parsed = parseJson(read.bytes);
-      if (!parsed.ok) {
-        sendPlain(res, problemResponse('bad-request', parsed.error));
+      if (read.kind === 'refused') {
+        sendPlain(res, read.response, read.close);
         return;
       }
       buffered = read.bytes;
-      body = parsed.value;
+      body = read.value;
     }
 
     const verdict = await pipeline.admit({ method, url, headers: req.headers, remoteAddress: peer, body });
@@ -156,11 +143,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         (err as { cause?: unknown }).cause instanceof BodyTooLargeError
       ) {
         const limit = pipeline.policy().server.bodyLimitBytes;
-        sendPlain(
-          res,
-          problemResponse('body-too-large', `request bodies are limited to ${limit} bytes`),
-          true,
-        );
+        sendPlain(res, bodyTooLarge(limit), true);
         return 413;
       }
       const failure = classifyUpstreamError(err);

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseJson, readBody } from '../../gateway/body.ts';
+import { readJsonBody } from '../../gateway/body.ts';
 import { sendPlain } from '../../gateway/send.ts';
 import { problemResponse } from '../../pipeline/problem.ts';
 import { pipelineFrom, type GuardOptions } from '../guard.ts';
@@ -39,22 +39,13 @@ export function enumguard(
     const route = pipeline.matchRoute(method, q === -1 ? url : url.slice(0, q));
     if (route?.needsBody) {
       const limit = options.bodyLimitBytes ?? pipeline.policy().server.bodyLimitBytes;
-      const read = await readBody(req, limit);
+      const read = await readJsonBody(req, limit);
       if (read.kind === 'aborted') return;
-      if (read.kind === 'too-large') {
-        sendPlain(
-          res,
-          problemResponse('body-too-large', `request bodies are limited to ${limit} bytes`),
-          true,
-        );
+      if (read.kind === 'refused') {
+        sendPlain(res, read.response, read.close);
         return;
       }
-      const parsed = parseJson(read.bytes);
-      if (!parsed.ok) {
-        sendPlain(res, problemResponse('bad-request', parsed.error));
-        return;
-      }
-      req.body = parsed.value;
+      req.body = read.value;
     }
     const verdict = await pipeline.admit({
       method,
