@@ -11,6 +11,9 @@ import { BodyTooLargeError, limitStream } from './limit-stream.ts';
 import { sendPlain } from './send.ts';
 import { classifyUpstreamError, type UpstreamPool } from './upstream.ts';
 
+/** Upstream answers up to this size are sent in one write instead of streamed. */
+const SMALL_BODY_BYTES = 64 * 1024;
+
 export interface GatewayOptions {
   readonly pipeline: Pipeline;
   readonly upstream: UpstreamPool;
@@ -113,28 +116,44 @@ export function createGateway(options: GatewayOptions): Gateway {
     peer: string,
     buffered: Buffer | undefined,
   ): Promise<number> {
-    const aborter = new AbortController();
-    res.once('close', () => {
-      if (!res.writableFinished) aborter.abort();
-    });
     const hasBody =
       buffered === undefined &&
       (req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0);
     const limiter = hasBody ? limitStream(pipeline.policy().server.bodyLimitBytes) : undefined;
     if (limiter) req.pipe(limiter);
+    let clientGone = false;
+    res.once('close', () => {
+      clientGone = !res.writableFinished;
+    });
     try {
       const up = await upstream.request({
         method: req.method ?? 'GET',
         path: url,
         headers: upstreamHeaders(req.headers, peer, verdict.caller.identity?.id),
         body: buffered ?? limiter,
-        signal: aborter.signal,
       });
-      res.writeHead(up.status, { ...downstreamHeaders(up.headers), ...verdict.headers });
-      await pipeStreams(up.body, res);
+      if (clientGone) {
+        // The client hung up while the upstream answered: drop the answer. The listener
+        // keeps the abort this causes from surfacing as an unhandled 'error'.
+        up.body.on('error', () => undefined);
+        up.body.destroy();
+        return 499;
+      }
+      const headers = { ...downstreamHeaders(up.headers), ...verdict.headers };
+      const length = Number(up.headers['content-length']);
+      if (length <= SMALL_BODY_BYTES) {
+        // Small answers (most lookups) go out in one write: headers and body together.
+        const chunks: Buffer[] = [];
+        for await (const chunk of up.body) chunks.push(chunk as Buffer);
+        res.writeHead(up.status, headers);
+        res.end(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+      } else {
+        res.writeHead(up.status, headers);
+        await pipeStreams(up.body, res);
+      }
       return up.status;
     } catch (err) {
-      if (res.headersSent || aborter.signal.aborted) {
+      if (res.headersSent || clientGone) {
         res.destroy();
         return res.statusCode;
       }
