@@ -52,11 +52,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     store,
     clock: systemClock,
     logger,
-    onUntrustedForwarded: () => {
+    onUntrustedForwarded: ({ peer, header }) => {
       if (warned) return;
       warned = true;
       logger.warn(
-        'requests carry X-Forwarded-For or Forwarded but no proxy is trusted: those headers are ignored and ' +
+        { peer, header },
+        `requests from ${peer} carry ${header} but ${peer} is not a trusted proxy: the header is ignored and ` +
           'clients are keyed by their socket address. If enumguard runs behind a load balancer, list it in ' +
           'server.trustedProxies.',
       );

@@ -58,6 +58,31 @@ routes:
     assert.equal(second.caller?.ip, '198.51.100.4');
   });
 
+  it('believes X-Forwarded-For only from a trusted proxy, read right to left', async () => {
+    const { pipeline } = setup(`
+version: 1
+server:
+  trustedProxies: [10.0.0.0/8]
+  forwardedHeader: x-forwarded-for
+routes:
+  - id: thing
+    match: { method: GET, path: /v1/thing }
+    auth: none
+    limits:
+      - { key: ip, rate: 1/1m }
+`);
+    const viaProxy = (xff: string) =>
+      pipeline.admit(req({ remoteAddress: '10.1.2.3', headers: { 'x-forwarded-for': xff } }));
+    const first = await viaProxy('6.6.6.6, 198.51.100.20');
+    assert.equal(first.caller?.ip, '198.51.100.20');
+    // A forged left-hand entry does not give the same client a fresh bucket.
+    assert.equal((await viaProxy('7.7.7.7, 198.51.100.20')).allowed, false);
+    const direct = await pipeline.admit(
+      req({ remoteAddress: '203.0.113.50', headers: { 'x-forwarded-for': '1.1.1.1' } }),
+    );
+    assert.equal(direct.caller?.ip, '203.0.113.50');
+  });
+
   it('charges no limit when another limit of the same request denies', async () => {
     const { pipeline } = setup(`
 version: 1

@@ -26,8 +26,8 @@ export interface PipelineOptions {
   readonly store: Store;
   readonly clock: Clock;
   readonly logger?: PipelineLogger;
-  /** Called once when forwarding headers arrive but no proxy is trusted. */
-  readonly onUntrustedForwarded?: () => void;
+  /** Called (at most once) when a peer that is not a trusted proxy sends forwarding headers. */
+  readonly onUntrustedForwarded?: (info: { readonly peer: string; readonly header: string }) => void;
 }
 
 export type Upstream = (req: PlainRequest) => Promise<PlainResponse>;
@@ -55,9 +55,10 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   let clientAddress = createClientAddress(clientOptions(policy));
 
   function clientOptions(p: CompiledPolicy) {
+    const base = { trustedProxies: p.server.trustedProxies, forwardedHeader: p.server.forwardedHeader };
     return options.onUntrustedForwarded
-      ? { trustedProxies: p.server.trustedProxies, onUntrustedForwarded: options.onUntrustedForwarded }
-      : { trustedProxies: p.server.trustedProxies };
+      ? { ...base, onUntrustedForwarded: options.onUntrustedForwarded }
+      : base;
   }
 
   function deny(

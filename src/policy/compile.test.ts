@@ -32,6 +32,7 @@ describe('compilePolicy on examples/policy.yaml', () => {
     assert.equal(policy.upstream, 'http://127.0.0.1:8081');
     assert.deepEqual(policy.server, {
       trustedProxies: ['127.0.0.1/32', '::1/128'],
+      forwardedHeader: 'auto',
       bodyLimitBytes: 262_144,
       headersTimeoutMs: 10_000,
       requestTimeoutMs: 30_000,

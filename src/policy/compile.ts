@@ -67,6 +67,7 @@ function build(doc: PolicyDocument, source: string, baseDir: string, issues: Raw
     upstream: doc.upstream,
     server: {
       trustedProxies: server.trustedProxies,
+      forwardedHeader: server.forwardedHeader,
       bodyLimitBytes: server.bodyLimit,
       headersTimeoutMs: server.headersTimeout,
       requestTimeoutMs: server.requestTimeout,

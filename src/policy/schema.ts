@@ -47,6 +47,7 @@ const upstreamField = field((v) => {
 
 const serverSchema = z.strictObject({
   trustedProxies: z.array(field(parseCidr)).default([]),
+  forwardedHeader: z.enum(['auto', 'forwarded', 'x-forwarded-for']).default('auto'),
   bodyLimit: field(parseSize).default(DEFAULTS.bodyLimitBytes),
   headersTimeout: durationField.default(DEFAULTS.headersTimeoutMs),
   requestTimeout: durationField.default(DEFAULTS.requestTimeoutMs),

@@ -19,6 +19,12 @@ export interface CompiledPolicy {
 export interface ServerConfig {
   /** CIDRs of proxies whose forwarding headers are believed, e.g. ["10.0.0.0/8", "::1/128"]. */
   readonly trustedProxies: readonly string[];
+  /**
+   * Which forwarding header trusted proxies write. "auto" reads whichever one arrives and,
+   * when both arrive and disagree, keys the client by the proxy's own address: a proxy that
+   * appends to X-Forwarded-For passes a client's forged Forwarded header through untouched.
+   */
+  readonly forwardedHeader: 'auto' | 'forwarded' | 'x-forwarded-for';
   /** Largest request body accepted, in bytes (413 past it). */
   readonly bodyLimitBytes: number;
   /** Time allowed to receive the request headers (slowloris guard). */
