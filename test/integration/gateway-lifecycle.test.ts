@@ -56,7 +56,9 @@ describe('gateway lifecycle', () => {
       const requests = [
         fetch(`${base}/v1/accounts/a/photo?phone=%2B14155550100`, { headers: { 'x-api-key': FULL_KEY } }),
         fetch(`${base}/v1/accounts/a/photo`, { headers: { authorization: `Bearer ${token}` } }),
-        fetch(`${base}/v1/accounts/a/photo`, { headers: { 'x-api-key': 'wrong-secret-key-123' } }),
+        fetch(`${base}/v1/accounts/a/photo`, {
+          headers: { 'x-api-key': 'wrong-secret-key-123', 'x-forwarded-for': '203.0.113.9' },
+        }),
         fetch(`${base}/v1/contacts/discover`, {
           method: 'POST',
           headers: { 'x-api-key': FULL_KEY, 'content-type': 'application/json' },
@@ -70,6 +72,8 @@ describe('gateway lifecycle', () => {
     }
     const log = lines.join('');
     assert.match(log, /"identity":"user-7"/, 'the log names identities');
+    // No proxy is trusted, yet a forwarding header arrived: the operator is told once.
+    assert.equal(log.match(/is not a trusted proxy/g)?.length, 1);
     for (const secret of [FULL_KEY, 'wrong-secret-key-123', 'eyJ', '14155550100', '14155550199', SECRET]) {
       assert.ok(!log.includes(secret), `the log contains ${secret}`);
     }
