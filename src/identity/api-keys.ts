@@ -2,12 +2,12 @@
  * API keys: the client sends the key in the configured header (default "x-api-key") or as
  * `Authorization: ApiKey <key>`; the policy holds only each key's SHA-256.
  *
- * Looking a key up by its hash means the key is never compared in clear, and a timing
- * difference in the lookup can only leak bits of a hash the attacker cannot invert. A hit is
- * still confirmed with timingSafeEqual, so no early-exit comparison ever runs on secret bytes.
+ * Looking a key up by its hash means the key is never compared in clear: the only
+ * comparison, inside the Map lookup, runs on hashes, so a timing difference can only leak
+ * bits of a hash the attacker cannot invert.
  * Keys have high entropy, so a fast hash is enough (unlike passwords, no stretching needed).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { EnumguardError } from '../core/errors.ts';
 import type { ApiKeysConfig } from '../policy/types.ts';
 import type { CredentialResult, HeaderMap, Identity } from './types.ts';
@@ -21,7 +21,6 @@ export interface ApiKeyVerifier {
 const MAX_KEY_LENGTH = 1024;
 
 interface Entry {
-  readonly digest: Buffer;
   readonly result: CredentialResult;
 }
 
@@ -54,7 +53,7 @@ export function createApiKeyVerifier(config: ApiKeysConfig): ApiKeyVerifier {
       scopes: new Set(key.scopes),
       claims: Object.freeze({}),
     });
-    byHash.set(hex, { digest: Buffer.from(hex, 'hex'), result: Object.freeze({ kind: 'ok', identity }) });
+    byHash.set(hex, { result: Object.freeze({ kind: 'ok', identity }) });
   }
 
   function presentedKey(headers: HeaderMap): string | CredentialResult {
@@ -73,9 +72,9 @@ export function createApiKeyVerifier(config: ApiKeysConfig): ApiKeyVerifier {
       if (typeof key !== 'string') return key;
       if (key.length === 0) return invalid('empty API key');
       if (key.length > MAX_KEY_LENGTH) return UNKNOWN_KEY;
-      const digest = createHash('sha256').update(key, 'utf8').digest();
-      const entry = byHash.get(digest.toString('hex'));
-      if (entry === undefined || !timingSafeEqual(digest, entry.digest)) return UNKNOWN_KEY;
+      // One-shot hash (Node >= 20.12): about twice as fast as createHash().update().digest().
+      const entry = byHash.get(hash('sha256', key, 'hex'));
+      if (entry === undefined) return UNKNOWN_KEY;
       return entry.result;
     },
   };

@@ -14,7 +14,8 @@ import type { JwtVerifierOptions } from './jwt.ts';
 import type { CredentialResult, HeaderMap, IdentifyResult } from './types.ts';
 
 export interface Identifier {
-  identify(headers: HeaderMap): Promise<IdentifyResult>;
+  /** Synchronous for API keys and anonymous callers; a promise only when a JWT is verified. */
+  identify(headers: HeaderMap): IdentifyResult | Promise<IdentifyResult>;
 }
 
 export interface IdentifierOptions {
@@ -38,15 +39,12 @@ export function createIdentifier(
   const apiKeys = config.apiKeys === undefined ? undefined : createApiKeyVerifier(config.apiKeys);
   const jwt = config.jwt === undefined ? undefined : createJwtVerifier(config.jwt, clock, options.jwt ?? {});
   return {
-    async identify(headers) {
+    identify(headers) {
       if (apiKeys !== undefined) {
         const r = toResult(apiKeys.verify(headers));
         if (r !== undefined) return r;
       }
-      if (jwt !== undefined) {
-        const r = toResult(await jwt.verify(headers));
-        if (r !== undefined) return r;
-      }
+      if (jwt !== undefined) return jwt.verify(headers).then((r) => toResult(r) ?? ANONYMOUS);
       return ANONYMOUS;
     },
   };

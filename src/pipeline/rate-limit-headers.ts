@@ -1,4 +1,4 @@
-import type { LimitOutcome } from '../core/limit.ts';
+import type { LimitOutcome, LimitSpec } from '../core/limit.ts';
 
 /**
  * RateLimit and RateLimit-Policy fields of draft-ietf-httpapi-ratelimit-headers-11, in
@@ -12,15 +12,31 @@ import type { LimitOutcome } from '../core/limit.ts';
  */
 export function rateLimitHeaders(outcomes: readonly LimitOutcome[]): Record<string, string> {
   if (outcomes.length === 0) return {};
-  const policy: string[] = [];
-  const current: string[] = [];
-  for (const o of outcomes) {
-    const name = sfString(o.spec.id);
-    const pk = `:${partitionKey(o.key)}:`;
-    policy.push(`${name};q=${o.spec.limit};w=${Math.max(1, Math.round(o.spec.windowMs / 1000))};pk=${pk}`);
-    current.push(`${name};r=${Math.floor(o.remaining)};t=${Math.ceil(o.resetMs / 1000)};pk=${pk}`);
+  let policy = '';
+  let current = '';
+  for (let i = 0; i < outcomes.length; i++) {
+    const o = outcomes[i] as LimitOutcome;
+    const names = namesFor(o.spec);
+    const pk = partitionKey(o.key);
+    const sep = i === 0 ? '' : ', ';
+    policy += `${sep}${names.policy}${pk}:`;
+    current += `${sep}${names.name};r=${Math.floor(o.remaining)};t=${Math.ceil(o.resetMs / 1000)};pk=:${pk}:`;
   }
-  return { 'ratelimit-policy': policy.join(', '), ratelimit: current.join(', ') };
+  return { 'ratelimit-policy': policy, ratelimit: current };
+}
+
+/** The parts of both fields that depend only on the limit, built once per LimitSpec. */
+const specNames = new WeakMap<LimitSpec, { name: string; policy: string }>();
+
+function namesFor(spec: LimitSpec): { name: string; policy: string } {
+  let names = specNames.get(spec);
+  if (names === undefined) {
+    const name = sfString(spec.id);
+    const w = Math.max(1, Math.round(spec.windowMs / 1000));
+    names = { name, policy: `${name};q=${spec.limit};w=${w};pk=:` };
+    specNames.set(spec, names);
+  }
+  return names;
 }
 
 /** RFC 9110 section 10.2.3: delay-seconds, rounded up so a client never retries early. */
@@ -40,8 +56,10 @@ function sfString(text: string): string {
   return `${out}"`;
 }
 
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
 /**
- * Two 32-bit FNV-1a hashes with different offsets, as 8 bytes in base64 (RFC 8941
+ * Two 32-bit FNV-1a hashes with different offsets: 8 bytes, in base64 (RFC 8941
  * section 3.3.5 sf-binary). Opaque and stable; not a security boundary.
  */
 function partitionKey(key: string): string {
@@ -52,8 +70,22 @@ function partitionKey(key: string): string {
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x01000193);
   }
-  const bytes = Buffer.allocUnsafe(8);
-  bytes.writeUInt32BE(a >>> 0, 0);
-  bytes.writeUInt32BE(b >>> 0, 4);
-  return bytes.toString('base64');
+  // 64 bits as 3 + 3 + 2 bytes: 4 + 4 + 3 base64 digits and one "=" of padding.
+  const w0 = a >>> 8;
+  const w1 = ((a & 0xff) << 16) | (b >>> 16);
+  const w2 = (b & 0xffff) << 2;
+  return (
+    B64[(w0 >>> 18) & 63]! +
+    B64[(w0 >>> 12) & 63]! +
+    B64[(w0 >>> 6) & 63]! +
+    B64[w0 & 63]! +
+    B64[(w1 >>> 18) & 63]! +
+    B64[(w1 >>> 12) & 63]! +
+    B64[(w1 >>> 6) & 63]! +
+    B64[w1 & 63]! +
+    B64[(w2 >>> 12) & 63]! +
+    B64[(w2 >>> 6) & 63]! +
+    B64[w2 & 63]! +
+    '='
+  );
 }
