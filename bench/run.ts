@@ -190,6 +190,13 @@ if (!values['no-write']) {
     );
   }
   appendFileSync(RESULTS, `${text}\n`);
+  // The repository's lint runs prettier --check over Markdown too.
+  const prettier = await import('prettier');
+  const config = (await prettier.resolveConfig(RESULTS)) ?? {};
+  writeFileSync(
+    RESULTS,
+    await prettier.format(readFileSync(RESULTS, 'utf8'), { ...config, filepath: RESULTS }),
+  );
   console.error(`bench: appended to ${RESULTS}`);
 }
 if (failed) process.exitCode = 1;
