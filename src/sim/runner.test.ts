@@ -1,0 +1,89 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { manualClock } from '../core/clock.ts';
+import type { Agent, AgentEvent, AgentRequest, AgentResponse } from './agent.ts';
+import { runSimulation, type Observer } from './runner.ts';
+
+/** An agent that asks once a second and records when answers arrive. */
+function pinger(id: string, log: string[]): Agent {
+  return {
+    id,
+    role: 'legit',
+    start(ctx) {
+      ctx.wakeAt(1000);
+    },
+    onWake(_tag, ctx) {
+      ctx.send({ method: 'GET', path: `/ping/${id}`, clientIp: '192.0.2.1' }, ctx.now());
+    },
+    onResponse(res, tag, ctx) {
+      log.push(`${id} sent@${tag} got ${res.status}@${ctx.now()} r=${ctx.rng.int(100)}`);
+      ctx.wakeAt(ctx.now() + 1000);
+    },
+  };
+}
+
+const quietObserver = (seen: { request: AgentRequest; at: number }[] = []): Observer => ({
+  onExchange: (_a, request, _r: AgentResponse, at) => seen.push({ request, at }),
+  onEvent: (_a, _e: AgentEvent) => undefined,
+});
+
+describe('runSimulation', () => {
+  it('runs agents on virtual time, setting the shared clock before each request', async () => {
+    const log: string[] = [];
+    const clock = manualClock(1_000_000);
+    const clockAtRequest: number[] = [];
+    const seen: { request: AgentRequest; at: number }[] = [];
+    const result = await runSimulation({
+      agents: [pinger('a', log), pinger('b', log)],
+      transport: () => {
+        clockAtRequest.push(clock.now());
+        return { status: 200, headers: {}, body: undefined };
+      },
+      observer: quietObserver(seen),
+      clock,
+      seed: 1,
+      durationMs: 3500,
+      latencyMs: 50,
+    });
+    assert.deepEqual(
+      seen.map((s) => `${s.request.path}@${s.at}`),
+      ['/ping/a@1000', '/ping/b@1000', '/ping/a@2050', '/ping/b@2050', '/ping/a@3100', '/ping/b@3100'],
+    );
+    assert.deepEqual(clockAtRequest, [1_001_000, 1_001_000, 1_002_050, 1_002_050, 1_003_100, 1_003_100]);
+    assert.match(log[0] ?? '', /^a sent@1000 got 200@1050/);
+    assert.equal(result.requests, 6);
+    assert.equal(result.stoppedEarly, false);
+  });
+
+  it('gives the same run for the same seed, and a different one for another seed', async () => {
+    const once = async (seed: number) => {
+      const log: string[] = [];
+      await runSimulation({
+        agents: [pinger('a', log)],
+        transport: () => ({ status: 204, headers: {}, body: undefined }),
+        observer: quietObserver(),
+        clock: manualClock(0),
+        seed,
+        durationMs: 10_000,
+      });
+      return log.join('\n');
+    };
+    assert.equal(await once(7), await once(7));
+    assert.notEqual(await once(7), await once(8));
+  });
+
+  it('stops early when asked and says so', async () => {
+    let polls = 0;
+    const result = await runSimulation({
+      agents: [pinger('a', [])],
+      transport: () => Promise.resolve({ status: 200, headers: {}, body: undefined }),
+      observer: quietObserver(),
+      clock: manualClock(0),
+      seed: 1,
+      durationMs: 1e9,
+      shouldStop: () => ++polls > 20,
+    });
+    assert.equal(result.stoppedEarly, true);
+    assert.ok(result.requests < 20);
+  });
+});
