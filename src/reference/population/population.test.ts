@@ -92,8 +92,8 @@ describe('candidate space', () => {
     for (let k = 0; k < 1500; k++) {
       const n = pop.candidateAt(rng.int(pop.candidateCount));
       const parsed = parsePhoneNumberFromString(`+${n}`);
-      assert.ok(parsed?.isValid(), `+${n} is not valid`);
-      const type = parsed.getType();
+      assert.ok(parsed?.isValid() === true, `+${n} is not valid`);
+      const type = parsed?.getType();
       assert.ok(type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE', `+${n} is ${type}`);
     }
   });
