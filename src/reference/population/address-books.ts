@@ -35,7 +35,7 @@ const MUTUAL_SHARE = 0.4;
 const MUTUAL_REALISED = 0.6;
 const FOREIGN_SHARE = 0.1;
 /** Hash-keep rate inside the wider windows: lower spreads entries, higher generates faster. */
-const DENSITY = 0.5;
+const DENSITY = 0.75;
 
 export interface AddressBooks {
   /** The drawn size of the owner's book (the generated book is within sampling noise of it). */
@@ -169,23 +169,26 @@ export function createAddressBooks(
     const country = accounts.countries[owner] as number;
     const ringStart = rings.offsets[country] as number;
     const pos = rings.positions[owner] as number;
+    const near = (other: number, k: number): void => {
+      const keep =
+        k <= mutualWindow
+          ? unit3(mutualSalt, Math.min(owner, other), Math.max(owner, other)) <
+            Math.min(mutualRate, mutualRateOf(other))
+          : unit3(directedSalt, owner, other) < directedRate;
+      if (keep) out.push(accounts.numbers[other] as number);
+    };
     for (let k = 1; k <= mutualWindow + directedWindow; k++) {
-      for (const side of [pos + k, pos - k + ringSize]) {
-        const other = rings.order[ringStart + (side % ringSize)] as number;
-        const keep =
-          k <= mutualWindow
-            ? unit3(mutualSalt, Math.min(owner, other), Math.max(owner, other)) <
-              Math.min(mutualRate, mutualRateOf(other))
-            : unit3(directedSalt, owner, other) < directedRate;
-        if (keep) out.push(accounts.numbers[other] as number);
-      }
+      near(rings.order[ringStart + ((pos + k) % ringSize)] as number, k);
+      near(rings.order[ringStart + ((pos - k + ringSize) % ringSize)] as number, k);
     }
-    for (let k = 1; k <= foreignWindow; k++) {
-      for (const other of [(owner + k) % total, (owner - k + total) % total]) {
-        if (accounts.countries[other] !== country && unit3(foreignSalt, owner, other) < foreignRate) {
-          out.push(accounts.numbers[other] as number);
-        }
+    const abroad = (other: number): void => {
+      if (accounts.countries[other] !== country && unit3(foreignSalt, owner, other) < foreignRate) {
+        out.push(accounts.numbers[other] as number);
       }
+    };
+    for (let k = 1; k <= foreignWindow; k++) {
+      abroad((owner + k) % total);
+      abroad((owner - k + total) % total);
     }
     const offset = space.countryOffsets[country] as number;
     const candidates = space.countryCounts[country] as number;
