@@ -1,0 +1,223 @@
+import type { Clock } from '../core/clock.ts';
+import { seededRng } from '../core/rng.ts';
+import { createAccountIds } from './account-ids.ts';
+import { avatarSvg } from './avatar.ts';
+import { formatE164, parseE164 } from './e164.ts';
+import { mix32 } from './population/hash.ts';
+import { VISIBLE_ABOUT, VISIBLE_PHOTO, type Population } from './population/population.ts';
+import { createRegistry } from './registry.ts';
+
+/**
+ * The reference contact-discovery service: the vulnerable system of the WhatsApp incident.
+ * It answers every lookup of an authenticated caller, up to a batch cap, and returns each
+ * registered account with its "about" text and photo where the owner's privacy setting lets
+ * the caller see them: everyone, or contacts only (the owner holds the caller's number).
+ * Transport-free: the HTTP handler and the simulator call these functions directly.
+ */
+export interface ReferenceServiceOptions {
+  readonly population: Population;
+  readonly clock: Clock;
+  /** Most numbers one discover call may carry (413 beyond). */
+  readonly maxBatch?: number;
+}
+
+export interface Contact {
+  readonly number: string;
+  readonly accountId: string;
+  readonly about?: string;
+  /** Path of the photo, where the caller may see it. */
+  readonly photo?: string;
+}
+
+export type Failure = {
+  readonly ok: false;
+  readonly status: 400 | 401 | 404 | 413;
+  readonly code: 'bad-request' | 'unauthenticated' | 'not-found' | 'batch-too-large';
+  readonly detail: string;
+};
+export type Result<T> = ({ readonly ok: true } & T) | Failure;
+
+/** What one fast-path lookup revealed. Arrays are fresh and `found` long. */
+export interface DiscoverCounts {
+  readonly looked: number;
+  readonly found: number;
+  readonly withPhoto: number;
+  readonly withAbout: number;
+  /** Revealed account indexes, in request order (duplicates in the request repeat). */
+  readonly accounts: Int32Array;
+  /** Per revealed account: VISIBLE_PHOTO | VISIBLE_ABOUT bits of what the caller got to see. */
+  readonly revealed: Uint8Array;
+}
+
+export interface ReferenceService {
+  readonly population: Population;
+  readonly maxBatch: number;
+  register: (number: string | number) => Result<{ accountId: string; account: number; token: string }>;
+  /** The account index behind a bearer token, or -1. */
+  accountOfToken: (token: string) => number;
+  discover: (token: string, numbers: unknown) => Result<{ contacts: Contact[] }>;
+  /**
+   * The simulator's fast path: looks numbers up for an account without tokens, strings or
+   * JSON. The batch cap is the HTTP layer's business and is not applied here.
+   */
+  discoverNumbers: (caller: number, numbers: ArrayLike<number>) => DiscoverCounts;
+  photo: (token: string, accountId: string) => Result<{ contentType: string; body: string }>;
+  accountIdOf: (account: number) => string;
+  /** The account index of an id, or -1 (also for well-formed ids of no account). */
+  accountOfId: (id: string) => number;
+  /** Accounts that exist: the population plus those registered since. */
+  accountCount: () => number;
+}
+
+export function createReferenceService(options: ReferenceServiceOptions): ReferenceService {
+  const { population, clock } = options;
+  const maxBatch = options.maxBatch ?? 1000;
+  if (!Number.isInteger(maxBatch) || maxBatch < 1)
+    throw new RangeError(`maxBatch must be >= 1, got ${maxBatch}`);
+  const registry = createRegistry(population, seededRng(mix32(population.seed ^ 0x70c3e5)));
+  const ids = createAccountIds(population.seed);
+  const base = population.accountCount;
+  const { registeredAt, visibility } = population.tables;
+  const { candidateIndexOf, accountOfCandidate, holdsAccount, holdsCandidate } = population;
+
+  /** The account registered at `now` holding `e164`, or -1. */
+  const lookup = (e164: number, now: number): number => {
+    const candidate = candidateIndexOf(e164);
+    if (candidate >= 0) {
+      const account = accountOfCandidate(candidate);
+      if (account >= 0) {
+        return (registeredAt[account] as number) <= now || registry.registeredAt(account) <= now
+          ? account
+          : -1;
+      }
+    }
+    return registry.hasExtra() ? registry.extraAccount(e164, candidate) : -1;
+  };
+
+  /** Whether `owner` holds the caller's number; the caller is resolved once per request. */
+  const callerKey = (caller: number): { account: number; candidate: number } => {
+    if (caller < base) return { account: caller, candidate: -1 };
+    return { account: -1, candidate: candidateIndexOf(registry.numberOf(caller)) };
+  };
+
+  /** VISIBLE_* bits of what `owner` shows this caller. Accounts registered here share nothing. */
+  const revealedTo = (owner: number, caller: number, key: { account: number; candidate: number }): number => {
+    if (owner >= base) return owner === caller ? VISIBLE_PHOTO | VISIBLE_ABOUT : 0;
+    const pub = visibility[owner] as number;
+    if (pub === (VISIBLE_PHOTO | VISIBLE_ABOUT) || owner === caller) return VISIBLE_PHOTO | VISIBLE_ABOUT;
+    const contact =
+      key.account >= 0
+        ? holdsAccount(owner, key.account)
+        : key.candidate >= 0 && holdsCandidate(owner, key.candidate);
+    return contact ? VISIBLE_PHOTO | VISIBLE_ABOUT : pub;
+  };
+
+  let scratchAccounts = new Int32Array(1024);
+  let scratchRevealed = new Uint8Array(1024);
+
+  const service: ReferenceService = {
+    population,
+    maxBatch,
+    accountCount: registry.count,
+    accountIdOf: ids.idOf,
+    accountOfId(id) {
+      const account = ids.accountOf(id);
+      return account >= 0 && account < registry.count() ? account : -1;
+    },
+    accountOfToken: registry.accountOfToken,
+
+    register(number) {
+      const e164 = typeof number === 'number' ? number : parseE164(number);
+      if (!Number.isSafeInteger(e164) || e164 < 1_000_000 || e164 >= 1e15) {
+        return fail(400, 'bad-request', 'number must be an E.164 number such as "+14155550100"');
+      }
+      const { account, token } = registry.register(e164, clock.now());
+      return { ok: true, account, accountId: ids.idOf(account), token };
+    },
+
+    discover(token, numbers) {
+      const caller = registry.accountOfToken(token);
+      if (caller < 0) return fail(401, 'unauthenticated', 'a valid bearer token is required');
+      if (!Array.isArray(numbers))
+        return fail(400, 'bad-request', 'body must be {"numbers": ["+14155550100", ...]}');
+      if (numbers.length > maxBatch) {
+        return fail(413, 'batch-too-large', `at most ${maxBatch} numbers per request, got ${numbers.length}`);
+      }
+      const parsed = new Float64Array(numbers.length);
+      for (let i = 0; i < numbers.length; i++) {
+        const item: unknown = numbers[i];
+        const value = typeof item === 'string' ? parseE164(item) : NaN;
+        if (Number.isNaN(value)) return fail(400, 'bad-request', `numbers[${i}] is not an E.164 number`);
+        parsed[i] = value;
+      }
+      const now = clock.now();
+      const key = callerKey(caller);
+      const seen = new Set<number>();
+      const contacts: Contact[] = [];
+      for (const e164 of parsed) {
+        const owner = lookup(e164, now);
+        if (owner < 0 || seen.has(e164)) continue;
+        seen.add(e164);
+        const accountId = ids.idOf(owner);
+        const shown = revealedTo(owner, caller, key);
+        const contact: { number: string; accountId: string; about?: string; photo?: string } = {
+          number: formatE164(e164),
+          accountId,
+        };
+        if (shown & VISIBLE_ABOUT) contact.about = population.about(owner);
+        if (shown & VISIBLE_PHOTO) contact.photo = `/v1/accounts/${accountId}/photo`;
+        contacts.push(contact);
+      }
+      return { ok: true, contacts };
+    },
+
+    discoverNumbers(caller, numbers) {
+      if (!(caller >= 0 && caller < registry.count())) throw new RangeError(`no account ${caller}`);
+      const now = clock.now();
+      const key = callerKey(caller);
+      if (scratchAccounts.length < numbers.length) {
+        scratchAccounts = new Int32Array(numbers.length);
+        scratchRevealed = new Uint8Array(numbers.length);
+      }
+      let found = 0;
+      let withPhoto = 0;
+      let withAbout = 0;
+      for (let i = 0; i < numbers.length; i++) {
+        const owner = lookup(numbers[i] as number, now);
+        if (owner < 0) continue;
+        const shown = revealedTo(owner, caller, key);
+        if (shown & VISIBLE_PHOTO) withPhoto++;
+        if (shown & VISIBLE_ABOUT) withAbout++;
+        scratchAccounts[found] = owner;
+        scratchRevealed[found] = shown;
+        found++;
+      }
+      return {
+        looked: numbers.length,
+        found,
+        withPhoto,
+        withAbout,
+        accounts: scratchAccounts.slice(0, found),
+        revealed: scratchRevealed.slice(0, found),
+      };
+    },
+
+    photo(token, accountId) {
+      const caller = registry.accountOfToken(token);
+      if (caller < 0) return fail(401, 'unauthenticated', 'a valid bearer token is required');
+      const owner = service.accountOfId(accountId);
+      // Hidden and missing photos answer alike, so the endpoint does not confirm accounts.
+      const visible =
+        owner >= 0 &&
+        registry.registeredAt(owner) <= clock.now() &&
+        (revealedTo(owner, caller, callerKey(caller)) & VISIBLE_PHOTO) !== 0;
+      if (!visible) return fail(404, 'not-found', 'no photo to show');
+      return { ok: true, contentType: 'image/svg+xml', body: avatarSvg(owner, accountId) };
+    },
+  };
+  return service;
+}
+
+function fail(status: Failure['status'], code: Failure['code'], detail: string): Failure {
+  return { ok: false, status, code, detail };
+}
