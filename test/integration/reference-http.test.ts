@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { manualClock } from '../core/clock.ts';
-import { startReferenceService, type RunningReferenceService } from './http.ts';
-import { createPopulation } from './population/population.ts';
-import { formatE164 } from './e164.ts';
-import { VISIBLE_PHOTO } from './population/population.ts';
+import { manualClock } from '../../src/core/clock.ts';
+import { startReferenceService, type RunningReferenceService } from '../../src/reference/http.ts';
+import { createPopulation } from '../../src/reference/population/population.ts';
+import { formatE164 } from '../../src/reference/e164.ts';
+import { VISIBLE_PHOTO } from '../../src/reference/population/population.ts';
 
 const population = createPopulation({ seed: 21, accounts: 5_000 });
 
