@@ -1,5 +1,6 @@
 import { runCheck } from './check.ts';
 import { runDemo } from './demo.ts';
+import { runDemoService } from './demo-service.ts';
 import { runGateway } from './gateway.ts';
 import type { CliIo } from './io.ts';
 
@@ -11,6 +12,8 @@ Commands:
   check policy.yaml
           Validate a policy file; exits 1 with located messages when it is invalid.
   demo    Run a gateway with the example policy in front of a small built-in upstream.
+  demo-service [--port 8081] [--accounts 100000]
+          Run the reference contact-discovery API (the vulnerable system) on its own.
 
 Run "enumguard <command> --help" for a command's options.`;
 
@@ -28,6 +31,8 @@ async function main(argv: string[]): Promise<number> {
       return runCheck(rest, io);
     case 'demo':
       return runDemo(rest, io);
+    case 'demo-service':
+      return runDemoService(rest, io);
     case undefined:
     case '-h':
     case '--help':

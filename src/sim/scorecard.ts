@@ -1,0 +1,176 @@
+import type { Agent, AgentEvent, AgentRequest, AgentResponse } from './agent.ts';
+import type { Observer } from './runner.ts';
+
+const DAY_MS = 86_400_000;
+
+export interface Scorecard {
+  readonly attacker: {
+    /** Distinct registered accounts the attackers saw revealed. */
+    readonly accountsRevealed: number;
+    readonly withPhoto: number;
+    readonly withAbout: number;
+    /** accountsRevealed over the population's accounts. */
+    readonly populationShare: number;
+    readonly harvestPerAttackerDay: number;
+    readonly numbersLookedUp: number;
+    /** Virtual ms until an attacker first got a refusal, or null if never. */
+    readonly firstResponseMs: number | null;
+    /** Virtual ms after which attackers learned under 1% of their final harvest, or null. */
+    readonly containedMs: number | null;
+  };
+  readonly legit: {
+    readonly users: number;
+    /** Share of users refused at least once. */
+    readonly usersDenied: number;
+    readonly syncRequests: number;
+    /** Share of discover requests of legit users that were refused. */
+    readonly syncRequestsDenied: number;
+    readonly syncsStarted: number;
+    readonly syncsAbandoned: number;
+    /** Delay from a sync's start to its last answer, virtual ms. */
+    readonly delayP50Ms: number | null;
+    readonly delayP95Ms: number | null;
+    readonly delayP99Ms: number | null;
+  };
+  readonly cost: {
+    readonly requests: number;
+    readonly numbersLookedUp: number;
+    readonly virtualMs: number;
+    readonly wallMs: number;
+    /** Looked-up numbers per wall-clock second: the simulator's throughput. */
+    readonly numbersPerSecond: number;
+  };
+}
+
+export interface ScorecardCollector extends Observer {
+  result(run: { virtualMs: number; wallMs: number; requests: number }): Scorecard;
+}
+
+interface Contact {
+  readonly accountId?: unknown;
+  readonly photo?: unknown;
+  readonly about?: unknown;
+}
+
+/**
+ * Watches every exchange and scores the run: what attackers harvested (from the contacts
+ * the service revealed to them) and what legit users suffered (refusals, slow syncs).
+ */
+export function createScorecard(populationAccounts: number): ScorecardCollector {
+  const revealed = new Set<string>();
+  const withPhoto = new Set<string>();
+  const withAbout = new Set<string>();
+  const harvestTimes: number[] = [];
+  const attackers = new Set<string>();
+  let attackerNumbers = 0;
+  let firstResponse: number | null = null;
+
+  const legitUsers = new Set<string>();
+  const legitDenied = new Set<string>();
+  let syncRequests = 0;
+  let syncDenied = 0;
+  let syncsStarted = 0;
+  let syncsAbandoned = 0;
+  const openSyncs = new Map<string, number>();
+  const delays: number[] = [];
+  let numbersLookedUp = 0;
+
+  return {
+    onExchange(agent: Agent, request: AgentRequest, response: AgentResponse, at: number) {
+      const isDiscover = request.path === '/v1/contacts/discover';
+      const numbers = isDiscover
+        ? ((request.body as { numbers?: unknown[] } | undefined)?.numbers?.length ?? 0)
+        : 0;
+      if (agent.role === 'attacker') {
+        attackers.add(agent.id);
+        if (response.status >= 400 && response.status !== 401 && firstResponse === null) firstResponse = at;
+        if (!isDiscover || response.status !== 200) return;
+        attackerNumbers += numbers;
+        numbersLookedUp += numbers;
+        const contacts = (response.body as { contacts?: Contact[] } | undefined)?.contacts ?? [];
+        for (const c of contacts) {
+          if (typeof c.accountId !== 'string') continue;
+          if (!revealed.has(c.accountId)) {
+            revealed.add(c.accountId);
+            harvestTimes.push(at);
+          }
+          if (c.photo !== undefined) withPhoto.add(c.accountId);
+          if (c.about !== undefined) withAbout.add(c.accountId);
+        }
+        return;
+      }
+      legitUsers.add(agent.id);
+      if (!isDiscover) return;
+      syncRequests++;
+      if (response.status === 200) numbersLookedUp += numbers;
+      else {
+        syncDenied++;
+        legitDenied.add(agent.id);
+      }
+    },
+    onEvent(agent: Agent, event: AgentEvent, at: number) {
+      const key = `${agent.id}#${'syncId' in event ? event.syncId : ''}`;
+      switch (event.kind) {
+        case 'sync-start':
+          syncsStarted++;
+          openSyncs.set(key, at);
+          break;
+        case 'sync-done': {
+          const start = openSyncs.get(key);
+          if (start !== undefined) delays.push(at - start);
+          openSyncs.delete(key);
+          break;
+        }
+        case 'sync-abandoned':
+          syncsAbandoned++;
+          openSyncs.delete(key);
+          break;
+      }
+    },
+    result(run) {
+      const sorted = delays.sort((a, b) => a - b);
+      const pct = (p: number): number | null =>
+        sorted.length === 0
+          ? null
+          : (sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number);
+      const total = revealed.size;
+      let contained: number | null = null;
+      if (total > 0 && firstResponse !== null) {
+        // The earliest time after which less than 1% of the harvest was still to come.
+        const cut = harvestTimes[Math.max(0, Math.ceil(total * 0.99) - 1)] as number;
+        contained = cut >= firstResponse ? cut : firstResponse;
+      }
+      const attackerDays = (Math.max(1, attackers.size) * Math.max(run.virtualMs, 1)) / DAY_MS;
+      return {
+        attacker: {
+          accountsRevealed: total,
+          withPhoto: withPhoto.size,
+          withAbout: withAbout.size,
+          populationShare: populationAccounts > 0 ? total / populationAccounts : 0,
+          harvestPerAttackerDay: attackers.size === 0 ? 0 : total / attackerDays,
+          numbersLookedUp: attackerNumbers,
+          firstResponseMs: firstResponse,
+          containedMs: contained,
+        },
+        legit: {
+          users: legitUsers.size,
+          usersDenied: legitUsers.size === 0 ? 0 : legitDenied.size / legitUsers.size,
+          syncRequests,
+          syncRequestsDenied: syncRequests === 0 ? 0 : syncDenied / syncRequests,
+          syncsStarted,
+          syncsAbandoned,
+          delayP50Ms: pct(0.5),
+          delayP95Ms: pct(0.95),
+          delayP99Ms: pct(0.99),
+        },
+        cost: {
+          requests: run.requests,
+          numbersLookedUp,
+          virtualMs: run.virtualMs,
+          wallMs: run.wallMs,
+          numbersPerSecond: run.wallMs > 0 ? numbersLookedUp / (run.wallMs / 1000) : 0,
+        },
+      };
+    },
+  };
+}
