@@ -2,6 +2,7 @@ import { runCheck } from './check.ts';
 import { runDemo } from './demo.ts';
 import { runDemoService } from './demo-service.ts';
 import { runGateway } from './gateway.ts';
+import { runSimulate } from './simulate.ts';
 import type { CliIo } from './io.ts';
 
 const USAGE = `Usage: enumguard <command> [options]
@@ -12,6 +13,8 @@ Commands:
   check policy.yaml
           Validate a policy file; exits 1 with located messages when it is invalid.
   demo    Run a gateway with the example policy in front of a small built-in upstream.
+  simulate --scenario s.yaml --policy p.yaml [--policy q.yaml ...]
+          Score policies against a scenario on virtual time: harvest and harm.
   demo-service [--port 8081] [--accounts 100000]
           Run the reference contact-discovery API (the vulnerable system) on its own.
 
@@ -31,6 +34,8 @@ async function main(argv: string[]): Promise<number> {
       return runCheck(rest, io);
     case 'demo':
       return runDemo(rest, io);
+    case 'simulate':
+      return runSimulate(rest, io);
     case 'demo-service':
       return runDemoService(rest, io);
     case undefined:

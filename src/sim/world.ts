@@ -95,13 +95,11 @@ function legitUsers(population: Population, o: LegitOptions, batchSize: number, 
   const agents: Agent[] = [];
   const users = Math.min(o.users, population.accountCount);
   for (let account = 0; account < users; account++) {
-    const book = population.addressBook(account);
-    const contacts = Array.from(book, formatE164);
     agents.push(
       legitUser({
         id: `legit-${account}`,
         number: formatE164(population.numberOf(account)),
-        contacts,
+        contacts: () => Array.from(population.addressBook(account), formatE164),
         clientIp: legitAddress(account, o, rng),
         installAt: rng.next() * o.installWithinMs,
         resyncEveryMs: o.resyncEveryMs,

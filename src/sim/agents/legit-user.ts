@@ -5,8 +5,8 @@ export interface LegitUserOptions {
   readonly id: string;
   /** The user's own number, E.164 with "+". */
   readonly number: string;
-  /** The user's address book, E.164 with "+". */
-  readonly contacts: readonly string[];
+  /** The user's address book, E.164 with "+"; asked for at each full sync (books are large). */
+  readonly contacts: () => string[];
   readonly clientIp: string;
   /** Virtual ms at which the app is installed: register, then a full sync. */
   readonly installAt: number;
@@ -105,7 +105,7 @@ export function legitUser(options: LegitUserOptions): Agent {
           );
           break;
         case TAG_WAKE_RESYNC:
-          startSync(ctx, [...options.contacts], true);
+          startSync(ctx, options.contacts(), true);
           ctx.wakeAt(ctx.now() + exp(ctx, options.resyncEveryMs), TAG_WAKE_RESYNC);
           break;
         case TAG_WAKE_NEW_CONTACT:
@@ -126,7 +126,7 @@ export function legitUser(options: LegitUserOptions): Agent {
           return;
         }
         token = body.token;
-        startSync(ctx, [...options.contacts], true);
+        startSync(ctx, options.contacts(), true);
         ctx.wakeAt(ctx.now() + exp(ctx, options.resyncEveryMs), TAG_WAKE_RESYNC);
         if (options.newContactsPerWeek > 0) {
           ctx.wakeAt(ctx.now() + exp(ctx, WEEK_MS / options.newContactsPerWeek), TAG_WAKE_NEW_CONTACT);
