@@ -11,6 +11,7 @@ export interface Scorecard {
     readonly withAbout: number;
     /** accountsRevealed over the population's accounts. */
     readonly populationShare: number;
+    /** Accounts revealed per day of attacker activity (first to last request of each attacker, at least a minute). */
     readonly harvestPerAttackerDay: number;
     readonly numbersLookedUp: number;
     /** Virtual ms until an attacker first got a refusal, or null if never. */
@@ -61,7 +62,8 @@ export function createScorecard(populationAccounts: number): ScorecardCollector 
   const withPhoto = new Set<string>();
   const withAbout = new Set<string>();
   const harvestTimes: number[] = [];
-  const attackers = new Set<string>();
+  /** Each attacker's first and last exchange: its active span. */
+  const attackerSpans = new Map<string, [number, number]>();
   let attackerNumbers = 0;
   let firstResponse: number | null = null;
 
@@ -82,7 +84,9 @@ export function createScorecard(populationAccounts: number): ScorecardCollector 
         ? ((request.body as { numbers?: unknown[] } | undefined)?.numbers?.length ?? 0)
         : 0;
       if (agent.role === 'attacker') {
-        attackers.add(agent.id);
+        const span = attackerSpans.get(agent.id);
+        if (span === undefined) attackerSpans.set(agent.id, [at, at]);
+        else span[1] = at;
         if (response.status >= 400 && response.status !== 401 && firstResponse === null) firstResponse = at;
         if (!isDiscover || response.status !== 200) return;
         attackerNumbers += numbers;
@@ -147,7 +151,7 @@ export function createScorecard(populationAccounts: number): ScorecardCollector 
           withPhoto: withPhoto.size,
           withAbout: withAbout.size,
           populationShare: populationAccounts > 0 ? total / populationAccounts : 0,
-          harvestPerAttackerDay: attackers.size === 0 ? 0 : total / attackerDays,
+          harvestPerAttackerDay: attackerDays === 0 ? 0 : total / attackerDays,
           numbersLookedUp: attackerNumbers,
           firstResponseMs: firstResponse,
           containedMs: contained,
