@@ -144,7 +144,8 @@ export function createScorecard(populationAccounts: number): ScorecardCollector 
         const cut = harvestTimes[Math.max(0, Math.ceil(total * 0.99) - 1)] as number;
         contained = cut >= firstResponse ? cut : firstResponse;
       }
-      const attackerDays = (Math.max(1, attackers.size) * Math.max(run.virtualMs, 1)) / DAY_MS;
+      let attackerDays = 0;
+      for (const [first, last] of attackerSpans.values()) attackerDays += Math.max(last - first, 60_000) / DAY_MS;
       return {
         attacker: {
           accountsRevealed: total,
