@@ -204,7 +204,16 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       const verdict = await admit(req);
       if (!verdict.allowed) return verdict.response;
       const res = await upstream(req);
-      return { ...res, headers: { ...res.headers, ...verdict.headers } };
+      const headers = { ...res.headers, ...verdict.headers };
+      // Read `body` lazily: an in-process consumer may only want `json`.
+      return {
+        status: res.status,
+        headers,
+        json: res.json,
+        get body() {
+          return res.body;
+        },
+      };
     },
   };
 }

@@ -25,6 +25,11 @@ export interface PlainResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
+  /**
+   * The JSON value `body` encodes, when the producer has it. In-process consumers (the
+   * simulator) read it and skip a stringify/parse round trip; `body` stays the wire truth.
+   */
+  readonly json?: unknown;
 }
 
 /** Who is asking, as far as the pipeline could tell. */

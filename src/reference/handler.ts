@@ -89,8 +89,17 @@ function bearer(req: PlainRequest): string {
   return match?.[1] ?? '';
 }
 
-function json(status: number, body: unknown): PlainResponse {
-  return { status, headers: JSON_HEADERS, body: JSON.stringify(body) };
+/** A JSON answer whose text is written only if someone reads `body` (the HTTP server does). */
+function json(status: number, value: unknown): PlainResponse {
+  let text: string | undefined;
+  return {
+    status,
+    headers: JSON_HEADERS,
+    json: value,
+    get body() {
+      return (text ??= JSON.stringify(value));
+    },
+  };
 }
 
 function fromFailure(f: Failure): PlainResponse {

@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock.ts';
 import { seededRng } from '../core/rng.ts';
 import { createAccountIds } from './account-ids.ts';
 import { avatarSvg } from './avatar.ts';
-import { formatE164, parseE164 } from './e164.ts';
+import { parseE164 } from './e164.ts';
 import { mix32 } from './population/hash.ts';
 import { VISIBLE_ABOUT, VISIBLE_PHOTO, type Population } from './population/population.ts';
 import { createRegistry } from './registry.ts';
@@ -76,6 +76,9 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
     throw new RangeError(`maxBatch must be >= 1, got ${maxBatch}`);
   const registry = createRegistry(population, seededRng(mix32(population.seed ^ 0x70c3e5)));
   const ids = createAccountIds(population.seed);
+  // Ids are asked for again and again (every lookup that finds an account): compute each once.
+  const idCache: (string | undefined)[] = [];
+  const idOf = (account: number): string => (idCache[account] ??= ids.idOf(account));
   const base = population.accountCount;
   const { registeredAt, visibility } = population.tables;
   const { candidateIndexOf, accountOfCandidate, holdsAccount, holdsCandidate } = population;
@@ -119,7 +122,7 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
     population,
     maxBatch,
     accountCount: registry.count,
-    accountIdOf: ids.idOf,
+    accountIdOf: idOf,
     accountOfId(id) {
       const account = ids.accountOf(id);
       return account >= 0 && account < registry.count() ? account : -1;
@@ -132,7 +135,7 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
         return fail(400, 'bad-request', 'number must be an E.164 number such as "+14155550100"');
       }
       const { account, token } = registry.register(e164, clock.now());
-      return { ok: true, account, accountId: ids.idOf(account), token };
+      return { ok: true, account, accountId: idOf(account), token };
     },
 
     discover(token, numbers) {
@@ -154,14 +157,16 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
       const key = callerKey(caller);
       const seen = new Set<number>();
       const contacts: Contact[] = [];
-      for (const e164 of parsed) {
+      for (let i = 0; i < parsed.length; i++) {
+        const e164 = parsed[i] as number;
         const owner = lookup(e164, now);
         if (owner < 0 || seen.has(e164)) continue;
         seen.add(e164);
-        const accountId = ids.idOf(owner);
+        const accountId = idOf(owner);
         const shown = revealedTo(owner, caller, key);
         const contact: { number: string; accountId: string; about?: string; photo?: string } = {
-          number: formatE164(e164),
+          // parseE164 accepted only the canonical "+digits" form, so the caller's text is it.
+          number: numbers[i] as string,
           accountId,
         };
         if (shown & VISIBLE_ABOUT) contact.about = population.about(owner);

@@ -6,8 +6,8 @@ import type { Transport } from './runner.ts';
 /**
  * The simulator's path through the system under test, without sockets: the same pipeline
  * the gateway runs, then the service's handler. The request body stays a JS value (the
- * gateway would parse the same JSON into the same value); the answer is parsed back from
- * the JSON the service wrote, so agents see exactly what a client would.
+ * gateway would parse the same JSON into the same value); the answer is the JSON value the
+ * service produced (or its text, parsed), so agents see exactly what a client would.
  */
 export function inProcessTransport(
   pipeline: Pipeline,
@@ -34,6 +34,7 @@ function lowerCase(headers: Readonly<Record<string, string>> | undefined): Recor
 }
 
 function parseBody(res: PlainResponse): unknown {
+  if (res.json !== undefined) return res.json;
   if (res.body === '') return undefined;
   const type = res.headers['content-type'] ?? '';
   if (!type.includes('json')) return res.body;
