@@ -1,112 +1,148 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { startDemoUpstream } from './demo-upstream.ts';
+import { manualClock } from '../core/clock.ts';
+import { formatE164 } from '../reference/e164.ts';
+import { startReferenceService, type RunningReferenceService } from '../reference/http.ts';
+import { createPopulation, type Population } from '../reference/population/population.ts';
+import type { Agent } from '../sim/agent.ts';
+import { legitUser } from '../sim/agents/legit-user.ts';
+import { scanner } from '../sim/agents/scanner.ts';
+import { httpTransport } from '../sim/http-transport.ts';
+import { scorecardTable, type PolicyRun } from '../sim/report.ts';
+import { runSimulation } from '../sim/runner.ts';
+import { createScorecard } from '../sim/scorecard.ts';
 import type { CliIo } from './io.ts';
-import { startGateway } from './start-gateway.ts';
+import { startGateway, type RunningGateway } from './start-gateway.ts';
 
-const EXAMPLE_POLICY = fileURLToPath(new URL('../../examples/policy.yaml', import.meta.url));
+const POLICY = fileURLToPath(new URL('../../examples/reference-policy.yaml', import.meta.url));
+const REPLAY_MS = 8000;
+const LEGIT_USERS = 40;
 
 /**
- * `npm start`: the example policy in front of a toy contact-discovery API, a short tour of
- * what the gateway answers, then it keeps running for curl until Ctrl-C.
+ * `npm start`: the reference contact-discovery service, enumguard's gateway in front of it,
+ * and a short real-time replay of an enumeration attack plus legit traffic over loopback,
+ * once straight at the service and once through the gateway.
  */
 export async function runDemo(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { port: { type: 'string', default: '8080' }, 'exit-after-tour': { type: 'boolean' } },
+    options: { port: { type: 'string', default: '8080' }, 'exit-after-replay': { type: 'boolean' } },
   });
-  const upstream = await startDemoUpstream();
-  const logger = pino({ name: 'enumguard', level: 'warn' });
-  let running;
+  const population = createPopulation({ seed: 1, accounts: 20_000 });
+  const service = await startReferenceService({ population, port: 0 });
+  let gateway: RunningGateway;
   try {
-    running = await startGateway({
-      policyPath: EXAMPLE_POLICY,
-      upstream: upstream.url,
+    gateway = await startGateway({
+      policyPath: POLICY,
+      upstream: service.url,
       port: Number(values.port),
       host: '127.0.0.1',
-      logger,
+      logger: pino({ name: 'enumguard', level: 'warn' }),
     });
   } catch (err) {
-    upstream.server.close();
+    await service.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       io.stderr(`Port ${values.port} is taken. Try: npm start -- --port 8181`);
       return 1;
     }
     throw err;
   }
-  const base = `http://127.0.0.1:${running.address.port}`;
-  io.stdout(`enumguard demo: gateway ${base} → toy contact-discovery API ${upstream.url}`);
-  io.stdout(`policy: ${EXAMPLE_POLICY}\n`);
+  const through = `http://127.0.0.1:${gateway.address.port}`;
+  io.stdout(`enumguard demo
+  reference contact-discovery API  ${service.url}  (${population.accountCount.toLocaleString('en-US')} accounts among ${population.candidateCount.toLocaleString('en-US')} valid numbers)
+  enumguard gateway in front of it ${through}  (policy ${POLICY})
 
-  await tour(base, io);
+Replaying ${REPLAY_MS / 1000} s of traffic twice, in real time over loopback: one scanner testing random valid
+numbers at 3,000/s, and ${LEGIT_USERS} people installing the app and syncing their address books.`);
 
-  io.stdout(`Try it yourself:
-  curl -i ${base}/healthz
-  curl -i -X POST ${base}/v1/contacts/discover -H 'content-type: application/json' -d '{"numbers":["+14155550100"]}'
-  curl -i -X POST ${base}/v1/contacts/discover -H 'x-api-key: demo-key-alice' \\
-       -H 'content-type: application/json' -d '{"numbers":["+14155550100","+14155550101"]}'
-  for i in $(seq 25); do curl -s -o /dev/null -w '%{http_code} ' -X POST ${base}/v1/contacts/discover \\
-       -H 'x-api-key: demo-key-alice' -H 'content-type: application/json' -d '{"numbers":["+1"]}'; done; echo
+  const runs: PolicyRun[] = [];
+  for (const [label, url] of [
+    ['straight to the API', service.url],
+    ['through enumguard', through],
+  ] as const) {
+    io.stdout(`  … ${label}`);
+    runs.push({ policy: label, scorecard: await replay(population, url) });
+  }
+  io.stdout(`\n${scorecardTable(runs)}\n`);
+  const [open, guarded] = runs;
+  if (open && guarded) {
+    io.stdout(
+      `The scanner learned ${open.scorecard.attacker.accountsRevealed.toLocaleString('en-US')} accounts without the gateway and ` +
+        `${guarded.scorecard.attacker.accountsRevealed.toLocaleString('en-US')} through it.`,
+    );
+  }
+  io.stdout(`
+Try it yourself (the gateway trusts loopback as its load balancer, so X-Forwarded-For sets your address):
+  TOKEN=$(curl -s -X POST ${through}/v1/accounts -H 'content-type: application/json' \\
+          -d '{"number":"+14155550100"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
+  curl -i -X POST ${through}/v1/contacts/discover -H "authorization: Bearer $TOKEN" \\
+       -H 'content-type: application/json' -d '{"numbers":["+14155550101","+5511987654321"]}'
+  npx enumguard simulate --scenario scenarios/whatsapp-2024.yaml --policy baselines/none.yaml --policy baselines/per-ip.yaml
 
-Edit examples/policy.yaml while this runs: the gateway reloads it, and keeps the last good one if it is broken.
-Press Ctrl-C to stop.`);
+Edit examples/reference-policy.yaml while this runs: the gateway reloads it. Ctrl-C stops.`);
 
-  if (values['exit-after-tour']) {
-    await running.stop(1000);
-    upstream.server.close();
+  const stop = async (): Promise<void> => {
+    await gateway.stop(1000);
+    await service.close();
+  };
+  if (values['exit-after-replay']) {
+    await stop();
     return 0;
   }
   await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      void running.stop(2000).finally(() => {
-        upstream.server.close();
-        resolve();
-      });
+    const onSignal = (): void => {
+      void stop().finally(resolve);
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
   });
   return 0;
 }
 
-/** A few requests that show each kind of answer. */
-async function tour(base: string, io: CliIo): Promise<void> {
-  const discover = (headers: Record<string, string>, numbers: string[]) =>
-    fetch(`${base}/v1/contacts/discover`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ numbers }),
-    });
-  const show = async (label: string, res: Promise<Response>): Promise<void> => {
-    const r = await res;
-    const body = await r.text();
-    io.stdout(`  ${label}\n    → ${r.status} ${body.length > 140 ? `${body.slice(0, 140)}…` : body}`);
-  };
-  const alice = { 'x-api-key': 'demo-key-alice' };
-  io.stdout('A short tour:');
-  await show('no credentials', discover({}, ['+14155550100']));
-  await show('a wrong API key', discover({ 'x-api-key': 'guess' }, ['+14155550100']));
-  await show('alice looks up 3 numbers', discover(alice, ['+14155550100', '+14155550101', '+14155550102']));
-  await show(
-    'a batch of 1001 numbers (cap 1000)',
-    discover(
-      alice,
-      Array.from({ length: 1001 }, (_, i) => `+1415555${i}`),
-    ),
-  );
-  let last: Response | undefined;
-  let sent = 0;
-  for (; sent < 30; sent++) {
-    last = await discover(alice, ['+14155550100']);
-    if (last.status === 429) break;
-    await last.arrayBuffer();
-  }
-  if (last) {
-    io.stdout(
-      `  alice keeps asking from one address: request ${sent + 1} → ${last.status}, Retry-After ${last.headers.get('retry-after') ?? '-'}s\n    → ${await last.text()}`,
+async function replay(population: Population, url: string) {
+  const agents: Agent[] = [];
+  for (let account = 0; account < LEGIT_USERS; account++) {
+    agents.push(
+      legitUser({
+        id: `legit-${account}`,
+        number: formatE164(population.numberOf(account)),
+        contacts: () => Array.from(population.addressBook(account), formatE164),
+        clientIp: `10.1.${account >> 8}.${account & 255}`,
+        installAt: (account / LEGIT_USERS) * (REPLAY_MS / 2),
+        resyncEveryMs: 86_400_000,
+        newContactsPerWeek: 0,
+        batchSize: 1000,
+        newContact: (ctx) => formatE164(population.candidateAt(ctx.rng.int(population.candidateCount))),
+      }),
     );
   }
-  await show('a route the policy does not list', fetch(`${base}/admin`));
-  io.stdout('');
+  agents.push(
+    scanner({
+      id: 'scanner',
+      accounts: ['+99900000001'],
+      clientIp: () => '203.0.113.66',
+      numbersPerSecond: 3000,
+      batchSize: 500,
+      startAt: 200,
+      targets: (ctx, count) =>
+        Array.from({ length: count }, () =>
+          formatE164(population.candidateAt(ctx.rng.int(population.candidateCount))),
+        ),
+    }),
+  );
+  const scorecard = createScorecard(population.accountCount);
+  const run = await runSimulation({
+    agents,
+    transport: httpTransport(url),
+    observer: scorecard,
+    clock: manualClock(0),
+    seed: 1,
+    durationMs: REPLAY_MS,
+    latencyMs: 0,
+    realTime: true,
+  });
+  return scorecard.result(run);
 }
+
+export type { RunningReferenceService };

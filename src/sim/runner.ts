@@ -34,6 +34,11 @@ export interface SimulationOptions {
   readonly progressEvery?: number;
   /** Polled between events; true ends the run early (Ctrl-C). The report is still produced. */
   readonly shouldStop?: () => boolean;
+  /**
+   * Pace the run at wall-clock speed: each event waits until that much real time has passed.
+   * For driving a live gateway, whose limits run on its own clock.
+   */
+  readonly realTime?: boolean;
 }
 
 export interface SimulationResult {
@@ -95,6 +100,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     if (options.shouldStop?.()) {
       stoppedEarly = true;
       break;
+    }
+    if (options.realTime) {
+      const wait = next.at - (performance.now() - started);
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     }
     now = next.at;
     clock.set(origin + now);

@@ -145,7 +145,8 @@ export function createScorecard(populationAccounts: number): ScorecardCollector 
         contained = cut >= firstResponse ? cut : firstResponse;
       }
       let attackerDays = 0;
-      for (const [first, last] of attackerSpans.values()) attackerDays += Math.max(last - first, 60_000) / DAY_MS;
+      for (const [first, last] of attackerSpans.values())
+        attackerDays += Math.max(last - first, 60_000) / DAY_MS;
       return {
         attacker: {
           accountsRevealed: total,
