@@ -16,6 +16,18 @@ function setup(yaml: string, store?: Store) {
   return { clock, pipeline };
 }
 
+/** A policy with one GET /v1/thing route and the given limits (each a YAML flow mapping). */
+function thing(limits: string[], options: { auth?: 'none' | 'optional'; head?: string } = {}): string {
+  return `version: 1
+${options.head ? `${options.head}\n` : ''}routes:
+  - id: thing
+    match: { method: GET, path: /v1/thing }
+    auth: ${options.auth ?? 'none'}
+    limits:
+${limits.map((l) => `      - ${l}`).join('\n')}
+`;
+}
+
 const req = (over: Partial<PlainRequest> = {}): PlainRequest => ({
   method: 'GET',
   url: '/v1/thing',
@@ -26,15 +38,7 @@ const req = (over: Partial<PlainRequest> = {}): PlainRequest => ({
 
 describe('pipeline', () => {
   it('keys rotating IPv6 addresses inside one /64 to one bucket', async () => {
-    const { pipeline } = setup(`
-version: 1
-routes:
-  - id: thing
-    match: { method: GET, path: /v1/thing }
-    auth: none
-    limits:
-      - { id: per-64, key: ipv6/64, rate: 2/1m }
-`);
+    const { pipeline } = setup(thing([`{ id: per-64, key: ipv6/64, rate: 2/1m }`]));
     const a = await pipeline.admit(req({ remoteAddress: '2001:db8:1:2::1' }));
     const b = await pipeline.admit(req({ remoteAddress: '2001:db8:1:2:ffff:ffff:ffff:ffff' }));
     const c = await pipeline.admit(req({ remoteAddress: '2001:db8:1:2:abcd::9' }));
@@ -43,15 +47,7 @@ routes:
   });
 
   it('unwraps IPv4-mapped IPv6 before keying, so both spellings share a bucket', async () => {
-    const { pipeline } = setup(`
-version: 1
-routes:
-  - id: thing
-    match: { method: GET, path: /v1/thing }
-    auth: none
-    limits:
-      - { key: ip, rate: 1/1m }
-`);
+    const { pipeline } = setup(thing([`{ key: ip, rate: 1/1m }`]));
     assert.equal((await pipeline.admit(req({ remoteAddress: '::ffff:198.51.100.4' }))).allowed, true);
     const second = await pipeline.admit(req({ remoteAddress: '198.51.100.4' }));
     assert.equal(second.allowed, false);
@@ -59,18 +55,13 @@ routes:
   });
 
   it('believes X-Forwarded-For only from a trusted proxy, read right to left', async () => {
-    const { pipeline } = setup(`
-version: 1
-server:
+    const { pipeline } = setup(
+      thing([`{ key: ip, rate: 1/1m }`], {
+        head: `server:
   trustedProxies: [10.0.0.0/8]
-  forwardedHeader: x-forwarded-for
-routes:
-  - id: thing
-    match: { method: GET, path: /v1/thing }
-    auth: none
-    limits:
-      - { key: ip, rate: 1/1m }
-`);
+  forwardedHeader: x-forwarded-for`,
+      }),
+    );
     const viaProxy = (xff: string) =>
       pipeline.admit(req({ remoteAddress: '10.1.2.3', headers: { 'x-forwarded-for': xff } }));
     const first = await viaProxy('6.6.6.6, 198.51.100.20');
@@ -110,34 +101,22 @@ routes:
   });
 
   it('keys anonymous callers of an identity limit by their address', async () => {
-    const { pipeline } = setup(`
-version: 1
-identities:
+    const { pipeline } = setup(
+      thing([`{ key: identity, rate: 1/1m }`], {
+        auth: 'optional',
+        head: `identities:
   apiKeys:
     keys:
-      - { id: full, sha256: ${FULL_SHA}, scopes: [] }
-routes:
-  - id: thing
-    match: { method: GET, path: /v1/thing }
-    auth: optional
-    limits:
-      - { key: identity, rate: 1/1m }
-`);
+      - { id: full, sha256: ${FULL_SHA}, scopes: [] }`,
+      }),
+    );
     assert.equal((await pipeline.admit(req())).allowed, true);
     assert.equal((await pipeline.admit(req())).allowed, false);
     assert.equal((await pipeline.admit(req({ remoteAddress: '198.51.100.9' }))).allowed, true);
   });
 
   it('keys by a header value and bounds hostile values', async () => {
-    const { pipeline } = setup(`
-version: 1
-routes:
-  - id: thing
-    match: { method: GET, path: /v1/thing }
-    auth: none
-    limits:
-      - { key: { header: x-tenant }, rate: 1/1m }
-`);
+    const { pipeline } = setup(thing([`{ key: { header: x-tenant }, rate: 1/1m }`]));
     const huge = 'a'.repeat(100_000);
     assert.equal((await pipeline.admit(req({ headers: { 'x-tenant': 'acme' } }))).allowed, true);
     assert.equal((await pipeline.admit(req({ headers: { 'x-tenant': 'acme' } }))).allowed, false);
@@ -187,15 +166,7 @@ routes:
   });
 
   it('adds rate-limit headers to the upstream answer in handle()', async () => {
-    const { pipeline } = setup(`
-version: 1
-routes:
-  - id: thing
-    match: { method: GET, path: /v1/thing }
-    auth: none
-    limits:
-      - { id: per-ip, key: ip, rate: 5/1m }
-`);
+    const { pipeline } = setup(thing([`{ id: per-ip, key: ip, rate: 5/1m }`]));
     const res = await pipeline.handle(req(), () =>
       Promise.resolve({ status: 200, headers: { a: 'b' }, body: '{}' }),
     );
