@@ -30,6 +30,13 @@ export interface LimitCheck {
   readonly key: string;
   /** Units this request spends; 0 only peeks. */
   readonly cost: number;
+  /**
+   * For distinct limits: the request's normalized targets (phone numbers, emails, ...). The
+   * store then ignores `cost` and charges the number of targets this key has never queried
+   * (duplicates once), inside the same all-or-nothing consume, and remembers them only when
+   * the whole request is allowed.
+   */
+  readonly targets?: readonly string[];
 }
 
 /** What one limit said about one request. */

@@ -13,6 +13,7 @@ import { problemResponse } from './problem.ts';
 import { rateLimitHeaders, retryAfterSeconds } from './rate-limit-headers.ts';
 import { normalizePath } from './normalize-path.ts';
 import { matchRoute } from './routes.ts';
+import { normalizeTargets } from './targets.ts';
 import type { Admission, Caller, PlainRequest, PlainResponse } from './types.ts';
 
 /** The minimal logger the pipeline needs; pino's logger fits it. */
@@ -139,11 +140,21 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     if (route.limits.length === 0)
       return { allowed: true, route, caller, decision: ALLOW_UNLIMITED, headers: {} };
 
-    const checks: LimitCheck[] = route.limits.map((limit) => ({
-      spec: limit.spec,
-      key: limitKey(limit, caller, req.headers),
-      cost: limit.cost.kind === 'fixed' ? limit.cost.units : arrayCost(req.body, limit.cost.pointer),
-    }));
+    const checks: LimitCheck[] = route.limits.map((limit) =>
+      limit.distinct
+        ? {
+            spec: limit.spec,
+            key: limitKey(limit, caller, req.headers),
+            // The store charges the targets this key never queried; 0 is only a placeholder.
+            cost: 0,
+            targets: normalizeTargets(resolvePointer(req.body, limit.distinct.pointer)),
+          }
+        : {
+            spec: limit.spec,
+            key: limitKey(limit, caller, req.headers),
+            cost: limit.cost.kind === 'fixed' ? limit.cost.units : arrayCost(req.body, limit.cost.pointer),
+          },
+    );
 
     let batch: BatchOutcome;
     try {

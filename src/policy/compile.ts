@@ -174,17 +174,25 @@ function buildRoute(
     } else if (kind === 'claim' && !ids.hasJwtConfig) {
       issues.push({ path: [...limitAt, 'key'], message: `key "${keyText}" needs identities.jwt` });
     }
-    return {
-      spec: {
-        id: `${route.id}/${id}`,
-        algorithm: limit.algorithm,
-        limit: limit.rate.limit,
-        windowMs: limit.rate.windowMs,
-        burst: limit.burst ?? limit.rate.limit,
-      },
-      key: limit.key.key,
-      cost: limit.cost,
+    if (limit.distinct !== undefined && limit.cost !== undefined) {
+      issues.push({
+        path: [...limitAt, 'distinct'],
+        message:
+          'distinct and cost are mutually exclusive: a distinct limit costs the targets at its pointer never queried before; remove cost',
+      });
+    }
+    const spec = {
+      id: `${route.id}/${id}`,
+      algorithm: limit.algorithm,
+      limit: limit.rate.limit,
+      windowMs: limit.rate.windowMs,
+      burst: limit.burst ?? limit.rate.limit,
     };
+    if (limit.distinct !== undefined) {
+      const pointer = limit.distinct;
+      return { spec, key: limit.key.key, cost: { kind: 'body-array', pointer }, distinct: { pointer } };
+    }
+    return { spec, key: limit.key.key, cost: limit.cost ?? { kind: 'fixed', units: 1 } };
   });
   return {
     id: route.id,

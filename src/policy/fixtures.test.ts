@@ -57,6 +57,10 @@ const EXPECTED: Record<string, string> = {
     'invalid-cleartext-key.yaml:5 identities.apiKeys.keys[0].sha256: is required',
     'invalid-cleartext-key.yaml:6 identities.apiKeys.keys[0].key: cleartext API keys are not allowed in the policy; store sha256 instead, computed with: echo -n KEY | sha256sum',
   ].join('\n'),
+  'invalid-distinct-bad-pointer.yaml':
+    'invalid-distinct-bad-pointer.yaml:10 routes[0].limits[0].distinct: expected a JSON pointer like "/numbers" (RFC 6901), got "numbers"',
+  'invalid-distinct-with-cost.yaml':
+    'invalid-distinct-with-cost.yaml:11 routes[0].limits[0].distinct: distinct and cost are mutually exclusive: a distinct limit costs the targets at its pointer never queried before; remove cost',
   'invalid-duplicate-api-key-id.yaml':
     'invalid-duplicate-api-key-id.yaml:7 identities.apiKeys.keys[1].id: duplicate API key id "alice", also used by keys[0]',
   'invalid-duplicate-default-limit-id.yaml':
@@ -100,7 +104,7 @@ const EXPECTED: Record<string, string> = {
     'invalid-several-errors.yaml:7 routes[0].auth: expected one of "required", "optional", "none", got "sometimes"',
     'invalid-several-errors.yaml:10 routes[0].limits[0].rate: expected "<n>/<duration>" like "1000/1h", got "10 per minute"',
     'invalid-several-errors.yaml:11 routes[0].limits[0].burst: expected a positive integer, got -1',
-    'invalid-several-errors.yaml:12 routes[0].limits[0].colour: unknown key "colour"; expected one of id, key, rate, burst, algorithm, cost',
+    'invalid-several-errors.yaml:12 routes[0].limits[0].colour: unknown key "colour"; expected one of id, key, rate, burst, algorithm, cost, distinct',
   ].join('\n'),
   'invalid-short-secret.yaml':
     'invalid-short-secret.yaml:5 identities.jwt.secret: secret must be at least 32 bytes for HS256 (RFC 7518 §3.2), got 9',

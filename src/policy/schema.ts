@@ -98,7 +98,9 @@ const limitSchema = z.strictObject({
   rate: rateField,
   burst: positiveIntField.optional(),
   algorithm: z.enum(ALGORITHMS).default('gcra'),
-  cost: field(parseCost).default({ kind: 'fixed', units: 1 }),
+  // No default here: compile.ts must know whether cost was written, since distinct excludes it.
+  cost: field(parseCost).optional(),
+  distinct: pointerField.optional(),
 });
 
 const batchSchema = z.strictObject({

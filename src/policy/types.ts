@@ -135,5 +135,15 @@ export interface CompiledLimit {
   /** spec.id is "<route id>/<limit id>". */
   readonly spec: LimitSpec;
   readonly key: LimitKey;
+  /**
+   * For a distinct limit, the array's length at `distinct.pointer`: the most it can cost,
+   * which is what a consumer that ignores `distinct` would charge (stricter, never looser).
+   */
   readonly cost: LimitCost;
+  /**
+   * Charge only the targets (strings of the array at this RFC 6901 pointer, normalized)
+   * that this limit's key has never queried before; duplicates count once. The pipeline
+   * passes them as LimitCheck.targets and the store computes the cost.
+   */
+  readonly distinct?: { readonly pointer: string };
 }

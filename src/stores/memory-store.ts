@@ -11,6 +11,7 @@ import {
 } from '../core/limit.ts';
 import { fingerprint, type Fingerprint } from './fingerprint.ts';
 import { createSlotTable } from './slot-table.ts';
+import { createScratchSet, createTargetSet, targetFingerprint, type TargetSet } from './target-set.ts';
 import type { Store } from './store.ts';
 
 export interface MemoryStoreOptions {
@@ -19,13 +20,26 @@ export interface MemoryStoreOptions {
   readonly maxKeys?: number;
   /** Fingerprint seed; random by default. Fixed seeds are for tests. */
   readonly seed?: readonly [number, number];
+  /**
+   * Distinct limits: most targets remembered per key (default 200,000); past it the oldest
+   * half is forgotten and counts as new again (stricter, never looser). See target-set.ts.
+   */
+  readonly maxTargetsPerKey?: number;
 }
 
 export interface MemoryStore extends Store {
   /** Synchronous: the in-process path needs no promise per decision. */
   consume(checks: readonly LimitCheck[]): BatchOutcome;
   size(): number;
-  stats(): { keys: number; maxKeys: number; evictedExpired: number; evictedLru: number };
+  stats(): {
+    keys: number;
+    maxKeys: number;
+    evictedExpired: number;
+    evictedLru: number;
+    /** Keys holding a target set (distinct limits), and the targets they hold in total. */
+    targetSets: number;
+    targets: number;
+  };
 }
 
 const STRIDE = 4;
@@ -44,17 +58,70 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       `maxKeys must be an integer of at least ${MAX_CHECKS}, got ${maxKeys}`,
     );
   }
+  const maxTargetsPerKey = options.maxTargetsPerKey ?? 200_000;
+  if (!Number.isSafeInteger(maxTargetsPerKey) || maxTargetsPerKey < 1) {
+    throw new EnumguardError(
+      'ERR_CONFIG',
+      `maxTargetsPerKey must be a positive integer, got ${maxTargetsPerKey}`,
+    );
+  }
   const { clock } = options;
   const [seedA, seedB] = options.seed ?? [randomInt(2 ** 31), randomInt(2 ** 31)];
+  // Targets get their own seed, so a target and a key never share a fingerprint by design.
+  const targetSeed = Math.imul(seedA ^ 0x27d4eb2f, 0x165667b1) ^ seedB;
   const table = createSlotTable(maxKeys);
   const fp: Fingerprint = { a: 0, b: 0 };
   const results = Array.from({ length: MAX_CHECKS }, newStepResult);
   const slots = new Int32Array(MAX_CHECKS);
   const fpAs = new Int32Array(MAX_CHECKS);
   const fpBs = new Int32Array(MAX_CHECKS);
+  // The cost each check is stepped with: its own, or for distinct limits its unseen targets.
+  const costs = new Float64Array(MAX_CHECKS);
+  // Unseen target fingerprints of this request, check i's at [pendingFrom[i], pendingTo[i]).
+  let pending = new Int32Array(1024);
+  const pendingFrom = new Int32Array(MAX_CHECKS);
+  const pendingTo = new Int32Array(MAX_CHECKS);
+  // Target sets by slot. A slot handed out by insert() held an evicted key (or none), so
+  // its set is dropped there: evicting a key's state forgets its targets too.
+  const targetSets = new Map<number, TargetSet>();
+  const scratch = createScratchSet();
 
-  function write(i: number, slot: number, checks: readonly LimitCheck[]): void {
-    if ((checks[i] as LimitCheck).cost === 0) return;
+  /** Counts check i's targets unseen by its key (duplicates once) and queues them. */
+  function unseenTargets(i: number, targets: readonly string[], slot: number, from: number): number {
+    const known = slot >= 0 ? targetSets.get(slot) : undefined;
+    if (pending.length < from + targets.length) {
+      let size = pending.length * 2;
+      while (size < from + targets.length) size *= 2;
+      const bigger = new Int32Array(size);
+      bigger.set(pending.subarray(0, from));
+      pending = bigger;
+    }
+    scratch.reset(targets.length);
+    let to = from;
+    for (const target of targets) {
+      const h = targetFingerprint(target, targetSeed);
+      if (known?.has(h) === true || !scratch.addIfAbsent(h)) continue;
+      pending[to++] = h;
+    }
+    pendingFrom[i] = from;
+    pendingTo[i] = to;
+    return to - from;
+  }
+
+  function remember(i: number, slot: number): void {
+    const from = pendingFrom[i] as number;
+    const to = pendingTo[i] as number;
+    if (to === from) return;
+    let set = targetSets.get(slot);
+    if (set === undefined) {
+      set = createTargetSet(maxTargetsPerKey);
+      targetSets.set(slot, set);
+    }
+    for (let j = from; j < to; j++) set.add(pending[j] as number);
+  }
+
+  function write(i: number, slot: number): void {
+    if (costs[i] === 0) return;
     const out = results[i] as StepResult;
     const s = table.states;
     const base = slot * STRIDE;
@@ -71,6 +138,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
     }
     const now = clock.now();
     let allowed = true;
+    let pendingLength = 0;
     for (let i = 0; i < n; i++) {
       const check = checks[i] as LimitCheck;
       fingerprint(check.key, seedA, seedB, fp);
@@ -78,10 +146,17 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       fpBs[i] = fp.b;
       const slot = table.find(fp.a, fp.b);
       slots[i] = slot;
+      let cost = check.cost;
+      if (check.targets === undefined) pendingFrom[i] = pendingTo[i] = pendingLength;
+      else {
+        cost = unseenTargets(i, check.targets, slot, pendingLength);
+        pendingLength = pendingTo[i] as number;
+      }
+      costs[i] = cost;
       const out = results[i] as StepResult;
       const step = STEPS[check.spec.algorithm];
       if (slot < 0) {
-        step(check.spec, true, 0, 0, 0, check.cost, now, out);
+        step(check.spec, true, 0, 0, 0, cost, now, out);
       } else {
         const s = table.states;
         const base = slot * STRIDE;
@@ -92,7 +167,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
           s[base] as number,
           s[base + 1] as number,
           s[base + 2] as number,
-          check.cost,
+          cost,
           now,
           out,
         );
@@ -103,14 +178,24 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
     if (allowed) {
       // Known keys first: their new expiry is in the future, so the inserts that follow can
       // never evict a slot this request is about to write.
-      for (let i = 0; i < n; i++) if ((slots[i] as number) >= 0) write(i, slots[i] as number, checks);
       for (let i = 0; i < n; i++) {
-        if ((slots[i] as number) >= 0 || (checks[i] as LimitCheck).cost === 0) continue;
+        const slot = slots[i] as number;
+        if (slot < 0) continue;
+        write(i, slot);
+        remember(i, slot);
+      }
+      for (let i = 0; i < n; i++) {
+        if ((slots[i] as number) >= 0 || costs[i] === 0) continue;
         const a = fpAs[i] as number;
         const b = fpBs[i] as number;
         // Two checks on one key in a request: the second finds the first one's slot.
-        const existing = table.find(a, b);
-        write(i, existing >= 0 ? existing : table.insert(a, b, now), checks);
+        let slot = table.find(a, b);
+        if (slot < 0) {
+          slot = table.insert(a, b, now);
+          targetSets.delete(slot);
+        }
+        write(i, slot);
+        remember(i, slot);
       }
     }
 
@@ -130,6 +215,12 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
     return { allowed, outcomes };
   }
 
+  function countTargets(): number {
+    let total = 0;
+    for (const set of targetSets.values()) total += set.size();
+    return total;
+  }
+
   return {
     name: 'memory',
     consume,
@@ -139,8 +230,13 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       maxKeys,
       evictedExpired: table.evictions.expired,
       evictedLru: table.evictions.lru,
+      targetSets: targetSets.size,
+      targets: countTargets(),
     }),
-    clear: () => table.clear(),
+    clear: () => {
+      table.clear();
+      targetSets.clear();
+    },
     close: () => Promise.resolve(),
   };
 }
