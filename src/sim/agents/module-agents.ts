@@ -48,7 +48,7 @@ export async function loadModuleAgents(
   }
   const create = factoryOf(mod);
   if (!create) return invalid('exports no createAgents(options, env) (named or default)');
-  const agents: unknown = await create(options, env);
+  const agents: unknown = create(options, env);
   if (!Array.isArray(agents)) return invalid('createAgents must return an array of agents');
   agents.forEach((a, i) => {
     if (!isAgent(a)) invalid(`agent ${i} lacks id, role ("legit" or "attacker"), start or onResponse`);
