@@ -55,7 +55,10 @@ export interface Agent {
   onWake?(tag: number, ctx: AgentContext): void;
 }
 
-/** A module a scenario loads with `agents: [{ module: ./my-agent.ts, ... }]` exports this. */
+/**
+ * A module a scenario loads with `attackers: [{ kind: module, module: ./my-agent.ts, options: {...} }]`
+ * (the path relative to the scenario file) exports this, as a named or default export.
+ */
 export interface AgentModule {
   createAgents(options: Readonly<Record<string, unknown>>, env: AgentEnvironment): Agent[];
 }
@@ -65,4 +68,24 @@ export interface AgentEnvironment {
   readonly seed: number;
   /** A uniformly random valid candidate number (E.164 with "+"), from the population's plan. */
   randomCandidate(rng: Rng): string;
+  /**
+   * The numbering plan an attacker would derive from public metadata: the valid candidate
+   * numbers, indexed [0, candidateCount), country by country, blocks in ascending order.
+   * It says nothing about which numbers are registered.
+   */
+  readonly candidateCount: number;
+  candidateAt(index: number): string;
+  readonly countries: readonly {
+    /** ISO 3166-1 alpha-2. */
+    readonly code: string;
+    readonly callingCode: string;
+    readonly candidateOffset: number;
+    readonly candidateCount: number;
+  }[];
+  /** The entry's position in the scenario's attackers: prefix agent ids with it to keep them unique. */
+  readonly index: number;
+  /** Numbers per discover request the scenario uses. */
+  readonly batchSize: number;
+  /** The run's virtual length, ms. */
+  readonly durationMs: number;
 }

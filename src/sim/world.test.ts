@@ -21,7 +21,9 @@ function tinyWorld(policyYaml: string): WorldOptions {
       usersPerCgnatAddress: 50,
       ipv6Share: 0.3,
     },
-    randomScanners: [{ sessions: 1, numbersPerSecond: 2000, clientIp: '198.51.100.7', startAtMs: 0 }],
+    attackers: [
+      { kind: 'random', sessions: 1, numbersPerSecond: 2000, clientIp: '198.51.100.7', startAtMs: 0 },
+    ],
   };
 }
 

@@ -7,9 +7,11 @@ import { createReferenceHandler } from '../reference/handler.ts';
 import { createPopulation, type Population } from '../reference/population/population.ts';
 import { createReferenceService } from '../reference/service.ts';
 import { createMemoryStore } from '../stores/memory-store.ts';
-import type { Agent, AgentContext } from './agent.ts';
+import { EnumguardError } from '../core/errors.ts';
+import type { Agent, AgentContext, AgentEnvironment } from './agent.ts';
+import { createAttacker, type BuiltInAttacker } from './agents/attackers.ts';
+import { loadModuleAgents } from './agents/module-agents.ts';
 import { legitUser } from './agents/legit-user.ts';
-import { scanner, type TargetSource } from './agents/scanner.ts';
 import { inProcessTransport } from './in-process.ts';
 import { runSimulation, type Progress, type SimulationResult } from './runner.ts';
 import { createScorecard, type Scorecard } from './scorecard.ts';
@@ -29,13 +31,10 @@ export interface LegitOptions {
   readonly ipv6Share: number;
 }
 
-export interface RandomScannerOptions {
-  readonly sessions: number;
-  readonly numbersPerSecond: number;
-  /** All sessions share this address, as the researchers' one server did. */
-  readonly clientIp: string;
-  readonly startAtMs: number;
-}
+/** A scenario's attacker: a built-in kind, or agents from a module (an absolute path). */
+export type AttackerOptions =
+  | BuiltInAttacker
+  | { readonly kind: 'module'; readonly module: string; readonly options: Readonly<Record<string, unknown>> };
 
 export interface WorldOptions {
   readonly seed: number;
@@ -43,7 +42,7 @@ export interface WorldOptions {
   readonly durationMs: number;
   readonly policy: CompiledPolicy;
   readonly legit: LegitOptions;
-  readonly randomScanners: readonly RandomScannerOptions[];
+  readonly attackers: readonly AttackerOptions[];
   readonly batchSize?: number;
   readonly onProgress?: (p: Progress) => void;
   readonly shouldStop?: () => boolean;
@@ -75,8 +74,13 @@ export async function runWorld(options: WorldOptions): Promise<WorldRun> {
   const batchSize = options.batchSize ?? 1000;
   const agents: Agent[] = [
     ...legitUsers(population, options.legit, batchSize, seededRng(options.seed ^ 0x5eed)),
-    ...options.randomScanners.map((s, i) => randomScanner(population, s, batchSize, i)),
+    ...(await attackerAgents(population, options, batchSize)),
   ];
+  const ids = new Set<string>();
+  for (const a of agents) {
+    if (ids.has(a.id)) throw new EnumguardError('ERR_SCENARIO_INVALID', `two agents share the id "${a.id}"`);
+    ids.add(a.id);
+  }
   const scorecard = createScorecard(population.accountCount);
   const run = await runSimulation({
     agents,
@@ -126,49 +130,35 @@ function legitAddress(account: number, o: LegitOptions, rng: Rng): string {
   return `10.${(account >> 16) & 255}.${(account >> 8) & 255}.${account & 255}`;
 }
 
-function randomScanner(
+async function attackerAgents(
   population: Population,
-  o: RandomScannerOptions,
+  options: WorldOptions,
   batchSize: number,
-  index: number,
-): Agent {
-  const accounts = Array.from(
-    { length: o.sessions },
-    (_, s) => `+999${String(index * 1000 + s).padStart(8, '0')}`,
-  );
-  return scanner({
-    id: `random-scanner-${index}`,
-    accounts,
-    clientIp: () => o.clientIp,
-    numbersPerSecond: o.numbersPerSecond,
-    batchSize,
-    startAt: o.startAtMs,
-    targets: permutationTargets(population, seededRng(0x5ca11 + index)),
-  });
-}
-
-/**
- * Every candidate once, in a seeded random order, as the researchers tested each generated
- * number once: index i maps to (a × i + b) mod N with a coprime to N, a full-period walk.
- */
-function permutationTargets(population: Population, rng: Rng): TargetSource {
-  const n = population.candidateCount;
-  let a = Math.max(1, Math.floor(n * 0.6180339887) | 1);
-  while (gcd(a, n) !== 1) a += 2;
-  const b = rng.int(n);
-  let next = 0;
-  return (_ctx, count) => {
-    const take = Math.min(count, n - next);
-    const out = new Array<string>(take);
-    for (let i = 0; i < take; i++) out[i] = formatE164(population.candidateAt((a * (next + i) + b) % n));
-    next += take;
-    return out;
-  };
-}
-
-function gcd(x: number, y: number): number {
-  while (y !== 0) [x, y] = [y, x % y];
-  return x;
+): Promise<Agent[]> {
+  const agents: Agent[] = [];
+  for (const [index, spec] of options.attackers.entries()) {
+    if (spec.kind !== 'module') {
+      agents.push(createAttacker(spec, { population, batchSize, index }));
+      continue;
+    }
+    const env: AgentEnvironment = {
+      seed: options.seed,
+      randomCandidate: (rng) => formatE164(population.candidateAt(rng.int(population.candidateCount))),
+      candidateCount: population.candidateCount,
+      candidateAt: (i) => formatE164(population.candidateAt(i)),
+      countries: population.countries.map(({ code, callingCode, candidateOffset, candidateCount }) => ({
+        code,
+        callingCode,
+        candidateOffset,
+        candidateCount,
+      })),
+      index,
+      batchSize,
+      durationMs: options.durationMs,
+    };
+    agents.push(...(await loadModuleAgents(spec.module, spec.options, env)));
+  }
+  return agents;
 }
 
 export { DAY_MS };

@@ -16,6 +16,11 @@ export interface ScannerOptions {
   readonly targets: TargetSource;
   /** When the scan starts, virtual ms. */
   readonly startAt: number;
+  /**
+   * Spread of each pause around its mean, as a share (0.5: from half to one and a half
+   * intervals), so the traffic shows no fixed period a detector could lock on to. Default 0.
+   */
+  readonly jitter?: number;
 }
 
 const TAG_REGISTER_BASE = 1_000_000;
@@ -28,6 +33,9 @@ const TAG_REGISTER_BASE = 1_000_000;
 export function scanner(options: ScannerOptions): Agent {
   const tokens: (string | undefined)[] = options.accounts.map(() => undefined);
   const intervalMs = (options.batchSize / options.numbersPerSecond) * 1000;
+  const jitter = options.jitter ?? 0;
+  const pause = (ctx: AgentContext): number =>
+    jitter === 0 ? intervalMs : intervalMs * (1 + jitter * (2 * ctx.rng.next() - 1));
 
   function register(ctx: AgentContext, account: number): void {
     ctx.send(
@@ -98,7 +106,7 @@ export function scanner(options: ScannerOptions): Agent {
         ctx.wakeAt(ctx.now() + 60_000, TAG_REGISTER_BASE + account);
         return;
       }
-      const wait = response.status < 300 ? intervalMs : Math.max(intervalMs, retryDelayMs(response, 60_000));
+      const wait = response.status < 300 ? pause(ctx) : Math.max(intervalMs, retryDelayMs(response, 60_000));
       ctx.wakeAt(ctx.now() + wait, account);
     },
   };
