@@ -63,7 +63,8 @@ export function createAgents(raw: Readonly<Record<string, unknown>>, env: AgentE
       },
       onResponse(response, tag, ctx) {
         if (tag === 1) {
-          token = String((response.body as { token?: unknown } | undefined)?.token ?? '');
+          const issued = (response.body as { token?: unknown } | undefined)?.token;
+          token = typeof issued === 'string' ? issued : '';
           lookup(ctx);
           return;
         }

@@ -5,7 +5,7 @@ import { formatDuration } from '../core/duration.ts';
 import type { BatchOutcome, LimitCheck } from '../core/limit.ts';
 import { createClientAddress } from '../identity/client-address.ts';
 import { createIdentifier } from '../identity/identify.ts';
-import type { CompiledPolicy, CompiledRoute } from '../policy/types.ts';
+import type { CompiledLimit, CompiledPolicy, CompiledRoute } from '../policy/types.ts';
 import type { Store } from '../stores/store.ts';
 import { resolvePointer } from './json-pointer.ts';
 import { limitKey } from './limit-keys.ts';
@@ -142,13 +142,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
     const checks: LimitCheck[] = route.limits.map((limit) =>
       limit.distinct
-        ? {
-            spec: limit.spec,
-            key: limitKey(limit, caller, req.headers),
-            // The store charges the targets this key never queried; 0 is only a placeholder.
-            cost: 0,
-            targets: normalizeTargets(resolvePointer(req.body, limit.distinct.pointer)),
-          }
+        ? distinctCheck(limit, limit.distinct.pointer, limitKey(limit, caller, req.headers), req.body)
         : {
             spec: limit.spec,
             key: limitKey(limit, caller, req.headers),
@@ -240,6 +234,16 @@ function missingScopes(scopes: readonly string[], caller: Caller): readonly stri
     (missing ??= []).push(scope);
   }
   return missing ?? NONE_MISSING;
+}
+
+/**
+ * A distinct limit's check: the store charges only targets this key never queried. The cost
+ * carried is the whole list, so a store that knew nothing of targets would charge more,
+ * never less.
+ */
+function distinctCheck(limit: CompiledLimit, pointer: string, key: string, body: unknown): LimitCheck {
+  const targets = normalizeTargets(resolvePointer(body, pointer));
+  return { spec: limit.spec, key, cost: targets.length, targets };
 }
 
 /** A body-array cost is the array's length, at least 1: an empty lookup still costs a request. */
