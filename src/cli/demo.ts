@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { manualClock } from '../core/clock.ts';
 import { formatE164 } from '../reference/e164.ts';
-import { startReferenceService, type RunningReferenceService } from '../reference/http.ts';
+import { startReferenceService } from '../reference/http.ts';
 import { createPopulation, type Population } from '../reference/population/population.ts';
 import type { Agent } from '../sim/agent.ts';
 import { legitUser } from '../sim/agents/legit-user.ts';
@@ -144,5 +144,3 @@ async function replay(population: Population, url: string) {
   });
   return scorecard.result(run);
 }
-
-export type { RunningReferenceService };

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { pipeline as pipeStreams } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import type { Pipeline } from '../pipeline/pipeline.ts';
-import { problemResponse } from '../pipeline/problem.ts';
+import { PROBLEM_CODES, problemResponse } from '../pipeline/problem.ts';
 import type { Admission } from '../pipeline/types.ts';
 import { bodyTooLarge, readJsonBody } from './body.ts';
 import { downstreamHeaders, upstreamHeaders } from './headers.ts';
@@ -53,15 +53,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   server.keepAliveTimeout = limits.idleTimeoutMs;
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (socket.writable && !socket.writableEnded) {
-      const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-      const body = JSON.stringify({
-        type: 'about:blank',
-        status,
-        title: status === 408 ? 'Request Timeout' : 'Bad Request',
-      });
+      // The request never parsed, so answer on the raw socket; the body is the same problem+json.
+      const code = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request-timeout' : 'bad-request';
+      const answer = problemResponse(code, 'the request could not be read');
       socket.end(
-        `HTTP/1.1 ${status} ${status === 408 ? 'Request Timeout' : 'Bad Request'}\r\ncontent-type: application/problem+json\r\n` +
-          `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+        `HTTP/1.1 ${answer.status} ${PROBLEM_CODES[code].title}\r\ncontent-type: application/problem+json\r\n` +
+          `content-length: ${Buffer.byteLength(answer.body)}\r\nconnection: close\r\n\r\n${answer.body}`,
       );
     } else {
       socket.destroy();

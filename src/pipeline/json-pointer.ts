@@ -1,17 +1,22 @@
+import { pointerTokens } from '../policy/json-pointer.ts';
+
+/** Pointers come from the policy, so there are few: each is split into tokens once. */
+const tokenCache = new Map<string, readonly string[]>();
+
 /**
  * Resolves an RFC 6901 JSON pointer ("/numbers", "/a~1b/0") against a parsed JSON value.
  * Returns undefined when any step is missing. The policy validator has already checked
- * the pointer's syntax.
+ * the pointer's syntax; its `pointerTokens` does the unescaping.
  */
 export function resolvePointer(doc: unknown, pointer: string): unknown {
   if (pointer === '') return doc;
+  let tokens = tokenCache.get(pointer);
+  if (tokens === undefined) {
+    tokens = pointerTokens(pointer);
+    tokenCache.set(pointer, tokens);
+  }
   let node: unknown = doc;
-  let start = 1;
-  while (start <= pointer.length) {
-    let end = pointer.indexOf('/', start);
-    if (end === -1) end = pointer.length;
-    const raw = pointer.slice(start, end);
-    const token = raw.includes('~') ? raw.replace(/~1/g, '/').replace(/~0/g, '~') : raw;
+  for (const token of tokens) {
     if (Array.isArray(node)) {
       if (!/^(0|[1-9]\d*)$/.test(token)) return undefined;
       node = node[Number(token)];
@@ -21,7 +26,6 @@ export function resolvePointer(doc: unknown, pointer: string): unknown {
     } else {
       return undefined;
     }
-    start = end + 1;
   }
   return node;
 }

@@ -16,8 +16,6 @@ import { inProcessTransport } from './in-process.ts';
 import { runSimulation, type Progress, type SimulationResult } from './runner.ts';
 import { createScorecard, type Scorecard } from './scorecard.ts';
 
-const DAY_MS = 86_400_000;
-
 export interface LegitOptions {
   readonly users: number;
   /** Installs (register + full sync) are spread uniformly over this window from the start. */
@@ -160,5 +158,3 @@ async function attackerAgents(
   }
   return agents;
 }
-
-export { DAY_MS };
