@@ -20,6 +20,17 @@ export function parseE164(text: string): number {
   return value;
 }
 
+/** "0000" to "9999", for formatting four digits at a time. */
+const FOUR_DIGITS = Array.from({ length: 10_000 }, (_, i) => String(i).padStart(4, '0'));
+
+/**
+ * The "+digits" text of a number parseE164 accepts. The simulator formats tens of millions
+ * of numbers a run: `+${value}` takes V8's general double-to-string path (~150 ns for values
+ * past 2^31), while three small-integer pieces, two of them from a table, take ~40 ns.
+ */
 export function formatE164(value: number): string {
-  return `+${value}`;
+  const high = Math.floor(value / 1e8);
+  const rest = value - high * 1e8;
+  const middle = Math.floor(rest / 1e4);
+  return `+${high === 0 ? middle : `${high}${FOUR_DIGITS[middle] as string}`}${FOUR_DIGITS[rest - middle * 1e4] as string}`;
 }

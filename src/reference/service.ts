@@ -77,7 +77,9 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
   const registry = createRegistry(population, seededRng(mix32(population.seed ^ 0x70c3e5)));
   const ids = createAccountIds(population.seed);
   // Ids are asked for again and again (every lookup that finds an account): compute each once.
-  const idCache: (string | undefined)[] = [];
+  // Preallocated: assigning far past the end of an empty array would turn it into a slow
+  // dictionary-backed one. Accounts registered later append at the end.
+  const idCache = new Array<string | undefined>(population.accountCount).fill(undefined);
   const idOf = (account: number): string => (idCache[account] ??= ids.idOf(account));
   const base = population.accountCount;
   const { registeredAt, visibility } = population.tables;
@@ -114,6 +116,20 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
         : key.candidate >= 0 && holdsCandidate(owner, key.candidate);
     return contact ? VISIBLE_PHOTO | VISIBLE_ABOUT : pub;
   };
+
+  /** The contact entry of a revealed account; every field a caller may not see is left out. */
+  const contactOf = (number: string, owner: number, shown: number): Contact => {
+    const accountId = idOf(owner);
+    if (shown === 0) return { number, accountId };
+    if (shown === VISIBLE_PHOTO) return { number, accountId, photo: photoOf(owner) };
+    if (shown === VISIBLE_ABOUT) return { number, accountId, about: population.about(owner) };
+    return { number, accountId, about: population.about(owner), photo: photoOf(owner) };
+  };
+  const photoCache = new Array<string | undefined>(population.accountCount).fill(undefined);
+  const photoOf = (account: number): string =>
+    (photoCache[account] ??= `/v1/accounts/${idOf(account)}/photo`);
+  let stamps: Int32Array = new Int32Array(0);
+  let discoverCalls = 0;
 
   let scratchAccounts = new Int32Array(1024);
   let scratchRevealed = new Uint8Array(1024);
@@ -155,23 +171,22 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
       }
       const now = clock.now();
       const key = callerKey(caller);
-      const seen = new Set<number>();
+      // A number asked twice in one batch is answered once. Numbers and accounts are one to
+      // one, so a per-account stamp of this call dedupes without a Set of boxed doubles.
+      if (discoverCalls === 0x7fffffff) {
+        stamps.fill(0);
+        discoverCalls = 0;
+      }
+      const call = ++discoverCalls;
+      if (stamps.length < registry.count()) stamps = growStamps(stamps, registry.count());
       const contacts: Contact[] = [];
       for (let i = 0; i < parsed.length; i++) {
-        const e164 = parsed[i] as number;
-        const owner = lookup(e164, now);
-        if (owner < 0 || seen.has(e164)) continue;
-        seen.add(e164);
-        const accountId = idOf(owner);
+        const owner = lookup(parsed[i] as number, now);
+        if (owner < 0 || stamps[owner] === call) continue;
+        stamps[owner] = call;
         const shown = revealedTo(owner, caller, key);
-        const contact: { number: string; accountId: string; about?: string; photo?: string } = {
-          // parseE164 accepted only the canonical "+digits" form, so the caller's text is it.
-          number: numbers[i] as string,
-          accountId,
-        };
-        if (shown & VISIBLE_ABOUT) contact.about = population.about(owner);
-        if (shown & VISIBLE_PHOTO) contact.photo = `/v1/accounts/${accountId}/photo`;
-        contacts.push(contact);
+        // parseE164 accepted only the canonical "+digits" form, so the caller's text is it.
+        contacts.push(contactOf(numbers[i] as string, owner, shown));
       }
       return { ok: true, contacts };
     },
@@ -221,6 +236,12 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
     },
   };
   return service;
+}
+
+function growStamps(stamps: Int32Array, count: number): Int32Array {
+  const grown = new Int32Array(Math.max(count, stamps.length * 2, 1024));
+  grown.set(stamps);
+  return grown;
 }
 
 function fail(status: Failure['status'], code: Failure['code'], detail: string): Failure {

@@ -16,8 +16,9 @@ export function createKeyTable(keys: ArrayLike<number>): KeyTable {
   const slotKeys = new Float64Array(capacity).fill(-1);
   const slotValues = new Int32Array(capacity);
   const slotOf = (key: number): number => {
-    const low = key % 4294967296;
-    const high = (key - low) / 4294967296;
+    // Floor division rather than `%`: V8 calls out to fmod for `%` on doubles past 2^31.
+    const high = Math.floor(key / 4294967296);
+    const low = key - high * 4294967296;
     let h = Math.imul(low ^ Math.imul(high, 0x9e3779b1), 0x85ebca6b);
     h ^= h >>> 15;
     h = Math.imul(h, 0xc2b2ae35);

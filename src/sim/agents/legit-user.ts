@@ -80,6 +80,9 @@ export function legitUser(options: LegitUserOptions): Agent {
   function finishSync(ctx: AgentContext, done: boolean): void {
     ctx.record(done ? { kind: 'sync-done', syncId } : { kind: 'sync-abandoned', syncId });
     syncId = -1;
+    // Drop the finished sync's numbers: 100k idle users each holding a book's worth of
+    // strings would keep gigabytes alive and make every garbage collection slow.
+    batches = [];
     const next = queued.shift();
     if (next) startSync(ctx, next.numbers, next.full);
   }
