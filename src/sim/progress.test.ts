@@ -22,7 +22,7 @@ describe('progressLine', () => {
   it('counts seconds for runs shorter than a day', () => {
     assert.match(
       progressLine({ ...state, virtualMs: 30_000, durationMs: 60_000 }),
-      /\[##########----------\]  50% 30 s of 60 s,/,
+      /\[##########----------\] {2}50% 30 s of 60 s,/,
     );
   });
 });
