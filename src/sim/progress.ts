@@ -20,7 +20,7 @@ const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 /** Virtual time in days for long scenarios ("day 3.25 of 30"), else in seconds. */
 function when(virtualMs: number, durationMs: number): string {
   if (durationMs >= DAY_MS) return `day ${(virtualMs / DAY_MS).toFixed(2)} of ${int(durationMs / DAY_MS)}`;
-  return `${(virtualMs / 1000).toFixed(0)} s of ${int(durationMs / 1000)} s`;
+  return `${int(virtualMs / 1000)} s of ${int(durationMs / 1000)} s`;
 }
 
 /** One line, no line break: `none [#####-----] 50% day 15.00 of 30, 1,234 requests, 56 harvested, 12 s`. */
