@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { runSimulate } from '../../src/cli/simulate.ts';
 
 describe('enumguard simulate', () => {
-  it('compares policies on a scenario and writes the scorecards as JSON', async () => {
+  it('compares policies on a scenario for --duration and writes the scorecards as JSON', async () => {
     const out: string[] = [];
     const err: string[] = [];
     const json = join(mkdtempSync(join(tmpdir(), 'enumguard-sim-')), 'report.json');
@@ -20,6 +20,8 @@ describe('enumguard simulate', () => {
         'baselines/per-ip.yaml',
         '--json',
         json,
+        '--duration',
+        '30m',
         '--quiet',
       ],
       { stdout: (s) => out.push(s), stderr: (s) => err.push(s) },
@@ -29,8 +31,15 @@ describe('enumguard simulate', () => {
     assert.match(table, /\| metric \| none \| per-ip \|/);
     assert.match(table, /\| accounts revealed to attackers \| [\d,]+ \| [\d,]+ \|/);
     const report = JSON.parse(readFileSync(json, 'utf8')) as {
-      runs: { policy: string; scorecard: { attacker: { accountsRevealed: number } } }[];
+      durationMs: number;
+      runs: {
+        policy: string;
+        scorecard: { attacker: { accountsRevealed: number }; cost: { virtualMs: number } };
+      }[];
     };
+    // --duration overrides the scenario's 2 h.
+    assert.equal(report.durationMs, 1_800_000);
+    assert.ok(report.runs.every((r) => r.scorecard.cost.virtualMs <= 1_800_000));
     const [none, perIp] = report.runs;
     assert.equal(none?.policy, 'none');
     assert.ok(
