@@ -2,4 +2,9 @@
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
+  /**
+   * The raw stderr stream, for output that rewrites a line in place on a terminal (progress).
+   * Absent in tests: such output then goes through stderr() as whole lines.
+   */
+  readonly stderrStream?: { readonly isTTY?: boolean; write(text: string): unknown };
 }

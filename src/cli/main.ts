@@ -13,8 +13,9 @@ Commands:
   check policy.yaml
           Validate a policy file; exits 1 with located messages when it is invalid.
   demo    Run a gateway with the example policy in front of a small built-in upstream.
-  simulate --scenario s.yaml --policy p.yaml [--policy q.yaml ...]
+  simulate --scenario s.yaml --policy p.yaml [--policy q.yaml ...] [--html report.html]
           Score policies against a scenario on virtual time: harvest and harm.
+          With --http URL, drive a running gateway on this machine in real time instead.
   demo-service [--port 8081] [--accounts 100000]
           Run the reference contact-discovery API (the vulnerable system) on its own.
 
@@ -23,6 +24,7 @@ Run "enumguard <command> --help" for a command's options.`;
 const io: CliIo = {
   stdout: (s) => process.stdout.write(`${s}\n`),
   stderr: (s) => process.stderr.write(`${s}\n`),
+  stderrStream: process.stderr,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,26 +1,55 @@
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatDuration, parseDuration } from '../core/duration.ts';
+import { isEnumguardError } from '../core/errors.ts';
 import { loadPolicy } from '../policy/index.ts';
+import type { CompiledPolicy } from '../policy/types.ts';
+import { htmlReport } from '../sim/html-report.ts';
+import { httpTransport } from '../sim/http-transport.ts';
+import { createProgress, type ProgressDisplay, type ProgressState } from '../sim/progress.ts';
 import { scorecardTable, type PolicyRun } from '../sim/report.ts';
-import { loadScenario, worldOptions } from '../sim/scenario.ts';
+import type { Transport } from '../sim/runner.ts';
+import { loadScenario, worldOptions, type Scenario } from '../sim/scenario.ts';
 import { runWorld } from '../sim/world.ts';
 import type { CliIo } from './io.ts';
 
+/** Real time an --http run takes when no --duration is given, and the most it may take. */
+const HTTP_DEFAULT_MS = 60_000;
+const HTTP_MAX_MS = 3_600_000;
+
 const HELP = `Usage: enumguard simulate --scenario s.yaml --policy p.yaml [--policy q.yaml ...] [options]
+       enumguard simulate --scenario s.yaml --http http://127.0.0.1:8080 [--duration 60s] [options]
 
 Runs the scenario on virtual time through the real pipeline and the reference service, once
 per policy, and prints the scorecards side by side (one policy, or several to compare).
 
+With --http it drives the same agents over real HTTP, in real time, against a gateway (or the
+reference service) already running on this machine; that gateway enforces its own policy.
+
 Options:
   --scenario FILE   the scenario (see scenarios/)
   --policy FILE     a policy to score; repeat it to compare (see baselines/)
-  --json FILE       also write the scorecards as JSON
+  --http URL        drive a running gateway on loopback instead (no --policy)
+  --duration D      run this long instead of the scenario's duration ("90s", "2h", "7d");
+                    with --http it is wall time: default ${formatDuration(HTTP_DEFAULT_MS)}, at most ${formatDuration(HTTP_MAX_MS)}
+  --json FILE       also write the scorecards (with their time series) as JSON
+  --html FILE       also write a self-contained HTML report with charts
   --quiet           no progress on stderr
 
-Ctrl-C ends the current run early and still prints its report.`;
+Ctrl-C ends the current run early, skips the rest and still writes the report.`;
 
-export async function runSimulate(args: string[], io: CliIo): Promise<number> {
+export interface SimulateDeps {
+  /** Polled between events, like Ctrl-C: true ends the current run early (tests inject it). */
+  readonly shouldStop?: () => boolean;
+}
+
+/** What the runs drive: the in-process pipeline under a policy, or a live gateway over HTTP. */
+type Target =
+  | { readonly name: string; readonly policy: CompiledPolicy }
+  | { readonly name: string; readonly transport: Transport };
+
+export async function runSimulate(args: string[], io: CliIo, deps: SimulateDeps = {}): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -28,67 +57,170 @@ export async function runSimulate(args: string[], io: CliIo): Promise<number> {
       options: {
         scenario: { type: 'string' },
         policy: { type: 'string', multiple: true },
+        http: { type: 'string' },
+        duration: { type: 'string' },
         json: { type: 'string' },
+        html: { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     }));
   } catch (err) {
-    io.stderr(`enumguard simulate: ${(err as Error).message}\n\n${HELP}`);
-    return 2;
+    return usage(io, (err as Error).message);
   }
   if (values.help) {
     io.stdout(HELP);
     return 0;
   }
-  if (!values.scenario || !values.policy || values.policy.length === 0) {
-    io.stderr(`enumguard simulate: --scenario and at least one --policy are required\n\n${HELP}`);
-    return 2;
+  const policies = values.policy ?? [];
+  if (values.http !== undefined && policies.length > 0)
+    return usage(
+      io,
+      '--http drives a running gateway, which enforces its own policy: give --http or --policy, not both',
+    );
+  if (!values.scenario || (values.http === undefined && policies.length === 0))
+    return usage(io, '--scenario and at least one --policy (or --http URL) are required');
+
+  let durationOverride: number | undefined;
+  if (values.duration !== undefined) {
+    const parsed = parseDuration(values.duration);
+    if (!parsed.ok) return usage(io, `--duration: ${parsed.error}`);
+    durationOverride = parsed.value;
   }
   const scenario = await loadScenario(values.scenario);
-  const policies = await Promise.all(
-    values.policy.map(async (p) => ({ name: basename(p, '.yaml'), policy: await loadPolicy(p) })),
-  );
+  let durationMs = durationOverride ?? scenario.duration;
+  let targets: Target[];
+  if (values.http !== undefined) {
+    // Real time: bounded, so a forgotten run never hammers a service for the scenario's 30 days.
+    durationMs = durationOverride ?? HTTP_DEFAULT_MS;
+    if (durationMs > HTTP_MAX_MS)
+      return usage(
+        io,
+        `--duration ${values.duration}: with --http a run takes that long in real time; at most ${formatDuration(HTTP_MAX_MS)}`,
+      );
+    try {
+      targets = [{ name: values.http, transport: httpTransport(values.http) }];
+    } catch (err) {
+      if (!isEnumguardError(err)) throw err;
+      return usage(io, err.message);
+    }
+    io.stderr(populationHint(scenario, values.http));
+  } else {
+    targets = await Promise.all(
+      policies.map(async (p) => ({ name: basename(p, '.yaml'), policy: await loadPolicy(p) })),
+    );
+  }
 
-  let stop = false;
+  let interrupted = false;
   const onSigint = (): void => {
-    stop = true;
+    interrupted = true;
   };
+  const shouldStop = (): boolean => interrupted || (deps.shouldStop?.() ?? false);
   process.on('SIGINT', onSigint);
   const runs: PolicyRun[] = [];
   try {
-    for (const { name, policy } of policies) {
-      if (stop) break;
-      const started = performance.now();
-      const world = await runWorld({
-        ...worldOptions(scenario),
-        policy,
-        shouldStop: () => stop,
-        ...(values.quiet
-          ? {}
-          : {
-              onProgress: (p) =>
-                io.stderr(
-                  `  ${name}: day ${(p.virtualMs / 86_400_000).toFixed(2)} of ${(scenario.duration / 86_400_000).toFixed(0)}, ` +
-                    `${p.requests.toLocaleString('en-US')} requests, ${Math.round((performance.now() - started) / 1000)} s`,
-                ),
-            }),
-      });
-      runs.push({ policy: name, scorecard: world.scorecard });
-      if (world.run.stoppedEarly)
-        io.stderr(`  ${name}: stopped early at virtual ${Math.round(world.run.virtualMs / 1000)} s`);
+    for (const target of targets) {
+      // The run in progress when Ctrl-C arrives is reported; the ones after it are skipped.
+      if (runs.length > 0 && shouldStop()) {
+        io.stderr(
+          `  skipped after Ctrl-C: ${targets
+            .slice(runs.length)
+            .map((t) => t.name)
+            .join(', ')}`,
+        );
+        break;
+      }
+      runs.push(await runTarget(target, scenario, durationMs, shouldStop, progressFor(io, values.quiet)));
     }
   } finally {
     process.off('SIGINT', onSigint);
   }
-  io.stdout(`scenario ${scenario.name} (seed ${scenario.seed})\n`);
+
+  const target = values.http === undefined ? undefined : `over HTTP against ${values.http}`;
+  io.stdout(`scenario ${scenario.name} (seed ${scenario.seed})${target ? ` ${target}` : ''}\n`);
   io.stdout(scorecardTable(runs));
   if (values.json) {
-    await writeFile(
-      values.json,
-      `${JSON.stringify({ scenario: scenario.name, seed: scenario.seed, runs }, null, 2)}\n`,
-    );
+    const report = {
+      scenario: scenario.name,
+      seed: scenario.seed,
+      durationMs,
+      ...(target ? { target } : {}),
+      runs,
+    };
+    await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
+  }
+  if (values.html) {
+    const html = htmlReport({
+      scenario: scenario.name,
+      seed: scenario.seed,
+      target: target ?? 'in process, on virtual time',
+      runs,
+    });
+    await writeFile(values.html, html);
+    io.stderr(`  HTML report: ${values.html}`);
   }
   return 0;
+}
+
+async function runTarget(
+  target: Target,
+  scenario: Scenario,
+  durationMs: number,
+  shouldStop: () => boolean,
+  progress: ProgressDisplay | undefined,
+): Promise<PolicyRun> {
+  const started = performance.now();
+  const state = (virtualMs: number, requests: number, revealed: number): ProgressState => ({
+    policy: target.name,
+    virtualMs,
+    durationMs,
+    requests,
+    revealed,
+    wallMs: performance.now() - started,
+  });
+  const live = 'transport' in target;
+  const world = await runWorld({
+    ...worldOptions(scenario),
+    durationMs,
+    ...(live
+      ? // The answer's real round trip is its latency; the gateway's limits run on its own clock.
+        { transport: target.transport, realTime: true, latencyMs: 0, progressEvery: 20 }
+      : { policy: target.policy, progressEvery: 2000 }),
+    shouldStop,
+    ...(progress ? { onProgress: (p) => progress.update(state(p.virtualMs, p.requests, p.revealed)) } : {}),
+  });
+  const { run, scorecard } = world;
+  progress?.done(state(run.virtualMs, run.requests, scorecard.attacker.accountsRevealed));
+  return { policy: target.name, scorecard, stoppedEarly: run.stoppedEarly };
+}
+
+function progressFor(io: CliIo, quiet: boolean | undefined): ProgressDisplay | undefined {
+  if (quiet) return undefined;
+  const stream = io.stderrStream;
+  const tty = stream?.isTTY === true;
+  return createProgress({
+    tty,
+    now: () => performance.now(),
+    write: tty && stream ? (text) => void stream.write(text) : (text) => io.stderr(text.replace(/\n$/, '')),
+  });
+}
+
+/**
+ * The agents pick their numbers from the scenario's seeded population; the service behind the
+ * URL must hold the same one or the attackers harvest nothing and legit contacts never match.
+ */
+function populationHint(scenario: Scenario, url: string): string {
+  return (
+    `  --http ${url}: the agents use the population of seed ${scenario.seed} with ` +
+    `${scenario.population.accounts} accounts. Serve the same one behind the gateway:\n` +
+    `    enumguard demo-service --seed ${scenario.seed} --accounts ${scenario.population.accounts} --max-batch ${scenario.batchSize}\n` +
+    `  and let the gateway trust loopback as its proxy (server.trustedProxies: [127.0.0.1/32, ::1/128],` +
+    ` forwardedHeader: x-forwarded-for) so each agent is keyed by its own address.`
+  );
+}
+
+function usage(io: CliIo, message: string): number {
+  io.stderr(`enumguard simulate: ${message}\n\n${HELP}`);
+  return 2;
 }

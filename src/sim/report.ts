@@ -3,11 +3,13 @@ import type { Scorecard } from './scorecard.ts';
 export interface PolicyRun {
   readonly policy: string;
   readonly scorecard: Scorecard;
+  /** Ended early (Ctrl-C): the scorecard covers only scorecard.cost.virtualMs. */
+  readonly stoppedEarly?: boolean;
 }
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 const pct = (n: number): string => `${(n * 100).toFixed(n > 0 && n < 0.001 ? 4 : 2)}%`;
-const dur = (ms: number | null): string => {
+export const dur = (ms: number | null): string => {
   if (ms === null) return '-';
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
@@ -36,10 +38,20 @@ const ROWS: readonly [string, (s: Scorecard) => string][] = [
   ['wall time', (s) => dur(s.cost.wallMs)],
 ];
 
+/** A run's column heading: the policy, and where a run was cut short, when. */
+export function columnName(run: PolicyRun): string {
+  return run.stoppedEarly ? `${run.policy} (stopped at ${dur(run.scorecard.cost.virtualMs)})` : run.policy;
+}
+
+/** The table's rows, formatted: one label and one cell per run. Shared by the Markdown and HTML reports. */
+export function scorecardRows(runs: readonly PolicyRun[]): { label: string; cells: string[] }[] {
+  return ROWS.map(([label, get]) => ({ label, cells: runs.map((r) => get(r.scorecard)) }));
+}
+
 /** The scorecards side by side, as a Markdown table (readable in a terminal too). */
 export function scorecardTable(runs: readonly PolicyRun[]): string {
-  const header = `| metric | ${runs.map((r) => r.policy).join(' | ')} |`;
+  const header = `| metric | ${runs.map(columnName).join(' | ')} |`;
   const rule = `|---|${runs.map(() => '---').join('|')}|`;
-  const body = ROWS.map(([label, get]) => `| ${label} | ${runs.map((r) => get(r.scorecard)).join(' | ')} |`);
+  const body = scorecardRows(runs).map(({ label, cells }) => `| ${label} | ${cells.join(' | ')} |`);
   return [header, rule, ...body].join('\n');
 }

@@ -1,5 +1,6 @@
 import type { Agent, AgentEvent, AgentRequest, AgentResponse } from './agent.ts';
 import type { Observer } from './runner.ts';
+import { createSeries, type Series } from './series.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -41,10 +42,19 @@ export interface Scorecard {
     /** Looked-up numbers per wall-clock second: the simulator's throughput. */
     readonly numbersPerSecond: number;
   };
+  /** Cumulative counts sampled over virtual time, for the report's charts. */
+  readonly series: Series;
 }
 
 export interface ScorecardCollector extends Observer {
   result(run: { virtualMs: number; wallMs: number; requests: number }): Scorecard;
+  /** Distinct accounts revealed so far: a cheap live read for the progress line. */
+  revealedSoFar(): number;
+}
+
+export interface ScorecardOptions {
+  /** The run's planned virtual length: the series' buckets divide it (default: grow as needed). */
+  readonly durationMs?: number;
 }
 
 interface Contact {
@@ -57,7 +67,11 @@ interface Contact {
  * Watches every exchange and scores the run: what attackers harvested (from the contacts
  * the service revealed to them) and what legit users suffered (refusals, slow syncs).
  */
-export function createScorecard(populationAccounts: number): ScorecardCollector {
+export function createScorecard(
+  populationAccounts: number,
+  options: ScorecardOptions = {},
+): ScorecardCollector {
+  const series = createSeries(options.durationMs);
   const revealed = new Set<string>();
   const withPhoto = new Set<string>();
   const withAbout = new Set<string>();
@@ -79,6 +93,7 @@ export function createScorecard(populationAccounts: number): ScorecardCollector 
 
   return {
     onExchange(agent: Agent, request: AgentRequest, response: AgentResponse, at: number) {
+      series.count(at, 'requests');
       const isDiscover = request.path === '/v1/contacts/discover';
       const numbers = isDiscover
         ? ((request.body as { numbers?: unknown[] } | undefined)?.numbers?.length ?? 0)
@@ -97,6 +112,7 @@ export function createScorecard(populationAccounts: number): ScorecardCollector 
           if (!revealed.has(c.accountId)) {
             revealed.add(c.accountId);
             harvestTimes.push(at);
+            series.count(at, 'revealed');
           }
           if (c.photo !== undefined) withPhoto.add(c.accountId);
           if (c.about !== undefined) withAbout.add(c.accountId);
@@ -109,6 +125,7 @@ export function createScorecard(populationAccounts: number): ScorecardCollector 
       if (response.status === 200) numbersLookedUp += numbers;
       else {
         syncDenied++;
+        series.count(at, 'legitDenied');
         legitDenied.add(agent.id);
       }
     },
@@ -131,6 +148,7 @@ export function createScorecard(populationAccounts: number): ScorecardCollector 
           break;
       }
     },
+    revealedSoFar: () => revealed.size,
     result(run) {
       const sorted = delays.sort((a, b) => a - b);
       const pct = (p: number): number | null =>
@@ -176,6 +194,7 @@ export function createScorecard(populationAccounts: number): ScorecardCollector 
           wallMs: run.wallMs,
           numbersPerSecond: run.wallMs > 0 ? numbersLookedUp / (run.wallMs / 1000) : 0,
         },
+        series: series.result(run.virtualMs),
       };
     },
   };

@@ -13,7 +13,7 @@ import { createAttacker, type BuiltInAttacker } from './agents/attackers.ts';
 import { loadModuleAgents } from './agents/module-agents.ts';
 import { legitUser } from './agents/legit-user.ts';
 import { inProcessTransport } from './in-process.ts';
-import { runSimulation, type Progress, type SimulationResult } from './runner.ts';
+import { runSimulation, type Progress, type SimulationResult, type Transport } from './runner.ts';
 import { createScorecard, type Scorecard } from './scorecard.ts';
 
 export interface LegitOptions {
@@ -38,12 +38,28 @@ export interface WorldOptions {
   readonly seed: number;
   readonly accounts: number;
   readonly durationMs: number;
-  readonly policy: CompiledPolicy;
+  /** The policy the in-process pipeline enforces; not needed with `transport`. */
+  readonly policy?: CompiledPolicy;
+  /**
+   * Where the agents' requests go instead of the in-process pipeline and service, e.g.
+   * httpTransport(url) for a live gateway (then set realTime, as its limits run on its own clock).
+   */
+  readonly transport?: Transport;
+  readonly realTime?: boolean;
+  /** Virtual ms between a request and its answer (the runner's default when absent). */
+  readonly latencyMs?: number;
   readonly legit: LegitOptions;
   readonly attackers: readonly AttackerOptions[];
   readonly batchSize?: number;
-  readonly onProgress?: (p: Progress) => void;
+  readonly onProgress?: (p: WorldProgress) => void;
+  /** Requests between onProgress calls (the runner's default when absent). */
+  readonly progressEvery?: number;
   readonly shouldStop?: () => boolean;
+}
+
+export interface WorldProgress extends Progress {
+  /** Distinct accounts revealed to attackers so far. */
+  readonly revealed: number;
 }
 
 export interface WorldRun {
@@ -63,12 +79,6 @@ export async function runWorld(options: WorldOptions): Promise<WorldRun> {
     accounts: options.accounts,
     startMs: clock.now(),
   });
-  const service = createReferenceService({ population, clock });
-  const pipeline = createPipeline({
-    policy: options.policy,
-    store: createMemoryStore({ clock, maxKeys: 4_000_000 }),
-    clock,
-  });
   const batchSize = options.batchSize ?? 1000;
   const agents: Agent[] = [
     ...legitUsers(population, options.legit, batchSize, seededRng(options.seed ^ 0x5eed)),
@@ -79,18 +89,43 @@ export async function runWorld(options: WorldOptions): Promise<WorldRun> {
     if (ids.has(a.id)) throw new EnumguardError('ERR_SCENARIO_INVALID', `two agents share the id "${a.id}"`);
     ids.add(a.id);
   }
-  const scorecard = createScorecard(population.accountCount);
+  const scorecard = createScorecard(population.accountCount, { durationMs: options.durationMs });
+  const onProgress = options.onProgress;
   const run = await runSimulation({
     agents,
-    transport: inProcessTransport(pipeline, createReferenceHandler(service)),
+    transport: options.transport ?? inProcess(options.policy, population, clock),
     observer: scorecard,
     clock,
     seed: options.seed,
     durationMs: options.durationMs,
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.realTime ? { realTime: true } : {}),
+    ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),
+    ...(options.progressEvery !== undefined ? { progressEvery: options.progressEvery } : {}),
+    ...(onProgress
+      ? { onProgress: (p: Progress) => onProgress({ ...p, revealed: scorecard.revealedSoFar() }) }
+      : {}),
     ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
   });
   return { scorecard: scorecard.result(run), run, population };
+}
+
+/** The default system under test: the policy's pipeline over a fresh memory store, then the reference service. */
+function inProcess(
+  policy: CompiledPolicy | undefined,
+  population: Population,
+  clock: ManualClock,
+): Transport {
+  if (policy === undefined)
+    throw new EnumguardError(
+      'ERR_CONFIG',
+      'runWorld needs a policy to enforce, or a transport to a live system',
+    );
+  const pipeline = createPipeline({
+    policy,
+    store: createMemoryStore({ clock, maxKeys: 4_000_000 }),
+    clock,
+  });
+  return inProcessTransport(pipeline, createReferenceHandler(createReferenceService({ population, clock })));
 }
 
 function legitUsers(population: Population, o: LegitOptions, batchSize: number, rng: Rng): Agent[] {
