@@ -78,6 +78,9 @@ export async function runWorld(options: WorldOptions): Promise<WorldRun> {
     seed: options.seed,
     accounts: options.accounts,
     startMs: clock.now(),
+    // A user's book is asked for once per full sync, weeks apart: a cache would never hit,
+    // and every cached book would live long enough to be promoted and collected the slow way.
+    bookCacheSize: 0,
   });
   const batchSize = options.batchSize ?? 1000;
   const agents: Agent[] = [
