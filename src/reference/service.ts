@@ -4,7 +4,7 @@ import { createAccountIds } from './account-ids.ts';
 import { avatarSvg } from './avatar.ts';
 import { parseE164 } from './e164.ts';
 import { mix32 } from './population/hash.ts';
-import { VISIBLE_ABOUT, VISIBLE_PHOTO, type Population } from './population/population.ts';
+import { RECENT_DAYS, VISIBLE_ABOUT, VISIBLE_PHOTO, type Population } from './population/population.ts';
 import { createRegistry } from './registry.ts';
 
 /**
@@ -27,6 +27,13 @@ export interface Contact {
   readonly about?: string;
   /** Path of the photo, where the caller may see it. */
   readonly photo?: string;
+}
+
+/** What the delta endpoint answers: recent registrations found, and recent unregistrations. */
+export interface DeltaAnswer {
+  readonly contacts: Contact[];
+  /** Numbers asked whose account unregistered within the window: the client drops them. */
+  readonly removed: string[];
 }
 
 export type Failure = {
@@ -57,6 +64,12 @@ export interface ReferenceService {
   accountOfToken: (token: string) => number;
   discover: (token: string, numbers: unknown) => Result<{ contacts: Contact[] }>;
   /**
+   * Incremental contact discovery (Hagen et al., NDSS 2021): the same lookup, answered only
+   * against accounts that registered or unregistered in the last RECENT_DAYS, so a client that
+   * synced within that window learns what changed. Same errors and batch cap as discover.
+   */
+  discoverDelta: (token: string, numbers: unknown) => Result<DeltaAnswer>;
+  /**
    * The simulator's fast path: looks numbers up for an account without tokens, strings or
    * JSON. The batch cap is the HTTP layer's business and is not applied here.
    */
@@ -80,7 +93,7 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
   const idCache: (string | undefined)[] = [];
   const idOf = (account: number): string => (idCache[account] ??= ids.idOf(account));
   const base = population.accountCount;
-  const { registeredAt, visibility } = population.tables;
+  const { registeredAt, unregisteredAt, visibility } = population.tables;
   const { candidateIndexOf, accountOfCandidate, holdsAccount, holdsCandidate } = population;
 
   /** The account registered at `now` holding `e164`, or -1. */
@@ -89,12 +102,29 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
     if (candidate >= 0) {
       const account = accountOfCandidate(candidate);
       if (account >= 0) {
-        return (registeredAt[account] as number) <= now || registry.registeredAt(account) <= now
+        // Within the population's timeline, or registered here (which outlasts the timeline).
+        return ((registeredAt[account] as number) <= now && (unregisteredAt[account] as number) > now) ||
+          registry.registeredHereAt(account) <= now
           ? account
           : -1;
       }
     }
     return registry.hasExtra() ? registry.extraAccount(e164, candidate) : -1;
+  };
+
+  /**
+   * When the registration current at `now` began, or NaN when the account is not registered
+   * then. Agrees with lookup; slower, for the delta endpoint and photos, not the hot path.
+   */
+  const joinedAt = (account: number, now: number): number => {
+    if (account >= base) return registry.registeredAt(account);
+    const here = registry.registeredHereAt(account);
+    const from = registeredAt[account] as number;
+    const until = unregisteredAt[account] as number;
+    if (from <= now && now < until) return Math.min(here, from);
+    // Registered here after leaving is a new registration; before leaving, it carried on.
+    if (here <= now) return here >= until ? here : Math.min(here, from);
+    return NaN;
   };
 
   /** Whether `owner` holds the caller's number; the caller is resolved once per request. */
@@ -113,6 +143,24 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
         ? holdsAccount(owner, key.account)
         : key.candidate >= 0 && holdsCandidate(owner, key.candidate);
     return contact ? VISIBLE_PHOTO | VISIBLE_ABOUT : pub;
+  };
+
+  /** A found account as discover shows it to this caller. */
+  const contactFor = (
+    number: string,
+    owner: number,
+    caller: number,
+    key: { account: number; candidate: number },
+  ): Contact => {
+    const accountId = idOf(owner);
+    const shown = revealedTo(owner, caller, key);
+    const contact: { number: string; accountId: string; about?: string; photo?: string } = {
+      number,
+      accountId,
+    };
+    if (shown & VISIBLE_ABOUT) contact.about = population.about(owner);
+    if (shown & VISIBLE_PHOTO) contact.photo = `/v1/accounts/${accountId}/photo`;
+    return contact;
   };
 
   let scratchAccounts = new Int32Array(1024);
@@ -207,6 +255,38 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
       };
     },
 
+    discoverDelta(token, numbers) {
+      const caller = registry.accountOfToken(token);
+      if (caller < 0) return fail(401, 'unauthenticated', 'a valid bearer token is required');
+      const parsed = parseNumbers(numbers, maxBatch);
+      if (!(parsed instanceof Float64Array)) return parsed;
+      const now = clock.now();
+      const since = now - RECENT_DAYS * DAY_MS;
+      const key = callerKey(caller);
+      const seen = new Set<number>();
+      const contacts: Contact[] = [];
+      const removed: string[] = [];
+      for (let i = 0; i < parsed.length; i++) {
+        const e164 = parsed[i] as number;
+        if (seen.has(e164)) continue;
+        seen.add(e164);
+        const candidate = candidateIndexOf(e164);
+        let owner = candidate >= 0 ? accountOfCandidate(candidate) : -1;
+        if (owner < 0 && registry.hasExtra()) owner = registry.extraAccount(e164, candidate);
+        if (owner < 0) continue;
+        const joined = joinedAt(owner, now);
+        // parseNumbers accepted only the canonical "+digits" form, so the caller's text is it.
+        const number = (numbers as unknown[])[i] as string;
+        if (Number.isNaN(joined)) {
+          const left = owner < base ? (unregisteredAt[owner] as number) : Infinity;
+          if (left > since && left <= now) removed.push(number);
+        } else if (joined > since) {
+          contacts.push(contactFor(number, owner, caller, key));
+        }
+      }
+      return { ok: true, contacts, removed };
+    },
+
     photo(token, accountId) {
       const caller = registry.accountOfToken(token);
       if (caller < 0) return fail(401, 'unauthenticated', 'a valid bearer token is required');
@@ -214,13 +294,32 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
       // Hidden and missing photos answer alike, so the endpoint does not confirm accounts.
       const visible =
         owner >= 0 &&
-        registry.registeredAt(owner) <= clock.now() &&
+        !Number.isNaN(joinedAt(owner, clock.now())) &&
         (revealedTo(owner, caller, callerKey(caller)) & VISIBLE_PHOTO) !== 0;
       if (!visible) return fail(404, 'not-found', 'no photo to show');
       return { ok: true, contentType: 'image/svg+xml', body: avatarSvg(owner, accountId) };
     },
   };
   return service;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The numbers of a lookup request as E.164 digits, or the failure to answer. */
+function parseNumbers(numbers: unknown, maxBatch: number): Float64Array | Failure {
+  if (!Array.isArray(numbers))
+    return fail(400, 'bad-request', 'body must be {"numbers": ["+14155550100", ...]}');
+  if (numbers.length > maxBatch) {
+    return fail(413, 'batch-too-large', `at most ${maxBatch} numbers per request, got ${numbers.length}`);
+  }
+  const parsed = new Float64Array(numbers.length);
+  for (let i = 0; i < numbers.length; i++) {
+    const item: unknown = numbers[i];
+    const value = typeof item === 'string' ? parseE164(item) : NaN;
+    if (Number.isNaN(value)) return fail(400, 'bad-request', `numbers[${i}] is not an E.164 number`);
+    parsed[i] = value;
+  }
+  return parsed;
 }
 
 function fail(status: Failure['status'], code: Failure['code'], detail: string): Failure {
