@@ -3,7 +3,7 @@ import type { CandidateSpace } from './candidate-space.ts';
 
 /**
  * Which candidates are registered, and the facts of each account, in flat typed arrays:
- * about 30 bytes per account plus 2 bits per candidate, so a million accounts over 18M
+ * about 40 bytes per account plus 2 bits per candidate, so a million accounts over 18M
  * candidates take tens of megabytes and build in well under a second.
  *
  * A bit per candidate says "registered"; the account is found by rank (set bits before it,
