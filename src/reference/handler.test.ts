@@ -62,6 +62,15 @@ describe('createReferenceHandler', () => {
       [request('POST', '/v1/accounts', { number: 491510 }), 400, 'bad-request'],
       [request('GET', '/v1/contacts/discover', undefined, token), 405, 'method-not-allowed'],
       [request('GET', '/v2/anything'), 404, 'not-found'],
+      [request('POST', '/v1/contacts/discover/delta', { numbers: [] }), 401, 'unauthenticated'],
+      [
+        request('POST', '/v1/contacts/discover/delta', { numbers: Array(51).fill('+4915100000009') }, token),
+        413,
+        'batch-too-large',
+      ],
+      [request('POST', '/v1/contacts/discover/delta', { numbers: ['bad'] }, token), 400, 'bad-request'],
+      [request('POST', '/v1/contacts/discover/delta', '{not json', token), 400, 'bad-request'],
+      [request('GET', '/v1/contacts/discover/delta', undefined, token), 405, 'method-not-allowed'],
     ];
     for (const [req, status, code] of cases) {
       const res = handle(req);
@@ -74,6 +83,33 @@ describe('createReferenceHandler', () => {
     const unauth = handle(request('POST', '/v1/contacts/discover', { numbers: [] }));
     assert.match(unauth.headers['www-authenticate'] ?? '', /^Bearer/);
     assert.equal(handle(request('DELETE', '/v1/accounts')).headers.allow, 'POST');
+  });
+
+  it('answers the delta endpoint with recent registrations and removals', () => {
+    const { token } = signUp('+4915100000004');
+    const day = 86_400_000;
+    const now = population.startMs;
+    let joined = -1;
+    let left = -1;
+    for (let a = 0; a < population.accountCount; a++) {
+      const from = population.registeredAt(a);
+      const until = population.unregisteredAt(a);
+      if (joined < 0 && from > now - 10 * day && from <= now && until === Infinity) joined = a;
+      if (left < 0 && until > now - 10 * day && until <= now) left = a;
+    }
+    const numbers = [joined, left, 1].map((a) => formatE164(population.numberOf(a)));
+    const res = handle(request('POST', '/v1/contacts/discover/delta', { numbers }, token));
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['content-type'], 'application/json');
+    const body = JSON.parse(res.body) as {
+      contacts: { number: string; accountId: string }[];
+      removed: string[];
+    };
+    assert.deepEqual(
+      body.contacts.map((c) => [c.number, c.accountId]),
+      [[numbers[0], service.accountIdOf(joined)]],
+    );
+    assert.deepEqual(body.removed, [numbers[1]]);
   });
 
   it('reports health', () => {

@@ -8,6 +8,7 @@ import type { Failure, ReferenceService } from './service.ts';
  *
  *   POST /v1/accounts                  {"number": "+..."}      -> 201 {accountId, token}
  *   POST /v1/contacts/discover         Bearer, {"numbers": []} -> 200 {contacts: [...]}
+ *   POST /v1/contacts/discover/delta   Bearer, {"numbers": []} -> 200 {contacts: [...], removed: [...]}
  *   GET  /v1/accounts/{id}/photo       Bearer                  -> 200 image/svg+xml
  *   GET  /healthz                                              -> 200 {status: "ok"}
  * Errors are RFC 9457 problem details with a stable `code`.
@@ -46,6 +47,14 @@ export function createReferenceHandler(service: ReferenceService): ReferenceHand
       const body = bodyOf(req);
       const result = service.discover(bearer(req), isRecord(body) ? body.numbers : undefined);
       return result.ok ? json(200, { contacts: result.contacts }) : fromFailure(result);
+    }
+    if (path === '/v1/contacts/discover/delta') {
+      if (method !== 'POST') return notAllowed('POST');
+      const body = bodyOf(req);
+      const result = service.discoverDelta(bearer(req), isRecord(body) ? body.numbers : undefined);
+      return result.ok
+        ? json(200, { contacts: result.contacts, removed: result.removed })
+        : fromFailure(result);
     }
     const photo = PHOTO_PATH.exec(path);
     if (photo) {

@@ -41,6 +41,7 @@ describe('docs/reference-api.openapi.yaml', () => {
     for (const route of [
       '/v1/accounts',
       '/v1/contacts/discover',
+      '/v1/contacts/discover/delta',
       '/v1/accounts/{accountId}/photo',
       '/healthz',
     ]) {

@@ -22,6 +22,12 @@ export interface Registry {
   hasExtra: () => boolean;
   /** Registration time, honouring population accounts that registered early here. */
   registeredAt: (account: number) => number;
+  /**
+   * When a population account first registered through this service, or Infinity. Such an
+   * account stays registered from then on, whatever the population's timeline says: an early
+   * sign-up, a return after unregistering, or a user whose app is in use.
+   */
+  registeredHereAt: (account: number) => number;
   numberOf: (account: number) => number;
 }
 
@@ -31,7 +37,8 @@ export function createRegistry(population: Population, rng: Rng): Registry {
   const extraRegisteredAt: number[] = [];
   const byNumber = new Map<number, number>();
   const candidateBits = new Uint8Array(Math.ceil(population.candidateCount / 8));
-  const early = new Map<number, number>();
+  /** Population accounts registered here: the first time each did. */
+  const here = new Map<number, number>();
   const tokens = new Map<string, number>();
   const tokenOf = new Map<number, string>();
 
@@ -50,7 +57,7 @@ export function createRegistry(population: Population, rng: Rng): Registry {
     register(e164, now) {
       let account = population.accountOf(e164);
       if (account >= 0) {
-        if (population.registeredAt(account) > now && !early.has(account)) early.set(account, now);
+        if (!here.has(account)) here.set(account, now);
       } else {
         account = byNumber.get(e164) ?? -1;
         if (account < 0) {
@@ -77,9 +84,10 @@ export function createRegistry(population: Population, rng: Rng): Registry {
       return byNumber.get(e164) ?? -1;
     },
     registeredAt(account) {
-      if (account < base) return early.get(account) ?? population.registeredAt(account);
+      if (account < base) return Math.min(here.get(account) ?? Infinity, population.registeredAt(account));
       return extraRegisteredAt[account - base] ?? NaN;
     },
+    registeredHereAt: (account) => here.get(account) ?? Infinity,
     numberOf(account) {
       return account < base ? population.numberOf(account) : (extraNumbers[account - base] ?? NaN);
     },

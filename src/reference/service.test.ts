@@ -20,11 +20,14 @@ function registerOk(service: ReferenceService, number: string | number): { accou
   return r;
 }
 
+/** Registered at the start, and staying so throughout. */
+const steady = (a: number): boolean =>
+  population.registeredAt(a) < population.startMs && population.unregisteredAt(a) === Infinity;
+
 /** A population account whose settings match, registered before the start. */
-function findOwner(visibility: number): number {
+function findOwner(visibility: number, where: (a: number) => boolean = steady): number {
   for (let a = 0; a < population.accountCount; a++) {
-    if (population.visibilityOf(a) === visibility && population.registeredAt(a) < population.startMs)
-      return a;
+    if (population.visibilityOf(a) === visibility && where(a)) return a;
   }
   throw new Error('no such owner');
 }
@@ -33,7 +36,7 @@ function findOwner(visibility: number): number {
 function contactOf(owner: number): number {
   for (const n of population.addressBook(owner)) {
     const a = population.accountOf(n);
-    if (a >= 0 && population.registeredAt(a) < population.startMs) return a;
+    if (a >= 0 && steady(a)) return a;
   }
   throw new Error('owner has no registered contact');
 }
@@ -95,7 +98,11 @@ describe('createReferenceService discover', () => {
     const expected = new Set(
       numbers.filter((n) => {
         const a = population.accountOf(Number(n.slice(1)));
-        return a >= 0 && population.registeredAt(a) <= population.startMs;
+        return (
+          a >= 0 &&
+          population.registeredAt(a) <= population.startMs &&
+          population.unregisteredAt(a) > population.startMs
+        );
       }),
     );
     assert.deepEqual(new Set(r.contacts.map((c) => c.number)), expected);
@@ -162,6 +169,150 @@ describe('createReferenceService discover', () => {
     assert.equal(r.contacts[0]?.accountId, service.accountIdOf(other.account));
     assert.equal(r.contacts[0]?.photo, undefined);
     assert.equal(r.contacts.length, 2);
+  });
+});
+
+describe('createReferenceService unregistrations', () => {
+  /** Registered at the start, unregistering some days into the run, showing its photo to all. */
+  const leaver = findOwner(
+    VISIBLE_PHOTO,
+    (a) =>
+      population.registeredAt(a) < population.startMs &&
+      population.unregisteredAt(a) > population.startMs + DAY &&
+      population.unregisteredAt(a) < population.startMs + 20 * DAY,
+  );
+  const number = formatE164(population.numberOf(leaver));
+
+  it('finds an account until it unregisters, in discover, discoverNumbers and photo', () => {
+    const { service, clock } = setup();
+    const { token, account } = registerOk(service, stranger);
+    const found = (): [number, number, boolean] => {
+      const slow = service.discover(token, [number]);
+      assert.ok(slow.ok);
+      const fast = service.discoverNumbers(account, [population.numberOf(leaver)]);
+      return [slow.contacts.length, fast.found, service.photo(token, service.accountIdOf(leaver)).ok];
+    };
+    assert.deepEqual(found(), [1, 1, true]);
+    clock.set(population.unregisteredAt(leaver) - 1);
+    assert.deepEqual(found(), [1, 1, true]);
+    clock.set(population.unregisteredAt(leaver));
+    assert.deepEqual(found(), [0, 0, false]);
+  });
+
+  it('finds an unregistered account again once its number registers here', () => {
+    const { service, clock } = setup();
+    const { token } = registerOk(service, stranger);
+    clock.set(population.unregisteredAt(leaver) + DAY);
+    assert.equal(registerOk(service, number).account, leaver);
+    const r = service.discover(token, [number]);
+    assert.ok(r.ok && r.contacts.length === 1);
+  });
+
+  it('keeps an account registered here after its unregistration time', () => {
+    const { service, clock } = setup();
+    const { token } = registerOk(service, stranger);
+    registerOk(service, number);
+    clock.set(population.unregisteredAt(leaver) + DAY);
+    const r = service.discover(token, [number]);
+    assert.ok(r.ok && r.contacts.length === 1);
+  });
+});
+
+describe('createReferenceService discoverDelta', () => {
+  const now = population.startMs;
+  const recentlyJoined = findOwner(
+    0,
+    (a) =>
+      population.registeredAt(a) > now - 10 * DAY &&
+      population.registeredAt(a) <= now &&
+      population.unregisteredAt(a) === Infinity,
+  );
+  const recentlyLeft = findOwner(
+    VISIBLE_PHOTO,
+    (a) => population.unregisteredAt(a) > now - 10 * DAY && population.unregisteredAt(a) <= now,
+  );
+  // Both change in the next 10 days.
+  const joinsLater = findOwner(
+    0,
+    (a) => population.registeredAt(a) > now && population.registeredAt(a) <= now + 10 * DAY,
+  );
+  const leavesLater = findOwner(
+    VISIBLE_PHOTO,
+    (a) =>
+      population.registeredAt(a) < now - 10 * DAY &&
+      population.unregisteredAt(a) > now &&
+      population.unregisteredAt(a) <= now + 10 * DAY,
+  );
+  const old = findOwner(VISIBLE_PHOTO | VISIBLE_ABOUT);
+  const numberOf = (a: number): string => formatE164(population.numberOf(a));
+  const asked = [recentlyJoined, recentlyLeft, joinsLater, leavesLater, old].map(numberOf);
+
+  it('answers only for accounts that registered or unregistered in the last 10 days', () => {
+    const { service } = setup();
+    const { token } = registerOk(service, stranger);
+    const r = service.discoverDelta(token, [...asked, '+4915199999998', asked[0] ?? '']);
+    assert.ok(r.ok);
+    assert.deepEqual(
+      r.contacts.map((c) => c.accountId),
+      [service.accountIdOf(recentlyJoined)],
+    );
+    assert.deepEqual(r.removed, [numberOf(recentlyLeft)]);
+  });
+
+  it('moves with time: older changes drop out, new ones come in', () => {
+    const { service, clock } = setup();
+    const { token } = registerOk(service, stranger);
+    clock.set(now + 10 * DAY + 1);
+    const r = service.discoverDelta(token, asked);
+    assert.ok(r.ok);
+    assert.deepEqual(
+      r.contacts.map((c) => c.accountId),
+      [service.accountIdOf(joinsLater)],
+    );
+    assert.deepEqual(r.removed, [numberOf(leavesLater)]);
+  });
+
+  it('lists sign-ups here as recent, and re-registering an old account as not', () => {
+    const { service } = setup();
+    const { token } = registerOk(service, stranger);
+    registerOk(service, numberOf(joinsLater));
+    registerOk(service, numberOf(old));
+    const r = service.discoverDelta(token, [numberOf(joinsLater), numberOf(old), stranger]);
+    assert.ok(r.ok);
+    assert.deepEqual(
+      r.contacts.map((c) => c.number),
+      [numberOf(joinsLater), stranger],
+    );
+  });
+
+  it('shows fields as discover does: contacts-only ones to contacts alone', () => {
+    const { service } = setup();
+    const friend = registerOk(service, numberOf(contactOf(recentlyJoined)));
+    const strangerToken = registerOk(service, stranger).token;
+    const asFriend = service.discoverDelta(friend.token, [numberOf(recentlyJoined)]);
+    const asStranger = service.discoverDelta(strangerToken, [numberOf(recentlyJoined)]);
+    const plain = service.discover(friend.token, [numberOf(recentlyJoined)]);
+    assert.ok(asFriend.ok && asStranger.ok && plain.ok);
+    assert.deepEqual(asFriend.contacts, plain.contacts);
+    assert.ok(asFriend.contacts[0]?.about !== undefined && asFriend.contacts[0]?.photo !== undefined);
+    assert.deepEqual(asStranger.contacts, [
+      { number: numberOf(recentlyJoined), accountId: service.accountIdOf(recentlyJoined) },
+    ]);
+  });
+
+  it('refuses as discover does: 401, 413 and 400', () => {
+    const { service } = setup(3);
+    const { token } = registerOk(service, stranger);
+    const status = (r: { ok: boolean; status?: number }): number => (r.ok ? 200 : (r.status ?? 0));
+    assert.equal(status(service.discoverDelta('nope', [])), 401);
+    assert.equal(
+      status(service.discoverDelta(token, ['+14155550100', '+14155550101', '+14155550102', '+1415555010'])),
+      413,
+    );
+    assert.equal(status(service.discoverDelta(token, 'x')), 400);
+    assert.equal(status(service.discoverDelta(token, [14155550100])), 400);
+    assert.equal(status(service.discoverDelta(token, ['+1 415 555 0100'])), 400);
+    assert.equal(status(service.discoverDelta(token, [])), 200);
   });
 });
 

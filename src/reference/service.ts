@@ -4,7 +4,7 @@ import { createAccountIds } from './account-ids.ts';
 import { avatarSvg } from './avatar.ts';
 import { parseE164 } from './e164.ts';
 import { mix32 } from './population/hash.ts';
-import { VISIBLE_ABOUT, VISIBLE_PHOTO, type Population } from './population/population.ts';
+import { RECENT_DAYS, VISIBLE_ABOUT, VISIBLE_PHOTO, type Population } from './population/population.ts';
 import { createRegistry } from './registry.ts';
 
 /**
@@ -27,6 +27,13 @@ export interface Contact {
   readonly about?: string;
   /** Path of the photo, where the caller may see it. */
   readonly photo?: string;
+}
+
+/** What the delta endpoint answers: recent registrations found, and recent unregistrations. */
+export interface DeltaAnswer {
+  readonly contacts: Contact[];
+  /** Numbers asked whose account unregistered within the window: the client drops them. */
+  readonly removed: string[];
 }
 
 export type Failure = {
@@ -57,6 +64,12 @@ export interface ReferenceService {
   accountOfToken: (token: string) => number;
   discover: (token: string, numbers: unknown) => Result<{ contacts: Contact[] }>;
   /**
+   * Incremental contact discovery (Hagen et al., NDSS 2021): the same lookup, answered only
+   * against accounts that registered or unregistered in the last RECENT_DAYS, so a client that
+   * synced within that window learns what changed. Same errors and batch cap as discover.
+   */
+  discoverDelta: (token: string, numbers: unknown) => Result<DeltaAnswer>;
+  /**
    * The simulator's fast path: looks numbers up for an account without tokens, strings or
    * JSON. The batch cap is the HTTP layer's business and is not applied here.
    */
@@ -82,7 +95,7 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
   const idCache = new Array<string | undefined>(population.accountCount).fill(undefined);
   const idOf = (account: number): string => (idCache[account] ??= ids.idOf(account));
   const base = population.accountCount;
-  const { registeredAt, visibility } = population.tables;
+  const { registeredAt, unregisteredAt, visibility } = population.tables;
   const { candidateIndexOf, accountOfCandidate, holdsAccount, holdsCandidate } = population;
 
   /** The account registered at `now` holding `e164`, or -1. */
@@ -91,12 +104,29 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
     if (candidate >= 0) {
       const account = accountOfCandidate(candidate);
       if (account >= 0) {
-        return (registeredAt[account] as number) <= now || registry.registeredAt(account) <= now
+        // Within the population's timeline, or registered here (which outlasts the timeline).
+        return ((registeredAt[account] as number) <= now && (unregisteredAt[account] as number) > now) ||
+          registry.registeredHereAt(account) <= now
           ? account
           : -1;
       }
     }
     return registry.hasExtra() ? registry.extraAccount(e164, candidate) : -1;
+  };
+
+  /**
+   * When the registration current at `now` began, or NaN when the account is not registered
+   * then. Agrees with lookup; slower, for the delta endpoint and photos, not the hot path.
+   */
+  const joinedAt = (account: number, now: number): number => {
+    if (account >= base) return registry.registeredAt(account);
+    const here = registry.registeredHereAt(account);
+    const from = registeredAt[account] as number;
+    const until = unregisteredAt[account] as number;
+    if (from <= now && now < until) return Math.min(here, from);
+    // Registered here after leaving is a new registration; before leaving, it carried on.
+    if (here <= now) return here >= until ? here : Math.min(here, from);
+    return NaN;
   };
 
   /** Whether `owner` holds the caller's number; the caller is resolved once per request. */
@@ -130,6 +160,19 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
     (photoCache[account] ??= `/v1/accounts/${idOf(account)}/photo`);
   let stamps: Int32Array = new Int32Array(0);
   let discoverCalls = 0;
+  /**
+   * A fresh mark for one request's answer: a number asked twice in one batch is answered
+   * once. Numbers and accounts are one to one, so marking accounts dedupes without a Set of
+   * boxed doubles.
+   */
+  const newMark = (): number => {
+    if (discoverCalls === 0x7fffffff) {
+      stamps.fill(0);
+      discoverCalls = 0;
+    }
+    if (stamps.length < registry.count()) stamps = growStamps(stamps, registry.count());
+    return ++discoverCalls;
+  };
 
   let scratchAccounts = new Int32Array(1024);
   let scratchRevealed = new Uint8Array(1024);
@@ -157,36 +200,18 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
     discover(token, numbers) {
       const caller = registry.accountOfToken(token);
       if (caller < 0) return fail(401, 'unauthenticated', 'a valid bearer token is required');
-      if (!Array.isArray(numbers))
-        return fail(400, 'bad-request', 'body must be {"numbers": ["+14155550100", ...]}');
-      if (numbers.length > maxBatch) {
-        return fail(413, 'batch-too-large', `at most ${maxBatch} numbers per request, got ${numbers.length}`);
-      }
-      const parsed = new Float64Array(numbers.length);
-      for (let i = 0; i < numbers.length; i++) {
-        const item: unknown = numbers[i];
-        const value = typeof item === 'string' ? parseE164(item) : NaN;
-        if (Number.isNaN(value)) return fail(400, 'bad-request', `numbers[${i}] is not an E.164 number`);
-        parsed[i] = value;
-      }
+      const parsed = parseNumbers(numbers, maxBatch);
+      if (!(parsed instanceof Float64Array)) return parsed;
       const now = clock.now();
       const key = callerKey(caller);
-      // A number asked twice in one batch is answered once. Numbers and accounts are one to
-      // one, so a per-account stamp of this call dedupes without a Set of boxed doubles.
-      if (discoverCalls === 0x7fffffff) {
-        stamps.fill(0);
-        discoverCalls = 0;
-      }
-      const call = ++discoverCalls;
-      if (stamps.length < registry.count()) stamps = growStamps(stamps, registry.count());
+      const call = newMark();
       const contacts: Contact[] = [];
       for (let i = 0; i < parsed.length; i++) {
         const owner = lookup(parsed[i] as number, now);
         if (owner < 0 || stamps[owner] === call) continue;
         stamps[owner] = call;
-        const shown = revealedTo(owner, caller, key);
-        // parseE164 accepted only the canonical "+digits" form, so the caller's text is it.
-        contacts.push(contactOf(numbers[i] as string, owner, shown));
+        // parseNumbers accepted only the canonical "+digits" form, so the caller's text is it.
+        contacts.push(contactOf((numbers as unknown[])[i] as string, owner, revealedTo(owner, caller, key)));
       }
       return { ok: true, contacts };
     },
@@ -222,6 +247,37 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
       };
     },
 
+    discoverDelta(token, numbers) {
+      const caller = registry.accountOfToken(token);
+      if (caller < 0) return fail(401, 'unauthenticated', 'a valid bearer token is required');
+      const parsed = parseNumbers(numbers, maxBatch);
+      if (!(parsed instanceof Float64Array)) return parsed;
+      const now = clock.now();
+      const since = now - RECENT_DAYS * DAY_MS;
+      const key = callerKey(caller);
+      const call = newMark();
+      const contacts: Contact[] = [];
+      const removed: string[] = [];
+      for (let i = 0; i < parsed.length; i++) {
+        const e164 = parsed[i] as number;
+        const candidate = candidateIndexOf(e164);
+        let owner = candidate >= 0 ? accountOfCandidate(candidate) : -1;
+        if (owner < 0 && registry.hasExtra()) owner = registry.extraAccount(e164, candidate);
+        if (owner < 0 || stamps[owner] === call) continue;
+        stamps[owner] = call;
+        const joined = joinedAt(owner, now);
+        // parseNumbers accepted only the canonical "+digits" form, so the caller's text is it.
+        const number = (numbers as unknown[])[i] as string;
+        if (Number.isNaN(joined)) {
+          const left = owner < base ? (unregisteredAt[owner] as number) : Infinity;
+          if (left > since && left <= now) removed.push(number);
+        } else if (joined > since) {
+          contacts.push(contactOf(number, owner, revealedTo(owner, caller, key)));
+        }
+      }
+      return { ok: true, contacts, removed };
+    },
+
     photo(token, accountId) {
       const caller = registry.accountOfToken(token);
       if (caller < 0) return fail(401, 'unauthenticated', 'a valid bearer token is required');
@@ -229,7 +285,7 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
       // Hidden and missing photos answer alike, so the endpoint does not confirm accounts.
       const visible =
         owner >= 0 &&
-        registry.registeredAt(owner) <= clock.now() &&
+        !Number.isNaN(joinedAt(owner, clock.now())) &&
         (revealedTo(owner, caller, callerKey(caller)) & VISIBLE_PHOTO) !== 0;
       if (!visible) return fail(404, 'not-found', 'no photo to show');
       return { ok: true, contentType: 'image/svg+xml', body: avatarSvg(owner, accountId) };
@@ -242,6 +298,25 @@ function growStamps(stamps: Int32Array, count: number): Int32Array {
   const grown = new Int32Array(Math.max(count, stamps.length * 2, 1024));
   grown.set(stamps);
   return grown;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The numbers of a lookup request as E.164 digits, or the failure to answer. */
+function parseNumbers(numbers: unknown, maxBatch: number): Float64Array | Failure {
+  if (!Array.isArray(numbers))
+    return fail(400, 'bad-request', 'body must be {"numbers": ["+14155550100", ...]}');
+  if (numbers.length > maxBatch) {
+    return fail(413, 'batch-too-large', `at most ${maxBatch} numbers per request, got ${numbers.length}`);
+  }
+  const parsed = new Float64Array(numbers.length);
+  for (let i = 0; i < numbers.length; i++) {
+    const item: unknown = numbers[i];
+    const value = typeof item === 'string' ? parseE164(item) : NaN;
+    if (Number.isNaN(value)) return fail(400, 'bad-request', `numbers[${i}] is not an E.164 number`);
+    parsed[i] = value;
+  }
+  return parsed;
 }
 
 function fail(status: Failure['status'], code: Failure['code'], detail: string): Failure {

@@ -94,7 +94,7 @@ export function createScorecard(
   return {
     onExchange(agent: Agent, request: AgentRequest, response: AgentResponse, at: number) {
       series.count(at, 'requests');
-      const isDiscover = request.path === '/v1/contacts/discover';
+      const isDiscover = request.path.startsWith('/v1/contacts/discover');
       const numbers = isDiscover
         ? ((request.body as { numbers?: unknown[] } | undefined)?.numbers?.length ?? 0)
         : 0;

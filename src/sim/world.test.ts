@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { compilePolicy } from '../policy/index.ts';
 import { runWorld, type WorldOptions } from './world.ts';
 
@@ -65,5 +66,56 @@ describe('simulated world', () => {
     const a = await runWorld(tinyWorld(PER_IP));
     const b = await runWorld(tinyWorld(PER_IP));
     assert.deepEqual({ ...a.scorecard, cost: undefined }, { ...b.scorecard, cost: undefined });
+  });
+});
+
+describe('the incremental-cd baseline', () => {
+  const INCREMENTAL = readFileSync('baselines/incremental-cd.yaml', 'utf8');
+  /** The full-lookup bucket alone, charged for re-syncs too: what incremental discovery avoids. */
+  const FULL_ONLY = `version: 1
+unmatched: allow
+routes:
+  - id: discover
+    match: { method: POST, path: /v1/contacts/discover/* }
+    auth: none
+    limits:
+      - { id: full, key: { header: authorization }, rate: 20000/10d, burst: 20000, cost: /numbers }
+`;
+
+  it('holds a random scanner to its full-lookup bucket', async () => {
+    const world = (policyYaml: string): WorldOptions => ({
+      ...tinyWorld(policyYaml),
+      durationMs: 6 * HOUR,
+      batchSize: 500,
+      attackers: [
+        { kind: 'random', sessions: 1, numbersPerSecond: 10, clientIp: '198.51.100.7', startAtMs: 0 },
+      ],
+    });
+    const open = (await runWorld(world(NONE))).scorecard.attacker;
+    const run = await runWorld(world(INCREMENTAL));
+    const scanned = run.scorecard.attacker;
+    // 216,000 numbers asked; the bucket lets 20,000 through, plus ~500 refilled in 6 hours.
+    assert.ok(scanned.numbersLookedUp <= 20_600, `scanner looked up ${scanned.numbersLookedUp}`);
+    assert.ok(
+      scanned.accountsRevealed < open.accountsRevealed / 3,
+      `${scanned.accountsRevealed} vs ${open.accountsRevealed} revealed`,
+    );
+    assert.equal(run.scorecard.legit.usersDenied, 0);
+  });
+
+  it('lets frequent re-syncs of large address books through, where one bucket for all would not', async () => {
+    /** 500 users re-syncing twice a day for 12 days; books of thousands pass 40,000 numbers. */
+    const world = (policyYaml: string): WorldOptions => ({
+      ...tinyWorld(policyYaml),
+      durationMs: 12 * 24 * HOUR,
+      legit: { ...tinyWorld(NONE).legit, users: 500, resyncEveryMs: 12 * HOUR },
+      attackers: [],
+    });
+    const single = (await runWorld(world(FULL_ONLY))).scorecard.legit;
+    const incremental = (await runWorld(world(INCREMENTAL))).scorecard.legit;
+    assert.ok(single.usersDenied > 0, 'the books are too small to tell the policies apart');
+    assert.ok(incremental.syncsStarted > 500 * 20, `${incremental.syncsStarted} syncs`);
+    assert.equal(incremental.usersDenied, 0);
+    assert.equal(incremental.syncsAbandoned, 0);
   });
 });

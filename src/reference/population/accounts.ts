@@ -3,7 +3,7 @@ import type { CandidateSpace } from './candidate-space.ts';
 
 /**
  * Which candidates are registered, and the facts of each account, in flat typed arrays:
- * about 30 bytes per account plus 2 bits per candidate, so a million accounts over 18M
+ * about 40 bytes per account plus 2 bits per candidate, so a million accounts over 18M
  * candidates take tens of megabytes and build in well under a second.
  *
  * A bit per candidate says "registered"; the account is found by rank (set bits before it,
@@ -21,6 +21,8 @@ export interface AccountTable {
   /** VISIBLE_PHOTO | VISIBLE_ABOUT bits: what the account shows to everyone. */
   readonly visibility: Uint8Array;
   readonly registeredAt: Float64Array;
+  /** When the account unregistered (deleted it, or lost the number); Infinity for never. */
+  readonly unregisteredAt: Float64Array;
   /** The account of a candidate index, or -1 when the candidate is not registered. */
   accountOfCandidate: (index: number) => number;
 }
@@ -34,6 +36,8 @@ export interface AccountOptions {
   readonly recentPerDay: number;
   readonly futureDays: number;
   readonly historyDays: number;
+  /** Share of accounts unregistering per day over the same window as recentPerDay. */
+  readonly unregisteredPerDay: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -105,12 +109,15 @@ export function buildAccounts(space: CandidateSpace, options: AccountOptions, rn
         : recentStart - rng.next() * options.historyDays * DAY_MS;
   }
 
+  const unregisteredAt = unregistrations(registeredAt, options, rng);
+
   return {
     count,
     numbers,
     countries,
     visibility,
     registeredAt,
+    unregisteredAt,
     accountOfCandidate(index) {
       const w = index >>> 5;
       const word = bits[w];
@@ -120,6 +127,29 @@ export function buildAccounts(space: CandidateSpace, options: AccountOptions, rn
       return rankToAccount[(prefix[w] as number) + popcount(word & (bit - 1))] as number;
     },
   };
+}
+
+/**
+ * Accounts leaving in [start - 10 d, start + futureDays): the churn incremental contact
+ * discovery must report as removals. Which accounts leave is drawn by geometric gaps, so the
+ * draws scale with the few accounts that leave (a fraction of a percent), not with all of them.
+ * A drawn time before the account's registration is dropped: the share comes out a little
+ * under the configured one, by the share of recent registrations.
+ */
+function unregistrations(registeredAt: Float64Array, options: AccountOptions, rng: Rng): Float64Array {
+  const count = registeredAt.length;
+  const out = new Float64Array(count).fill(Infinity);
+  const windowDays = RECENT_DAYS + options.futureDays;
+  const share = Math.min(1, options.unregisteredPerDay * windowDays);
+  if (!(share > 0)) return out;
+  const logKeep = Math.log1p(-share);
+  const gap = (): number => Math.floor(Math.log(1 - rng.next()) / logKeep);
+  const windowStart = options.startMs - RECENT_DAYS * DAY_MS;
+  for (let a = gap(); a < count; a += 1 + gap()) {
+    const at = windowStart + rng.next() * windowDays * DAY_MS;
+    if (at > (registeredAt[a] as number)) out[a] = at;
+  }
+  return out;
 }
 
 function popcount(x: number): number {

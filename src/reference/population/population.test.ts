@@ -17,6 +17,7 @@ describe('createPopulation', () => {
       assert.equal(again.visibilityOf(a), pop.visibilityOf(a));
       assert.equal(again.registeredAt(a), pop.registeredAt(a));
     }
+    for (let a = 0; a < pop.accountCount; a++) assert.equal(again.unregisteredAt(a), pop.unregisteredAt(a));
     assert.deepEqual(again.addressBook(5), pop.addressBook(5));
   });
 
@@ -71,6 +72,34 @@ describe('createPopulation', () => {
     }
     assert.ok(old / pop.accountCount > 0.95);
     for (const n of perDay.slice(0, 2)) assert.ok(n > 20 && n < 80, `per 4 days: ${perDay.join(',')}`);
+  });
+
+  it('unregisters about the configured share per day, after registering, within the window', () => {
+    const day = 86_400_000;
+    const churny = createPopulation({ seed: 11, accounts: 20_000, unregisteredPerDay: 0.001 });
+    let gone = 0;
+    for (let a = 0; a < churny.accountCount; a++) {
+      const at = churny.unregisteredAt(a);
+      if (at === Infinity) continue;
+      gone++;
+      assert.ok(at > churny.registeredAt(a), `account ${a} left before it joined`);
+      assert.ok(at >= churny.startMs - 10 * day && at < churny.startMs + 30 * day, `account ${a} at ${at}`);
+    }
+    // 0.1% a day over 40 days is 4%, less the few drawn before their account registered.
+    const share = gone / churny.accountCount;
+    assert.ok(share > 0.035 && share < 0.045, `unregistered share ${share}`);
+    assert.equal(
+      churny.tables.unregisteredAt.filter((t) => t !== Infinity).length,
+      gone,
+      'the table and the accessor agree',
+    );
+  });
+
+  it('unregisters nobody when the share is zero, and ~0.02% a day by default', () => {
+    const none = createPopulation({ seed: 11, accounts: 20_000, unregisteredPerDay: 0 });
+    assert.ok(none.tables.unregisteredAt.every((t) => t === Infinity));
+    const gone = pop.tables.unregisteredAt.filter((t) => t !== Infinity).length;
+    assert.ok(gone > 100 && gone < 220, `default unregistrations ${gone}`);
   });
 });
 

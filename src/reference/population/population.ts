@@ -29,6 +29,11 @@ export interface PopulationOptions {
   readonly futureDays?: number;
   /** Older accounts registered uniformly over this many days before that. */
   readonly historyDays?: number;
+  /**
+   * Share of accounts unregistering per day over the same window as recentPerDay (deleted
+   * accounts, numbers given up): what incremental contact discovery reports as removals.
+   */
+  readonly unregisteredPerDay?: number;
   /** Address books kept generated (an LRU); membership checks never need it. */
   readonly bookCacheSize?: number;
 }
@@ -52,13 +57,15 @@ export interface Population {
   /** The inverse of candidateAt, or -1. */
   candidateIndexOf: (e164: number) => number;
   readonly accountCount: number;
-  /** The account holding a number, or -1 (ignores registration time: see registeredAt). */
+  /** The account holding a number, or -1 (ignores registration times: see registeredAt, unregisteredAt). */
   accountOf: (e164: number) => number;
   /** The account at a candidate index, or -1. */
   accountOfCandidate: (index: number) => number;
   numberOf: (account: number) => number;
   countryOf: (account: number) => number;
   registeredAt: (account: number) => number;
+  /** When the account unregistered, Infinity for never; it is not found from then on. */
+  unregisteredAt: (account: number) => number;
   /** VISIBLE_PHOTO | VISIBLE_ABOUT bits: what the account shows everyone, not just contacts. */
   visibilityOf: (account: number) => number;
   about: (account: number) => string;
@@ -74,6 +81,7 @@ export interface Population {
   readonly tables: {
     readonly numbers: Float64Array;
     readonly registeredAt: Float64Array;
+    readonly unregisteredAt: Float64Array;
     readonly visibility: Uint8Array;
     readonly countries: Uint8Array;
   };
@@ -129,6 +137,7 @@ export function createPopulation(options: PopulationOptions): Population {
       recentPerDay: options.recentPerDay ?? 0.0005,
       futureDays: options.futureDays ?? 30,
       historyDays: options.historyDays ?? 8 * 365,
+      unregisteredPerDay: options.unregisteredPerDay ?? 0.0002,
     },
     rng,
   );
@@ -161,6 +170,7 @@ export function createPopulation(options: PopulationOptions): Population {
     numberOf: (a) => accounts.numbers[a] ?? NaN,
     countryOf: (a) => accounts.countries[a] ?? -1,
     registeredAt: (a) => accounts.registeredAt[a] ?? NaN,
+    unregisteredAt: (a) => accounts.unregisteredAt[a] ?? NaN,
     visibilityOf: (a) => accounts.visibility[a] ?? 0,
     about: (a) => {
       // Three in four keep the default text; the rest pick one of the common ones.
@@ -180,6 +190,7 @@ export function createPopulation(options: PopulationOptions): Population {
     tables: {
       numbers: accounts.numbers,
       registeredAt: accounts.registeredAt,
+      unregisteredAt: accounts.unregisteredAt,
       visibility: accounts.visibility,
       countries: accounts.countries,
     },

@@ -10,7 +10,10 @@ export interface LegitUserOptions {
   readonly clientIp: string;
   /** Virtual ms at which the app is installed: register, then a full sync. */
   readonly installAt: number;
-  /** Mean virtual ms between full re-syncs (new phone, reinstall, periodic refresh). */
+  /**
+   * Mean virtual ms between periodic re-syncs: the whole address book, sent to the delta
+   * endpoint as an app using incremental contact discovery does.
+   */
   readonly resyncEveryMs: number;
   /** Mean new contacts per week, each looked up on its own. */
   readonly newContactsPerWeek: number;
@@ -21,6 +24,13 @@ export interface LegitUserOptions {
 }
 
 const WEEK_MS = 7 * 86_400_000;
+const FULL_PATH = '/v1/contacts/discover';
+/**
+ * Incremental contact discovery (Hagen et al., NDSS 2021): a client that synced within the
+ * last 10 days only needs what changed since, which the service answers against a small
+ * "delta" database, so a policy can give re-syncs a larger budget than full lookups.
+ */
+const DELTA_PATH = '/v1/contacts/discover/delta';
 const TAG_REGISTER = -1;
 const TAG_WAKE_INSTALL = 1;
 const TAG_WAKE_RESYNC = 2;
@@ -42,18 +52,20 @@ export function legitUser(options: LegitUserOptions): Agent {
   let nextBatch = 0;
   let tries = 0;
   let syncId = -1;
-  const queued: { numbers: string[]; full: boolean }[] = [];
+  let syncPath = FULL_PATH;
+  const queued: { numbers: string[]; full: boolean; path: string }[] = [];
 
   function exp(ctx: AgentContext, mean: number): number {
     return -Math.log(1 - ctx.rng.next()) * mean;
   }
 
-  function startSync(ctx: AgentContext, numbers: string[], full: boolean): void {
+  function startSync(ctx: AgentContext, numbers: string[], full: boolean, path = FULL_PATH): void {
     if (syncId !== -1 || token === undefined) {
-      queued.push({ numbers, full });
+      queued.push({ numbers, full, path });
       return;
     }
     syncId = syncSeq++;
+    syncPath = path;
     batches = [];
     for (let i = 0; i < numbers.length; i += options.batchSize)
       batches.push(numbers.slice(i, i + options.batchSize));
@@ -68,7 +80,7 @@ export function legitUser(options: LegitUserOptions): Agent {
     ctx.send(
       {
         method: 'POST',
-        path: '/v1/contacts/discover',
+        path: syncPath,
         headers: { authorization: `Bearer ${token ?? ''}`, 'content-type': 'application/json' },
         body: { numbers: batches[nextBatch] },
         clientIp: options.clientIp,
@@ -84,7 +96,7 @@ export function legitUser(options: LegitUserOptions): Agent {
     // strings would keep gigabytes alive and make every garbage collection slow.
     batches = [];
     const next = queued.shift();
-    if (next) startSync(ctx, next.numbers, next.full);
+    if (next) startSync(ctx, next.numbers, next.full, next.path);
   }
 
   return {
@@ -108,7 +120,7 @@ export function legitUser(options: LegitUserOptions): Agent {
           );
           break;
         case TAG_WAKE_RESYNC:
-          startSync(ctx, options.contacts(), true);
+          startSync(ctx, options.contacts(), true, DELTA_PATH);
           ctx.wakeAt(ctx.now() + exp(ctx, options.resyncEveryMs), TAG_WAKE_RESYNC);
           break;
         case TAG_WAKE_NEW_CONTACT:

@@ -67,7 +67,8 @@ export function sequentialTargets(population: Population, from: number, count: n
 /**
  * A leaked list as a breach would yield it: `size` numbers, a `staleShare` of them no longer
  * registered (changed numbers, closed accounts: candidates with no account), the rest numbers of
- * accounts registered by `registeredBy` (epoch ms, the breach). Shuffled, seeded, no repeats.
+ * accounts registered at `registeredBy` (epoch ms, the breach): joined by then, not yet left.
+ * Shuffled, seeded, no repeats.
  */
 export function leakedNumbers(
   population: Population,
@@ -81,7 +82,8 @@ export function leakedNumbers(
   const accounts = affinePermutation(population.accountCount, rng);
   for (let i = 0; i < population.accountCount && out.length < size - stale; i++) {
     const account = accounts(i);
-    if (population.registeredAt(account) <= registeredBy) out.push(formatE164(population.numberOf(account)));
+    if (population.registeredAt(account) <= registeredBy && population.unregisteredAt(account) > registeredBy)
+      out.push(formatE164(population.numberOf(account)));
   }
   const candidates = affinePermutation(population.candidateCount, rng);
   for (let i = 0; i < population.candidateCount && out.length < size; i++) {
