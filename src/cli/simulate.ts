@@ -1,12 +1,13 @@
 import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDuration, parseDuration } from '../core/duration.ts';
 import { isEnumguardError } from '../core/errors.ts';
 import { loadPolicy } from '../policy/index.ts';
-import type { CompiledPolicy } from '../policy/types.ts';
 import { htmlReport } from '../sim/html-report.ts';
 import { httpTransport } from '../sim/http-transport.ts';
+import { runPolicies, type FinishedRun } from '../sim/parallel-runs.ts';
 import { createProgress, type ProgressDisplay, type ProgressState } from '../sim/progress.ts';
 import { scorecardTable, type PolicyRun } from '../sim/report.ts';
 import type { Transport } from '../sim/runner.ts';
@@ -35,6 +36,7 @@ Options:
                     with --http it is wall time: default ${formatDuration(HTTP_DEFAULT_MS)}, at most ${formatDuration(HTTP_MAX_MS)}
   --json FILE       also write the scorecards (with their time series) as JSON
   --html FILE       also write a self-contained HTML report with charts
+  --jobs N          policies run at once, each on its own thread (default: one per core)
   --quiet           no progress on stderr
 
 Ctrl-C ends the current run early, skips the rest and still writes the report.`;
@@ -44,10 +46,11 @@ export interface SimulateDeps {
   readonly shouldStop?: () => boolean;
 }
 
-/** What the runs drive: the in-process pipeline under a policy, or a live gateway over HTTP. */
-type Target =
-  | { readonly name: string; readonly policy: CompiledPolicy }
-  | { readonly name: string; readonly transport: Transport };
+/** A live gateway the agents drive over HTTP. */
+interface Target {
+  readonly name: string;
+  readonly transport: Transport;
+}
 
 export async function runSimulate(args: string[], io: CliIo, deps: SimulateDeps = {}): Promise<number> {
   let values;
@@ -61,6 +64,7 @@ export async function runSimulate(args: string[], io: CliIo, deps: SimulateDeps 
         duration: { type: 'string' },
         json: { type: 'string' },
         html: { type: 'string' },
+        jobs: { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -88,9 +92,20 @@ export async function runSimulate(args: string[], io: CliIo, deps: SimulateDeps 
     if (!parsed.ok) return usage(io, `--duration: ${parsed.error}`);
     durationOverride = parsed.value;
   }
+  let jobs = Math.min(policies.length, availableParallelism());
+  if (values.jobs !== undefined) {
+    jobs = Number(values.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1)
+      return usage(io, `--jobs: expected a whole number of at least 1, got ${values.jobs}`);
+  }
   const scenario = await loadScenario(values.scenario);
   let durationMs = durationOverride ?? scenario.duration;
-  let targets: Target[];
+  let interrupted = false;
+  const onSigint = (): void => {
+    interrupted = true;
+  };
+  const shouldStop = (): boolean => interrupted || (deps.shouldStop?.() ?? false);
+  let runs: PolicyRun[];
   if (values.http !== undefined) {
     // Real time: bounded, so a forgotten run never hammers a service for the scenario's 30 days.
     durationMs = durationOverride ?? HTTP_DEFAULT_MS;
@@ -99,42 +114,29 @@ export async function runSimulate(args: string[], io: CliIo, deps: SimulateDeps 
         io,
         `--duration ${values.duration}: with --http a run takes that long in real time; at most ${formatDuration(HTTP_MAX_MS)}`,
       );
+    let target: Target;
     try {
-      targets = [{ name: values.http, transport: httpTransport(values.http) }];
+      target = { name: values.http, transport: httpTransport(values.http) };
     } catch (err) {
       if (!isEnumguardError(err)) throw err;
       return usage(io, err.message);
     }
     io.stderr(populationHint(scenario, values.http));
-  } else {
-    targets = await Promise.all(
-      policies.map(async (p) => ({ name: basename(p, '.yaml'), policy: await loadPolicy(p) })),
-    );
-  }
-
-  let interrupted = false;
-  const onSigint = (): void => {
-    interrupted = true;
-  };
-  const shouldStop = (): boolean => interrupted || (deps.shouldStop?.() ?? false);
-  process.on('SIGINT', onSigint);
-  const runs: PolicyRun[] = [];
-  try {
-    for (const target of targets) {
-      // The run in progress when Ctrl-C arrives is reported; the ones after it are skipped.
-      if (runs.length > 0 && shouldStop()) {
-        io.stderr(
-          `  skipped after Ctrl-C: ${targets
-            .slice(runs.length)
-            .map((t) => t.name)
-            .join(', ')}`,
-        );
-        break;
-      }
-      runs.push(await runTarget(target, scenario, durationMs, shouldStop, progressFor(io, values.quiet)));
+    process.on('SIGINT', onSigint);
+    try {
+      runs = [await runLive(target, scenario, durationMs, shouldStop, progressFor(io, values.quiet))];
+    } finally {
+      process.off('SIGINT', onSigint);
     }
-  } finally {
-    process.off('SIGINT', onSigint);
+  } else {
+    // Every policy is loaded here first, so a broken one fails before any run starts.
+    await Promise.all(policies.map((p) => loadPolicy(p)));
+    process.on('SIGINT', onSigint);
+    try {
+      runs = await runInProcess(values.scenario, policies, durationMs, jobs, shouldStop, io, values.quiet);
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
   }
 
   const target = values.http === undefined ? undefined : `over HTTP against ${values.http}`;
@@ -163,7 +165,8 @@ export async function runSimulate(args: string[], io: CliIo, deps: SimulateDeps 
   return 0;
 }
 
-async function runTarget(
+/** The agents against a live gateway, in real time on this thread. */
+async function runLive(
   target: Target,
   scenario: Scenario,
   durationMs: number,
@@ -179,20 +182,69 @@ async function runTarget(
     revealed,
     wallMs: performance.now() - started,
   });
-  const live = 'transport' in target;
   const world = await runWorld({
     ...worldOptions(scenario),
     durationMs,
-    ...(live
-      ? // The answer's real round trip is its latency; the gateway's limits run on its own clock.
-        { transport: target.transport, realTime: true, latencyMs: 0, progressEvery: 20 }
-      : { policy: target.policy, progressEvery: 2000 }),
+    // The answer's real round trip is its latency; the gateway's limits run on its own clock.
+    transport: target.transport,
+    realTime: true,
+    latencyMs: 0,
+    progressEvery: 20,
     shouldStop,
     ...(progress ? { onProgress: (p) => progress.update(state(p.virtualMs, p.requests, p.revealed)) } : {}),
   });
   const { run, scorecard } = world;
   progress?.done(state(run.virtualMs, run.requests, scorecard.attacker.accountsRevealed));
   return { policy: target.name, scorecard, stoppedEarly: run.stoppedEarly };
+}
+
+/** The scenario under each policy, in process on virtual time, `jobs` policies at once. */
+async function runInProcess(
+  scenarioPath: string,
+  policies: readonly string[],
+  durationMs: number,
+  jobs: number,
+  shouldStop: () => boolean,
+  io: CliIo,
+  quiet: boolean | undefined,
+): Promise<PolicyRun[]> {
+  const progress = progressFor(io, quiet);
+  const active = new Map<string, { started: number; state: ProgressState }>();
+  const stateOf = (name: string, virtualMs: number, requests: number, revealed: number): ProgressState => ({
+    policy: name,
+    virtualMs,
+    durationMs,
+    requests,
+    revealed,
+    wallMs: performance.now() - (active.get(name)?.started ?? performance.now()),
+  });
+  const named = policies.map((path) => ({ name: basename(path, '.yaml'), path }));
+  const finished = await runPolicies({
+    scenarioPath,
+    policies: named,
+    durationMs,
+    jobs,
+    shouldStop,
+    onStart: (name) => active.set(name, { started: performance.now(), state: stateOf(name, 0, 0, 0) }),
+    onProgress: (name, p) => {
+      const entry = active.get(name);
+      if (!entry) return;
+      entry.state = stateOf(name, p.virtualMs, p.requests, p.revealed);
+      progress?.update([...active.values()].map((a) => a.state));
+    },
+    onDone: (run: FinishedRun) => {
+      progress?.done(stateOf(run.name, run.virtualMs, run.requests, run.scorecard.attacker.accountsRevealed));
+      active.delete(run.name);
+    },
+  });
+  if (finished.length < named.length)
+    io.stderr(
+      `  skipped after Ctrl-C: ${named
+        .slice(finished.length)
+        .map((p) => p.name)
+        .join(', ')}`,
+    );
+  return finished.map((r) => ({ policy: r.name, scorecard: r.scorecard, stoppedEarly: r.stoppedEarly }));
 }
 
 function progressFor(io: CliIo, quiet: boolean | undefined): ProgressDisplay | undefined {

@@ -45,6 +45,17 @@ describe('createProgress', () => {
     assert.ok(!out[1]?.includes('\n'));
   });
 
+  it('shows runs under way side by side, with shorter bars', () => {
+    const out: string[] = [];
+    const p = createProgress({ write: (t) => out.push(t), tty: true, now: () => 0 });
+    p.update([state, { ...state, policy: 'none', revealed: 900_000 }]);
+    assert.equal(
+      out[0],
+      '\rper-ip [###-------]  25% day 7.50 of 30, 1,234,567 requests, 4,321 harvested, 12 s | ' +
+        'none [###-------]  25% day 7.50 of 30, 1,234,567 requests, 900,000 harvested, 12 s\x1b[K',
+    );
+  });
+
   it('prints whole lines every few seconds when stderr is not a terminal', () => {
     const out: string[] = [];
     let now = 0;

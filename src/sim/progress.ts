@@ -46,7 +46,8 @@ export interface ProgressOptions {
 }
 
 export interface ProgressDisplay {
-  update(state: ProgressState): void;
+  /** The run under way, or the runs under way side by side (a compare on several threads). */
+  update(state: ProgressState | readonly ProgressState[]): void;
   /** Shows the final state and ends the line. */
   done(state: ProgressState): void;
 }
@@ -54,8 +55,10 @@ export interface ProgressDisplay {
 export function createProgress(options: ProgressOptions): ProgressDisplay {
   const everyMs = options.everyMs ?? (options.tty ? 100 : 5000);
   let last = -Infinity;
-  const show = (state: ProgressState, final: boolean): void => {
-    const line = progressLine(state);
+  const show = (state: ProgressState | readonly ProgressState[], final: boolean): void => {
+    const line = Array.isArray(state)
+      ? (state as readonly ProgressState[]).map((s) => progressLine(s, 10)).join(' | ')
+      : progressLine(state as ProgressState);
     // "\x1b[K" clears what a longer previous line left to the right of the cursor.
     if (options.tty) options.write(`\r${line}\x1b[K${final ? '\n' : ''}`);
     else options.write(`${line}\n`);
