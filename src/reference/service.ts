@@ -95,7 +95,7 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
   const idCache = new Array<string | undefined>(population.accountCount).fill(undefined);
   const idOf = (account: number): string => (idCache[account] ??= ids.idOf(account));
   const base = population.accountCount;
-  const { registeredAt, unregisteredAt, visibility } = population.tables;
+  const { registeredAt, unregisteredAt, lifetimes, visibility } = population.tables;
   const { candidateIndexOf, accountOfCandidate, holdsAccount, holdsCandidate } = population;
 
   /** The account registered at `now` holding `e164`, or -1. */
@@ -105,7 +105,7 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
       const account = accountOfCandidate(candidate);
       if (account >= 0) {
         // Within the population's timeline, or registered here (which outlasts the timeline).
-        return ((registeredAt[account] as number) <= now && (unregisteredAt[account] as number) > now) ||
+        return ((lifetimes[2 * account] as number) <= now && (lifetimes[2 * account + 1] as number) > now) ||
           registry.registeredHereAt(account) <= now
           ? account
           : -1;

@@ -15,9 +15,9 @@ export interface Scorecard {
     /** Accounts revealed per day of attacker activity (first to last request of each attacker, at least a minute). */
     readonly harvestPerAttackerDay: number;
     readonly numbersLookedUp: number;
-    /** Virtual ms until an attacker first got a refusal, or null if never. */
+    /** Virtual ms from the attack's first request until an attacker first got a refusal, or null if never. */
     readonly firstResponseMs: number | null;
-    /** Virtual ms after which attackers learned under 1% of their final harvest, or null. */
+    /** Virtual ms from the attack's first request until attackers had 99% of their final harvest (refused by then), or null. */
     readonly containedMs: number | null;
   };
   readonly legit: {
@@ -163,8 +163,12 @@ export function createScorecard(
         contained = cut >= firstResponse ? cut : firstResponse;
       }
       let attackerDays = 0;
-      for (const [first, last] of attackerSpans.values())
+      // Both times count from the attack's start, not the run's: scenarios start attacks late.
+      let attackStart = Infinity;
+      for (const [first, last] of attackerSpans.values()) {
         attackerDays += Math.max(last - first, 60_000) / DAY_MS;
+        attackStart = Math.min(attackStart, first);
+      }
       return {
         attacker: {
           accountsRevealed: total,
@@ -173,8 +177,8 @@ export function createScorecard(
           populationShare: populationAccounts > 0 ? total / populationAccounts : 0,
           harvestPerAttackerDay: attackerDays === 0 ? 0 : total / attackerDays,
           numbersLookedUp: attackerNumbers,
-          firstResponseMs: firstResponse,
-          containedMs: contained,
+          firstResponseMs: firstResponse === null ? null : firstResponse - attackStart,
+          containedMs: contained === null ? null : contained - attackStart,
         },
         legit: {
           users: legitUsers.size,

@@ -44,6 +44,19 @@ routes:
 `;
 
 describe('simulated world', () => {
+  it('times the first refusal and containment from the start of the attack, not of the run', async () => {
+    const late = tinyWorld(PER_IP);
+    const startAtMs = HOUR / 2;
+    const run = await runWorld({
+      ...late,
+      attackers: late.attackers.map((a) => ({ ...a, startAtMs })),
+    });
+    const { firstResponseMs, containedMs } = run.scorecard.attacker;
+    // 3,000 numbers an hour against 2,000 a second: refused within the first two seconds.
+    assert.ok(firstResponseMs !== null && firstResponseMs < 5_000, `first response ${firstResponseMs}`);
+    assert.ok(containedMs !== null && containedMs >= firstResponseMs && containedMs < 2 * HOUR - startAtMs);
+  });
+
   it('lets an unprotected scanner harvest the population, and a per-IP limit cut it', async () => {
     const open = await runWorld(tinyWorld(NONE));
     const limited = await runWorld(tinyWorld(PER_IP));

@@ -82,6 +82,8 @@ export interface Population {
     readonly numbers: Float64Array;
     readonly registeredAt: Float64Array;
     readonly unregisteredAt: Float64Array;
+    /** [registeredAt, unregisteredAt] per account, interleaved for the lookup hot path. */
+    readonly lifetimes: Float64Array;
     readonly visibility: Uint8Array;
     readonly countries: Uint8Array;
   };
@@ -191,6 +193,7 @@ export function createPopulation(options: PopulationOptions): Population {
       numbers: accounts.numbers,
       registeredAt: accounts.registeredAt,
       unregisteredAt: accounts.unregisteredAt,
+      lifetimes: accounts.lifetimes,
       visibility: accounts.visibility,
       countries: accounts.countries,
     },
