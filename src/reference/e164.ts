@@ -32,5 +32,7 @@ export function formatE164(value: number): string {
   const high = Math.floor(value / 1e8);
   const rest = value - high * 1e8;
   const middle = Math.floor(rest / 1e4);
-  return `+${high === 0 ? middle : `${high}${FOUR_DIGITS[middle] as string}`}${FOUR_DIGITS[rest - middle * 1e4] as string}`;
+  const low = FOUR_DIGITS[rest - middle * 1e4] as string;
+  // A chain of + (not a nested template) measured faster to build and to parse back.
+  return high === 0 ? '+' + middle + low : '+' + high + (FOUR_DIGITS[middle] as string) + low;
 }

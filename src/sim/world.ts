@@ -139,7 +139,7 @@ function legitUsers(population: Population, o: LegitOptions, batchSize: number, 
       legitUser({
         id: `legit-${account}`,
         number: formatE164(population.numberOf(account)),
-        contacts: () => Array.from(population.addressBook(account), formatE164),
+        contacts: () => formatAll(population.addressBook(account)),
         clientIp: legitAddress(account, o, rng),
         installAt: rng.next() * o.installWithinMs,
         resyncEveryMs: o.resyncEveryMs,
@@ -195,4 +195,11 @@ async function attackerAgents(
     agents.push(...(await loadModuleAgents(spec.module, spec.options, env)));
   }
   return agents;
+}
+
+/** E.164 texts of a book; a plain loop, since Array.from with a mapper is several times slower. */
+function formatAll(numbers: Float64Array): string[] {
+  const out = new Array<string>(numbers.length);
+  for (let i = 0; i < numbers.length; i++) out[i] = formatE164(numbers[i] as number);
+  return out;
 }
