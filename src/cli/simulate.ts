@@ -1,6 +1,6 @@
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDuration, parseDuration } from '../core/duration.ts';
 import { isEnumguardError } from '../core/errors.ts';
@@ -20,6 +20,7 @@ const HTTP_DEFAULT_MS = 60_000;
 const HTTP_MAX_MS = 3_600_000;
 
 const HELP = `Usage: enumguard simulate --scenario s.yaml --policy p.yaml [--policy q.yaml ...] [options]
+       enumguard simulate --scenario s.yaml --compare baselines/ [options]
        enumguard simulate --scenario s.yaml --http http://127.0.0.1:8080 [--duration 60s] [options]
 
 Runs the scenario on virtual time through the real pipeline and the reference service, once
@@ -31,6 +32,7 @@ reference service) already running on this machine; that gateway enforces its ow
 Options:
   --scenario FILE   the scenario (see scenarios/)
   --policy FILE     a policy to score; repeat it to compare (see baselines/)
+  --compare DIR     score every policy (*.yaml) in DIR side by side, in name order
   --http URL        drive a running gateway on loopback instead (no --policy)
   --duration D      run this long instead of the scenario's duration ("90s", "2h", "7d");
                     with --http it is wall time: default ${formatDuration(HTTP_DEFAULT_MS)}, at most ${formatDuration(HTTP_MAX_MS)}
@@ -60,6 +62,7 @@ export async function runSimulate(args: string[], io: CliIo, deps: SimulateDeps 
       options: {
         scenario: { type: 'string' },
         policy: { type: 'string', multiple: true },
+        compare: { type: 'string' },
         http: { type: 'string' },
         duration: { type: 'string' },
         json: { type: 'string' },
@@ -77,11 +80,16 @@ export async function runSimulate(args: string[], io: CliIo, deps: SimulateDeps 
     io.stdout(HELP);
     return 0;
   }
-  const policies = values.policy ?? [];
+  const policies = [...(values.policy ?? [])];
+  if (values.compare !== undefined) {
+    const found = await policyFiles(values.compare);
+    if (typeof found === 'string') return usage(io, found);
+    policies.push(...found);
+  }
   if (values.http !== undefined && policies.length > 0)
     return usage(
       io,
-      '--http drives a running gateway, which enforces its own policy: give --http or --policy, not both',
+      '--http drives a running gateway, which enforces its own policy: give --http or --policy/--compare, not both',
     );
   if (!values.scenario || (values.http === undefined && policies.length === 0))
     return usage(io, '--scenario and at least one --policy (or --http URL) are required');
@@ -92,6 +100,10 @@ export async function runSimulate(args: string[], io: CliIo, deps: SimulateDeps 
     if (!parsed.ok) return usage(io, `--duration: ${parsed.error}`);
     durationOverride = parsed.value;
   }
+  const names = policies.map((p) => basename(p, '.yaml'));
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined)
+    return usage(io, `two policies are named "${twice}" (a column takes the file's name): rename one`);
   let jobs = Math.min(policies.length, availableParallelism());
   if (values.jobs !== undefined) {
     jobs = Number(values.jobs);
@@ -270,6 +282,19 @@ function populationHint(scenario: Scenario, url: string): string {
     `  and let the gateway trust loopback as its proxy (server.trustedProxies: [127.0.0.1/32, ::1/128],` +
     ` forwardedHeader: x-forwarded-for) so each agent is keyed by its own address.`
   );
+}
+
+/** The policy files of a --compare directory, in name order, or what is wrong with it. */
+async function policyFiles(dir: string): Promise<string[] | string> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    return `--compare ${dir}: cannot read the directory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+  }
+  const files = names.filter((n) => /\.ya?ml$/.test(n)).sort();
+  if (files.length === 0) return `--compare ${dir}: no policy files (*.yaml) there`;
+  return files.map((n) => join(dir, n));
 }
 
 function usage(io: CliIo, message: string): number {

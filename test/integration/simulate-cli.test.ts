@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSimulate } from '../../src/cli/simulate.ts';
@@ -91,6 +91,46 @@ describe('enumguard simulate', () => {
     assert.equal(page.match(/<svg /g)?.length, 3);
   });
 
+  it('compares every policy of a --compare directory, in name order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'enumguard-compare-'));
+    copyFileSync('baselines/per-ip.yaml', join(dir, 'per-ip.yaml'));
+    copyFileSync('baselines/none.yaml', join(dir, 'none.yaml'));
+    writeFileSync(join(dir, 'README.md'), 'not a policy');
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runSimulate(
+      ['--scenario', 'test/fixtures/scenarios/tiny.yaml', '--compare', dir, '--duration', '10m', '--quiet'],
+      { stdout: (s) => out.push(s), stderr: (s) => err.push(s) },
+    );
+    assert.equal(code, 0, err.join('\n'));
+    assert.match(out.join('\n'), /\| metric \| none \| per-ip \|/);
+
+    const empty = mkdtempSync(join(tmpdir(), 'enumguard-compare-'));
+    const errors: string[] = [];
+    const refused = await runSimulate(
+      ['--scenario', 'test/fixtures/scenarios/tiny.yaml', '--compare', empty],
+      {
+        stdout: () => undefined,
+        stderr: (s) => errors.push(s),
+      },
+    );
+    assert.equal(refused, 2);
+    assert.match(errors.join('\n'), /--compare .*: no policy files \(\*\.yaml\) there/);
+    const twice = await runSimulate(
+      [
+        '--scenario',
+        'test/fixtures/scenarios/tiny.yaml',
+        '--compare',
+        dir,
+        '--policy',
+        'baselines/none.yaml',
+      ],
+      { stdout: () => undefined, stderr: (s) => errors.push(s) },
+    );
+    assert.equal(twice, 2);
+    assert.match(errors.join('\n'), /two policies are named "none"/);
+  });
+
   it('refuses --http together with --policy, a remote URL and an unbounded real-time run', async () => {
     const run = async (args: string[]): Promise<[number, string]> => {
       const err: string[] = [];
@@ -102,7 +142,7 @@ describe('enumguard simulate', () => {
     };
     const [both, bothErr] = await run(['--http', 'http://127.0.0.1:9', '--policy', 'baselines/none.yaml']);
     assert.equal(both, 2);
-    assert.match(bothErr, /give --http or --policy, not both/);
+    assert.match(bothErr, /give --http or --policy\/--compare, not both/);
     const [remote, remoteErr] = await run(['--http', 'http://example.com:8080']);
     assert.equal(remote, 2);
     assert.match(remoteErr, /only drives services on this machine/);
