@@ -1,13 +1,33 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { manualClock } from '../core/clock.ts';
 import { compilePolicy } from '../policy/index.ts';
 import { createMemoryStore } from '../stores/memory-store.ts';
 import { createPipeline } from './pipeline.ts';
-import { normalizeTarget, normalizeTargets } from './targets.ts';
+import { isE164, normalizeTarget, normalizeTargets } from './targets.ts';
 
 describe('normalizeTarget', () => {
+  it('recognises E.164 exactly as /^\\+[1-9]\\d{6,14}$/ does', () => {
+    const oracle = /^\+[1-9]\d{6,14}$/;
+    fc.assert(
+      fc.property(fc.stringMatching(/^[+0-9a ]{0,18}$/), (text) => {
+        assert.equal(isE164(text), oracle.test(text), JSON.stringify(text));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const text of [
+      '+1234567',
+      '+123456789012345',
+      '+0123456',
+      '+123456',
+      '+1234567890123456',
+      '1234567',
+    ])
+      assert.equal(isE164(text), oracle.test(text), text);
+  });
+
   it('keeps a number already in E.164 as it is', () => {
     assert.equal(normalizeTarget('+14155550100'), '+14155550100');
   });

@@ -117,6 +117,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       set = createTargetSet(maxTargetsPerKey);
       targetSets.set(slot, set);
     }
+    set.reserve(to - from);
     for (let j = from; j < to; j++) set.add(pending[j] as number);
   }
 

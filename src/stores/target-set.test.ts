@@ -13,6 +13,18 @@ describe('target set', () => {
     for (let i = 0; i < 500; i++) assert.equal(set.has(targetFingerprint(number(i), 7)), true);
   });
 
+  it('keeps what it holds across a reserve, and reserves no more than its bound', () => {
+    const set = createTargetSet(300);
+    for (let i = 0; i < 5; i++) set.add(targetFingerprint(number(i), 7));
+    set.reserve(1_000);
+    for (let i = 0; i < 5; i++) assert.equal(set.has(targetFingerprint(number(i), 7)), true);
+    for (let i = 5; i < 301; i++) set.add(targetFingerprint(number(i), 7));
+    // The bound still applies after a reserve larger than it: the 301st add forgets the oldest half.
+    assert.equal(set.size(), 151);
+    assert.equal(set.has(targetFingerprint(number(300), 7)), true);
+    assert.equal(set.has(targetFingerprint(number(0), 7)), false);
+  });
+
   it('forgets the oldest half once full, and keeps the newest', () => {
     const set = createTargetSet(100);
     for (let i = 0; i < 101; i++) set.add(targetFingerprint(number(i), 7));

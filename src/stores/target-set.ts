@@ -19,6 +19,8 @@ export interface TargetSet {
   has(h: number): boolean;
   /** Adds a fingerprint (no-op when present), forgetting the oldest half when full. */
   add(h: number): void;
+  /** Makes room for `extra` more fingerprints at once, so adding a whole batch rehashes once. */
+  reserve(extra: number): void;
   size(): number;
 }
 
@@ -86,7 +88,18 @@ export function createTargetSet(maxTargets: number): TargetSet {
     place(h);
   }
 
-  return { has, add, size: () => count };
+  function reserve(extra: number): void {
+    const want = Math.min(maxTargets, count + extra);
+    if (want <= log.length) return;
+    let size = log.length;
+    while (size < want) size *= 2;
+    const bigger = new Int32Array(size);
+    bigger.set(log.subarray(0, count));
+    log = bigger;
+    rebuild(size * 2);
+  }
+
+  return { has, add, reserve, size: () => count };
 }
 
 /**
