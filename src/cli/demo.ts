@@ -78,7 +78,7 @@ Try it yourself (the gateway trusts loopback as its load balancer, so X-Forwarde
           -d '{"number":"+14155550100"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
   curl -i -X POST ${through}/v1/contacts/discover -H "authorization: Bearer $TOKEN" \\
        -H 'content-type: application/json' -d '{"numbers":["+14155550101","+5511987654321"]}'
-  npx enumguard simulate --scenario scenarios/whatsapp-2024.yaml --policy baselines/none.yaml --policy baselines/per-ip.yaml
+  npx enumguard simulate --scenario scenarios/whatsapp-2024.yaml --compare baselines --html report.html
 
 Edit examples/reference-policy.yaml while this runs: the gateway reloads it. Ctrl-C stops.`);
 

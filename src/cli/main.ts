@@ -13,7 +13,7 @@ Commands:
   check policy.yaml
           Validate a policy file; exits 1 with located messages when it is invalid.
   demo    Run a gateway with the example policy in front of a small built-in upstream.
-  simulate --scenario s.yaml --policy p.yaml [--policy q.yaml ...] [--html report.html]
+  simulate --scenario s.yaml --policy p.yaml [--policy q.yaml ...] | --compare DIR [--html report.html]
           Score policies against a scenario on virtual time: harvest and harm.
           With --http URL, drive a running gateway on this machine in real time instead.
   demo-service [--port 8081] [--accounts 100000]
