@@ -229,7 +229,8 @@ export function createAddressBooks(
           if (!oldest.done) cache.delete(oldest.value);
         }
       }
-      if (cacheSize > 0) cache.set(owner, book);
+      if (cacheSize === 0) return book; // nobody else holds it: no copy needed
+      cache.set(owner, book);
       return book.slice();
     },
   };
