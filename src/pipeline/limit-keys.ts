@@ -13,7 +13,7 @@ const MAX_VALUE_LENGTH = 256;
  *                addresses inside one prefix share a bucket
  *   route        one bucket for the route's limit, shared by all callers
  *   global       one bucket per limit id shared by every route that declares it
- *   header       the header's value (missing: one shared "" bucket)
+ *   header       the header's value, canonical (missing: one shared "" bucket)
  *   claim        a JWT claim's value (missing or anonymous: "")
  */
 export function limitKey(limit: CompiledLimit, caller: Caller, headers: HeaderMap): string {
@@ -31,7 +31,7 @@ export function limitKey(limit: CompiledLimit, caller: Caller, headers: HeaderMa
     case 'global':
       return `global:${id.slice(id.indexOf('/') + 1)}`;
     case 'header':
-      return `${id}:${bounded(headerValue(headers[key.name]))}`;
+      return `${id}:${bounded(canonicalHeader(key.name, headerValue(headers[key.name])))}`;
     case 'claim':
       return `${id}:${bounded(claimValue(caller.identity?.claims[key.name]))}`;
   }
@@ -40,6 +40,19 @@ export function limitKey(limit: CompiledLimit, caller: Caller, headers: HeaderMa
 function headerValue(v: string | string[] | undefined): string {
   if (v === undefined) return '';
   return Array.isArray(v) ? v.join(',') : v;
+}
+
+/**
+ * One spelling per meaning, so a client cannot get a fresh bucket by respelling a header the
+ * upstream reads the same way: surrounding whitespace is not part of a field value and runs
+ * of it mean one space (RFC 9110 §5.5), and an authentication scheme is case-insensitive
+ * (RFC 9110 §11.1): "bearer  T " and "Bearer T" name one account.
+ */
+function canonicalHeader(name: string, value: string): string {
+  const text = value.trim().replace(/\s+/g, ' ');
+  if (name !== 'authorization' && name !== 'proxy-authorization') return text;
+  const space = text.indexOf(' ');
+  return space < 0 ? text.toLowerCase() : text.slice(0, space).toLowerCase() + text.slice(space);
 }
 
 function claimValue(v: unknown): string {
