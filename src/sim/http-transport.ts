@@ -30,6 +30,7 @@ export function httpTransport(baseUrl: string, options: { timeoutMs?: number } =
   return async (request: AgentRequest): Promise<AgentResponse> => {
     const headers: Record<string, string> = { ...request.headers, 'x-forwarded-for': request.clientIp };
     let res: Response;
+    let text: string;
     try {
       res = await fetch(origin + request.path, {
         method: request.method,
@@ -37,11 +38,12 @@ export function httpTransport(baseUrl: string, options: { timeoutMs?: number } =
         ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
         signal: AbortSignal.timeout(timeoutMs),
       });
+      // Inside the try: a body cut off or timed out mid-way fails this exchange, not the run.
+      text = await res.text();
     } catch (err) {
       // A failed exchange is an answer the agent can react to, as a real client would.
       return { status: 599, headers: {}, body: { error: (err as Error).message } };
     }
-    const text = await res.text();
     const out: Record<string, string> = {};
     res.headers.forEach((value, name) => {
       out[name] = value;

@@ -86,4 +86,34 @@ describe('runSimulation', () => {
     assert.equal(result.stoppedEarly, true);
     assert.ok(result.requests < 20);
   });
+
+  it('stops a real-time run while it waits for a far-off event', async () => {
+    const clock = manualClock(0);
+    const log: string[] = [];
+    const sleeper: Agent = {
+      id: 'sleeper',
+      role: 'legit',
+      start(ctx) {
+        ctx.wakeAt(60_000); // a minute away in real time
+      },
+      onWake() {
+        log.push('woke');
+      },
+      onResponse() {},
+    };
+    const began = performance.now();
+    const result = await runSimulation({
+      agents: [sleeper],
+      transport: () => ({ status: 200, headers: {}, body: undefined }),
+      observer: quietObserver(),
+      clock,
+      seed: 1,
+      durationMs: 120_000,
+      realTime: true,
+      shouldStop: () => performance.now() - began > 150,
+    });
+    assert.equal(result.stoppedEarly, true);
+    assert.deepEqual(log, []);
+    assert.ok(performance.now() - began < 5_000, 'stopped within a few polls, not after a minute');
+  });
 });

@@ -49,6 +49,9 @@ export interface SimulationResult {
   readonly stoppedEarly: boolean;
 }
 
+/** Longest real-time sleep between checks of shouldStop. */
+const STOP_POLL_MS = 100;
+
 type Scheduled =
   | { readonly kind: 'start'; readonly agent: number }
   | { readonly kind: 'wake'; readonly agent: number; readonly tag: number }
@@ -102,8 +105,16 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       break;
     }
     if (options.realTime) {
-      const wait = next.at - (performance.now() - started);
-      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      // Sleep in short slices so Ctrl-C is seen within one, even before a far-off event.
+      let wait = next.at - (performance.now() - started);
+      while (wait > 1 && !options.shouldStop?.()) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(wait, STOP_POLL_MS)));
+        wait = next.at - (performance.now() - started);
+      }
+      if (options.shouldStop?.()) {
+        stoppedEarly = true;
+        break;
+      }
     }
     now = next.at;
     clock.set(origin + now);

@@ -41,4 +41,23 @@ describe('createScorecard', () => {
     assert.equal(series.legitDenied.at(-1), 1);
     assert.equal(series.requests.at(-1), 3);
   });
+
+  it('scores only 429 and 403 as the policy refusing, not transport failures or bad batches', () => {
+    const card = createScorecard(100, { durationMs: 10_000 });
+    const scanner = agent('attacker', 'a');
+    const user = agent('legit', 'u');
+    const unreachable: AgentResponse = { status: 599, headers: {}, body: { error: 'ECONNREFUSED' } };
+    const tooBig: AgentResponse = { status: 413, headers: {}, body: undefined };
+    card.onExchange(scanner, discover(['+1']), unreachable, 1_000);
+    card.onExchange(scanner, discover(['+1']), tooBig, 2_000);
+    card.onExchange(user, discover(['+2']), unreachable, 2_500);
+    let score = card.result({ virtualMs: 3_000, wallMs: 1, requests: 3 });
+    assert.equal(score.attacker.firstResponseMs, null);
+    assert.equal(score.legit.usersDenied, 0);
+    card.onExchange(scanner, discover(['+1']), refused, 4_000);
+    card.onExchange(user, discover(['+2']), { status: 403, headers: {}, body: undefined }, 4_500);
+    score = card.result({ virtualMs: 5_000, wallMs: 1, requests: 5 });
+    assert.equal(score.attacker.firstResponseMs, 3_000);
+    assert.equal(score.legit.usersDenied, 1);
+  });
 });

@@ -46,6 +46,15 @@ export interface Scorecard {
   readonly series: Series;
 }
 
+/**
+ * A refusal by the defense: 429 (quota or abnormal usage) or 403 (blocked). Other failures, a
+ * 413 for an oversized batch or a 599 when --http cannot reach the gateway, say nothing about
+ * the policy and are not scored as its responses.
+ */
+function refused(status: number): boolean {
+  return status === 429 || status === 403;
+}
+
 export interface ScorecardCollector extends Observer {
   result(run: { virtualMs: number; wallMs: number; requests: number }): Scorecard;
   /** Distinct accounts revealed so far: a cheap live read for the progress line. */
@@ -102,7 +111,7 @@ export function createScorecard(
         const span = attackerSpans.get(agent.id);
         if (span === undefined) attackerSpans.set(agent.id, [at, at]);
         else span[1] = at;
-        if (response.status >= 400 && response.status !== 401 && firstResponse === null) firstResponse = at;
+        if (refused(response.status) && firstResponse === null) firstResponse = at;
         if (!isDiscover || response.status !== 200) return;
         attackerNumbers += numbers;
         numbersLookedUp += numbers;
@@ -123,7 +132,7 @@ export function createScorecard(
       if (!isDiscover) return;
       syncRequests++;
       if (response.status === 200) numbersLookedUp += numbers;
-      else {
+      else if (refused(response.status)) {
         syncDenied++;
         series.count(at, 'legitDenied');
         legitDenied.add(agent.id);
