@@ -1,13 +1,14 @@
-import { readdir, writeFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
-import { basename, join } from 'node:path';
+import { constants } from 'node:fs';
+import { access, readdir, writeFile } from 'node:fs/promises';
+import { availableParallelism, freemem } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDuration, parseDuration } from '../core/duration.ts';
 import { isEnumguardError } from '../core/errors.ts';
 import { loadPolicy } from '../policy/index.ts';
 import { htmlReport } from '../sim/html-report.ts';
 import { httpTransport } from '../sim/http-transport.ts';
-import { runPolicies, type FinishedRun } from '../sim/parallel-runs.ts';
+import { runPolicies, type FailedRun, type FinishedRun } from '../sim/parallel-runs.ts';
 import { createProgress, type ProgressDisplay, type ProgressState } from '../sim/progress.ts';
 import { scorecardTable, type PolicyRun } from '../sim/report.ts';
 import type { Transport } from '../sim/runner.ts';
@@ -100,24 +101,33 @@ export async function runSimulate(args: string[], io: CliIo, deps: SimulateDeps 
     if (!parsed.ok) return usage(io, `--duration: ${parsed.error}`);
     durationOverride = parsed.value;
   }
-  const names = policies.map((p) => basename(p, '.yaml'));
+  const names = policies.map(columnName);
   const twice = names.find((n, i) => names.indexOf(n) !== i);
   if (twice !== undefined)
     return usage(io, `two policies are named "${twice}" (a column takes the file's name): rename one`);
-  let jobs = Math.min(policies.length, availableParallelism());
+  let jobs: number | undefined;
   if (values.jobs !== undefined) {
     jobs = Number(values.jobs);
     if (!Number.isInteger(jobs) || jobs < 1)
       return usage(io, `--jobs: expected a whole number of at least 1, got ${values.jobs}`);
   }
+  // Checked before a run that may take minutes, not after it.
+  for (const out of [values.json, values.html]) {
+    const problem = out === undefined ? undefined : await unwritable(out);
+    if (problem) return usage(io, problem);
+  }
   const scenario = await loadScenario(values.scenario);
   let durationMs = durationOverride ?? scenario.duration;
-  let interrupted = false;
+  const interrupt = new AbortController();
   const onSigint = (): void => {
-    interrupted = true;
+    // A second Ctrl-C quits at once, as a user pressing it again expects.
+    if (interrupt.signal.aborted) process.exit(130);
+    interrupt.abort();
+    io.stderr('  stopping after the runs under way report (Ctrl-C again to quit at once)');
   };
-  const shouldStop = (): boolean => interrupted || (deps.shouldStop?.() ?? false);
+  const shouldStop = (): boolean => interrupt.signal.aborted || (deps.shouldStop?.() ?? false);
   let runs: PolicyRun[];
+  let failures: FailedRun[] = [];
   if (values.http !== undefined) {
     // Real time: bounded, so a forgotten run never hammers a service for the scenario's 30 days.
     durationMs = durationOverride ?? HTTP_DEFAULT_MS;
@@ -145,7 +155,16 @@ export async function runSimulate(args: string[], io: CliIo, deps: SimulateDeps 
     await Promise.all(policies.map((p) => loadPolicy(p)));
     process.on('SIGINT', onSigint);
     try {
-      runs = await runInProcess(values.scenario, policies, durationMs, jobs, shouldStop, io, values.quiet);
+      ({ runs, failures } = await runInProcess({
+        scenarioPath: values.scenario,
+        policies,
+        durationMs,
+        jobs: jobs ?? defaultJobs(policies.length, scenario.population.accounts),
+        signal: interrupt.signal,
+        ...(deps.shouldStop ? { shouldStop: deps.shouldStop } : {}),
+        io,
+        quiet: values.quiet === true,
+      }));
     } finally {
       process.off('SIGINT', onSigint);
     }
@@ -154,6 +173,17 @@ export async function runSimulate(args: string[], io: CliIo, deps: SimulateDeps 
   const target = values.http === undefined ? undefined : `over HTTP against ${values.http}`;
   io.stdout(`scenario ${scenario.name} (seed ${scenario.seed})${target ? ` ${target}` : ''}\n`);
   io.stdout(scorecardTable(runs));
+  let failed = failures.length > 0;
+  for (const f of failures) io.stderr(`  ${f.error.message}`);
+  // Each file on its own: one that cannot be written does not cost the other.
+  const save = async (path: string, text: string): Promise<void> => {
+    try {
+      await writeFile(path, text);
+    } catch (err) {
+      failed = true;
+      io.stderr(`  cannot write ${path}: ${(err as Error).message}`);
+    }
+  };
   if (values.json) {
     const report = {
       scenario: scenario.name,
@@ -161,8 +191,11 @@ export async function runSimulate(args: string[], io: CliIo, deps: SimulateDeps 
       durationMs,
       ...(target ? { target } : {}),
       runs,
+      ...(failures.length > 0
+        ? { failed: failures.map((f) => ({ policy: f.name, error: f.error.message })) }
+        : {}),
     };
-    await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
+    await save(values.json, `${JSON.stringify(report, null, 2)}\n`);
   }
   if (values.html) {
     const html = htmlReport({
@@ -171,10 +204,10 @@ export async function runSimulate(args: string[], io: CliIo, deps: SimulateDeps 
       target: target ?? 'in process, on virtual time',
       runs,
     });
-    await writeFile(values.html, html);
+    await save(values.html, html);
     io.stderr(`  HTML report: ${values.html}`);
   }
-  return 0;
+  return failed ? 1 : 0;
 }
 
 /** The agents against a live gateway, in real time on this thread. */
@@ -210,33 +243,37 @@ async function runLive(
   return { policy: target.name, scorecard, stoppedEarly: run.stoppedEarly };
 }
 
+interface InProcessRuns {
+  readonly scenarioPath: string;
+  readonly policies: readonly string[];
+  readonly durationMs: number;
+  readonly jobs: number;
+  readonly signal: AbortSignal;
+  readonly shouldStop?: () => boolean;
+  readonly io: CliIo;
+  readonly quiet: boolean;
+}
+
 /** The scenario under each policy, in process on virtual time, `jobs` policies at once. */
-async function runInProcess(
-  scenarioPath: string,
-  policies: readonly string[],
-  durationMs: number,
-  jobs: number,
-  shouldStop: () => boolean,
-  io: CliIo,
-  quiet: boolean | undefined,
-): Promise<PolicyRun[]> {
-  const progress = progressFor(io, quiet);
+async function runInProcess(o: InProcessRuns): Promise<{ runs: PolicyRun[]; failures: FailedRun[] }> {
+  const progress = progressFor(o.io, o.quiet);
   const active = new Map<string, { started: number; state: ProgressState }>();
   const stateOf = (name: string, virtualMs: number, requests: number, revealed: number): ProgressState => ({
     policy: name,
     virtualMs,
-    durationMs,
+    durationMs: o.durationMs,
     requests,
     revealed,
     wallMs: performance.now() - (active.get(name)?.started ?? performance.now()),
   });
-  const named = policies.map((path) => ({ name: basename(path, '.yaml'), path }));
-  const finished = await runPolicies({
-    scenarioPath,
+  const named = o.policies.map((path) => ({ name: columnName(path), path }));
+  const outcome = await runPolicies({
+    scenarioPath: o.scenarioPath,
     policies: named,
-    durationMs,
-    jobs,
-    shouldStop,
+    durationMs: o.durationMs,
+    jobs: o.jobs,
+    signal: o.signal,
+    ...(o.shouldStop ? { shouldStop: o.shouldStop } : {}),
     onStart: (name) => active.set(name, { started: performance.now(), state: stateOf(name, 0, 0, 0) }),
     onProgress: (name, p) => {
       const entry = active.get(name);
@@ -249,14 +286,39 @@ async function runInProcess(
       active.delete(run.name);
     },
   });
-  if (finished.length < named.length)
-    io.stderr(
-      `  skipped after Ctrl-C: ${named
-        .slice(finished.length)
-        .map((p) => p.name)
-        .join(', ')}`,
-    );
-  return finished.map((r) => ({ policy: r.name, scorecard: r.scorecard, stoppedEarly: r.stoppedEarly }));
+  const ran = new Set([...outcome.runs, ...outcome.failures].map((r) => r.name));
+  const skipped = named.filter((p) => !ran.has(p.name)).map((p) => p.name);
+  if (skipped.length > 0) o.io.stderr(`  not run, stopped early: ${skipped.join(', ')}`);
+  return {
+    runs: outcome.runs.map((r) => ({ policy: r.name, scorecard: r.scorecard, stoppedEarly: r.stoppedEarly })),
+    failures: outcome.failures,
+  };
+}
+
+/** A policy's column: its file name without .yaml or .yml. */
+function columnName(path: string): string {
+  return basename(path).replace(/\.ya?ml$/i, '');
+}
+
+/**
+ * Runs at once by default: one per core, as memory allows. A run holds its population and
+ * agents (about 2.5 KB per account: whatsapp-2024's million accounts took 2.4 GB) plus the
+ * worker's young generation and headroom.
+ */
+function defaultJobs(policies: number, accounts: number): number {
+  const perRun = 512 * 2 ** 20 + accounts * 2500;
+  return Math.max(1, Math.min(policies, availableParallelism(), Math.floor(freemem() / perRun)));
+}
+
+/** Why a report cannot be written to `path`, or undefined when its folder takes files. */
+async function unwritable(path: string): Promise<string | undefined> {
+  const dir = dirname(resolve(path));
+  try {
+    await access(dir, constants.W_OK);
+    return undefined;
+  } catch (err) {
+    return `cannot write ${path}: its folder ${dir} ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'is not writable'}`;
+  }
 }
 
 function progressFor(io: CliIo, quiet: boolean | undefined): ProgressDisplay | undefined {
@@ -292,7 +354,7 @@ async function policyFiles(dir: string): Promise<string[] | string> {
   } catch (err) {
     return `--compare ${dir}: cannot read the directory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
   }
-  const files = names.filter((n) => /\.ya?ml$/.test(n)).sort();
+  const files = names.filter((n) => /\.ya?ml$/i.test(n)).sort();
   if (files.length === 0) return `--compare ${dir}: no policy files (*.yaml) there`;
   return files.map((n) => join(dir, n));
 }

@@ -15,7 +15,7 @@ const HOUR = 3_600_000;
 describe('runPolicies', () => {
   it('runs policies on worker threads, in policy order, with the same scorecards as on this thread', async () => {
     const started: string[] = [];
-    const runs = await runPolicies({
+    const { runs, failures } = await runPolicies({
       scenarioPath: SCENARIO,
       policies: [
         { name: 'none', path: 'baselines/none.yaml' },
@@ -24,9 +24,9 @@ describe('runPolicies', () => {
       ],
       durationMs: HOUR,
       jobs: 2,
-      shouldStop: () => false,
       onStart: (name) => started.push(name),
     });
+    assert.deepEqual(failures, []);
     assert.deepEqual(
       runs.map((r) => r.name),
       ['none', 'signal-cdsi', 'per-ip'],
@@ -42,7 +42,27 @@ describe('runPolicies', () => {
     assert.deepEqual(runs[1]?.scorecard.legit, here.scorecard.legit);
   });
 
-  it('fails with the run and the cause when a worker cannot run its scenario', async () => {
+  it('reports a failed run with its cause, and still finishes and returns the others', async () => {
+    const { runs, failures } = await runPolicies({
+      scenarioPath: SCENARIO,
+      policies: [
+        { name: 'gone', path: join(mkdtempSync(join(tmpdir(), 'enumguard-runs-')), 'gone.yaml') },
+        { name: 'none', path: 'baselines/none.yaml' },
+      ],
+      durationMs: HOUR,
+      jobs: 1,
+    });
+    assert.deepEqual(
+      runs.map((r) => r.name),
+      ['none'],
+    );
+    assert.equal(failures.length, 1);
+    assert.equal(failures[0]?.name, 'gone');
+    assert.ok(isEnumguardError(failures[0]?.error, 'ERR_POLICY_READ'));
+    assert.match(failures[0]?.error.message ?? '', /gone\.yaml: cannot read the policy/);
+  });
+
+  it('fails a run whose scenario cannot be run, naming the cause', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'enumguard-runs-'));
     const scenario = join(dir, 'broken.yaml');
     writeFileSync(
@@ -57,21 +77,18 @@ describe('runPolicies', () => {
         '',
       ].join('\n'),
     );
-    await assert.rejects(
-      runPolicies({
-        scenarioPath: scenario,
-        policies: [{ name: 'none', path: 'baselines/none.yaml' }],
-        durationMs: HOUR,
-        jobs: 1,
-        shouldStop: () => false,
-      }),
-      (err: unknown) => isEnumguardError(err) && /missing-agent\.ts/.test(err.message),
-    );
+    const { runs, failures } = await runPolicies({
+      scenarioPath: scenario,
+      policies: [{ name: 'none', path: 'baselines/none.yaml' }],
+      durationMs: HOUR,
+      jobs: 1,
+    });
+    assert.equal(runs.length, 0);
+    assert.match(failures[0]?.error.message ?? '', /missing-agent\.ts/);
   });
 
-  it('ends the runs under way early once asked to stop, and starts no more', async () => {
-    let polls = 0;
-    const runs = await runPolicies({
+  it('ends the run under way early once asked to stop, after it has made progress, and starts no more', async () => {
+    const { runs } = await runPolicies({
       scenarioPath: SCENARIO,
       policies: [
         { name: 'none', path: 'baselines/none.yaml' },
@@ -79,11 +96,26 @@ describe('runPolicies', () => {
       ],
       durationMs: 2 * HOUR,
       jobs: 1,
-      // The first poll comes before the first run starts; the next one stops it.
-      shouldStop: () => ++polls > 1,
+      progressEvery: 500,
+      // Polled at each progress report: the first comes after 500 requests.
+      shouldStop: () => true,
     });
     assert.equal(runs.length, 1);
     assert.equal(runs[0]?.name, 'none');
     assert.equal(runs[0]?.stoppedEarly, true);
+    assert.ok((runs[0]?.requests ?? 0) >= 500, `requests ${runs[0]?.requests}`);
+  });
+
+  it('starts nothing once its signal is aborted', async () => {
+    const stop = new AbortController();
+    stop.abort();
+    const { runs, failures } = await runPolicies({
+      scenarioPath: SCENARIO,
+      policies: [{ name: 'none', path: 'baselines/none.yaml' }],
+      durationMs: HOUR,
+      jobs: 1,
+      signal: stop.signal,
+    });
+    assert.deepEqual([runs, failures], [[], []]);
   });
 });

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { EnumguardError, ERROR_CODES, type ErrorCode } from '../core/errors.ts';
+import { EnumguardError, ERROR_CODES, isEnumguardError, type ErrorCode } from '../core/errors.ts';
 import type { Scorecard } from './scorecard.ts';
 
 /**
@@ -24,6 +24,12 @@ export interface RunProgress {
   readonly revealed: number;
 }
 
+/** A run that could not finish: its worker failed or exited without a result. */
+export interface FailedRun {
+  readonly name: string;
+  readonly error: EnumguardError;
+}
+
 export interface FinishedRun {
   readonly name: string;
   readonly scorecard: Scorecard;
@@ -43,11 +49,10 @@ export interface ParallelRunsOptions {
   readonly onProgress?: (name: string, progress: RunProgress) => void;
   readonly onStart?: (name: string) => void;
   readonly onDone?: (run: FinishedRun) => void;
-  /**
-   * Polled on every progress report and every 100 ms: once true, the runs under way end early
-   * (and are reported) and no further run starts.
-   */
-  readonly shouldStop: () => boolean;
+  /** Ctrl-C: once aborted, the runs under way end early (and are reported) and no more start. */
+  readonly signal?: AbortSignal;
+  /** Polled on each progress report; true acts like an abort. */
+  readonly shouldStop?: () => boolean;
   /** The young generation of each worker's heap, MB (default 384). */
   readonly youngGenerationMb?: number;
 }
@@ -70,52 +75,58 @@ export type WorkerMessage =
 
 const DEFAULT_YOUNG_GENERATION_MB = 384;
 
-/** The runs that started, in the order of `policies`; those never started (after a stop) are left out. */
-export async function runPolicies(options: ParallelRunsOptions): Promise<FinishedRun[]> {
+export interface RunOutcome {
+  /** The runs that finished, in the order of `policies`; those never started (after a stop) are left out. */
+  readonly runs: FinishedRun[];
+  /** Runs that failed. The others still finish and are reported: nothing done is thrown away. */
+  readonly failures: FailedRun[];
+}
+
+export async function runPolicies(options: ParallelRunsOptions): Promise<RunOutcome> {
   const stopBuffer = new SharedArrayBuffer(4);
   const stopFlag = new Int32Array(stopBuffer);
-  const stopped = (): boolean => {
-    if (Atomics.load(stopFlag, 0) !== 0) return true;
-    if (!options.shouldStop()) return false;
-    Atomics.store(stopFlag, 0, 1);
-    return true;
-  };
-  const poll = setInterval(stopped, 100);
-  poll.unref();
+  const stop = (): void => void Atomics.store(stopFlag, 0, 1);
+  const stopping = (): boolean => Atomics.load(stopFlag, 0) !== 0;
+  if (options.signal?.aborted) stop();
+  options.signal?.addEventListener('abort', stop, { once: true });
 
   const results: (FinishedRun | undefined)[] = options.policies.map(() => undefined);
-  const workers = new Set<Worker>();
+  const failures: FailedRun[] = [];
   let next = 0;
   const lane = async (): Promise<void> => {
-    while (next < options.policies.length && !stopped()) {
-      const index = next++;
-      const policy = options.policies[index] as PolicyJob;
+    while (next < options.policies.length && !stopping()) {
+      const policy = options.policies[next++] as PolicyJob;
       options.onStart?.(policy.name);
-      const run = await runOne(policy, options, stopBuffer, stopped, workers);
-      results[index] = run;
-      options.onDone?.(run);
+      const onProgress = (progress: RunProgress): void => {
+        if (options.shouldStop?.()) stop();
+        options.onProgress?.(policy.name, progress);
+      };
+      try {
+        const run = await runOne(policy, options, stopBuffer, onProgress);
+        results[options.policies.indexOf(policy)] = run;
+        options.onDone?.(run);
+      } catch (err) {
+        failures.push({
+          name: policy.name,
+          error: isEnumguardError(err) ? err : runError(policy.name, 'ERR_INTERNAL', String(err)),
+        });
+      }
     }
   };
   try {
     const lanes = Math.max(1, Math.min(Math.floor(options.jobs), options.policies.length));
     await Promise.all(Array.from({ length: lanes }, lane));
-  } catch (err) {
-    // One run failed: the others' results would make an incomplete comparison.
-    Atomics.store(stopFlag, 0, 1);
-    await Promise.all([...workers].map((w) => w.terminate()));
-    throw err;
   } finally {
-    clearInterval(poll);
+    options.signal?.removeEventListener('abort', stop);
   }
-  return results.filter((r): r is FinishedRun => r !== undefined);
+  return { runs: results.filter((r): r is FinishedRun => r !== undefined), failures };
 }
 
 function runOne(
   policy: PolicyJob,
   options: ParallelRunsOptions,
   stop: SharedArrayBuffer,
-  stopped: () => boolean,
-  workers: Set<Worker>,
+  onProgress: (progress: RunProgress) => void,
 ): Promise<FinishedRun> {
   const job: WorkerJob = {
     scenarioPath: options.scenarioPath,
@@ -129,20 +140,17 @@ function runOne(
     workerData: job,
     resourceLimits: { maxYoungGenerationSizeMb: options.youngGenerationMb ?? DEFAULT_YOUNG_GENERATION_MB },
   });
-  workers.add(worker);
   return new Promise<FinishedRun>((resolve, reject) => {
     let settled = false;
     const settle = (fn: () => void): void => {
       if (settled) return;
       settled = true;
-      workers.delete(worker);
       fn();
     };
     worker.on('message', (message: WorkerMessage) => {
       switch (message.kind) {
         case 'progress':
-          stopped();
-          options.onProgress?.(policy.name, message);
+          onProgress(message);
           break;
         case 'done': {
           const { kind: _kind, ...run } = message;
@@ -151,6 +159,8 @@ function runOne(
         }
         case 'error':
           settle(() => reject(runError(policy.name, message.code, message.message, message.stack)));
+          // The worker reported and is done; make sure it does not linger.
+          void worker.terminate();
           break;
       }
     });

@@ -52,7 +52,6 @@ describe('enumguard simulate', () => {
     const err: string[] = [];
     const dir = mkdtempSync(join(tmpdir(), 'enumguard-sim-'));
     const [json, html] = [join(dir, 'report.json'), join(dir, 'report.html')];
-    let polls = 0;
     const code = await runSimulate(
       [
         '--scenario',
@@ -69,12 +68,12 @@ describe('enumguard simulate', () => {
         '1',
       ],
       { stdout: (s) => out.push(s), stderr: (s) => err.push(s) },
-      // Ctrl-C once the first run is under way (the first poll comes before it starts).
-      { shouldStop: () => ++polls > 1 },
+      // Ctrl-C at the first progress report of the first run (after 2,000 requests).
+      { shouldStop: () => true },
     );
     assert.equal(code, 0, err.join('\n'));
     assert.match(out.join('\n'), /\| metric \| none \(stopped at [^)]+\) \|\n/);
-    assert.match(err.join('\n'), /skipped after Ctrl-C: per-ip/);
+    assert.match(err.join('\n'), /not run, stopped early: per-ip/);
     // The progress line went to stderr (not a terminal here: whole lines).
     assert.match(
       err.join('\n'),
@@ -94,7 +93,7 @@ describe('enumguard simulate', () => {
   it('compares every policy of a --compare directory, in name order', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'enumguard-compare-'));
     copyFileSync('baselines/per-ip.yaml', join(dir, 'per-ip.yaml'));
-    copyFileSync('baselines/none.yaml', join(dir, 'none.yaml'));
+    copyFileSync('baselines/none.yaml', join(dir, 'none.yml'));
     writeFileSync(join(dir, 'README.md'), 'not a policy');
     const out: string[] = [];
     const err: string[] = [];
@@ -149,6 +148,17 @@ describe('enumguard simulate', () => {
     const [long, longErr] = await run(['--http', 'http://127.0.0.1:9', '--duration', '2h']);
     assert.equal(long, 2);
     assert.match(longErr, /--duration 2h: with --http a run takes that long in real time; at most 1h/);
+    const [lost, lostErr] = await run([
+      '--policy',
+      'baselines/none.yaml',
+      '--json',
+      '/nonexistent-dir/r.json',
+    ]);
+    assert.equal(lost, 2);
+    assert.match(
+      lostErr,
+      /cannot write \/nonexistent-dir\/r\.json: its folder \/nonexistent-dir does not exist/,
+    );
     const [bad, badErr] = await run(['--policy', 'baselines/none.yaml', '--duration', 'soon']);
     assert.equal(bad, 2);
     assert.match(badErr, /--duration: expected a duration like/);
