@@ -73,7 +73,9 @@ export function decodeSnapshot(bytes: Uint8Array, source = 'snapshot'): StoreSta
   if (!MAGIC.subarray(0, magicSeen).equals(bytes.subarray(0, magicSeen))) {
     throw bad('not an enumguard snapshot (wrong magic bytes)');
   }
-  if (len < 12) throw bad(`truncated at byte ${len} (the header alone is ${HEADER} bytes)`);
+  // Headers only ever grow (later fields are appended), so a file shorter than version 1's
+  // header is truncated whatever version it claims.
+  if (len < HEADER) throw bad(`truncated at byte ${len} (the header alone is ${HEADER} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint16(8, true);
   if (version > SNAPSHOT_VERSION) {
@@ -85,7 +87,6 @@ export function decodeSnapshot(bytes: Uint8Array, source = 'snapshot'): StoreSta
   if (version < 1) throw bad(`format version ${version} is not valid`);
   const header = view.getUint16(10, true);
   if (header !== HEADER) throw bad(`header length ${header} is not ${HEADER} as version 1 requires`);
-  if (len < HEADER) throw bad(`truncated at byte ${len} (the header alone is ${HEADER} bytes)`);
   const n = view.getUint32(12, true);
   const size = view.getFloat64(16, true);
   const total = view.getFloat64(40, true);
