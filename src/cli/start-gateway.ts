@@ -6,7 +6,7 @@ import { createPipeline, type Pipeline } from '../pipeline/pipeline.ts';
 import { systemClock } from '../pipeline/system-clock.ts';
 import { loadPolicy, watchPolicy } from '../policy/index.ts';
 import { EnumguardError } from '../core/errors.ts';
-import { createMemoryStore } from '../stores/memory-store.ts';
+import { openPersistedStore } from './persisted-store.ts';
 
 export interface StartOptions {
   readonly policyPath: string;
@@ -42,10 +42,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       `no upstream: set "upstream" in ${options.policyPath} or pass --upstream http://host:port`,
     );
   }
-  const store = createMemoryStore({
+  // server.store is read here only: a reload cannot move a store that is already running.
+  const persisted = await openPersistedStore({
     clock: systemClock,
-    ...(options.maxKeys ? { maxKeys: options.maxKeys } : {}),
+    logger,
+    maxKeys: options.maxKeys || undefined,
+    snapshot: policy.server.store,
   });
+  const { store } = persisted;
   let warned = false;
   const pipeline = createPipeline({
     policy,
@@ -65,7 +69,13 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   });
   const upstream = createUpstreamPool(origin, { timeoutMs: policy.server.upstreamTimeoutMs });
   const gateway = createGateway({ pipeline, upstream, logger });
-  const address = await gateway.listen(options.port, options.host);
+  let address: AddressInfo;
+  try {
+    address = await gateway.listen(options.port, options.host);
+  } catch (err) {
+    await persisted.close();
+    throw err;
+  }
 
   const watcher =
     options.watch === false
@@ -107,7 +117,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       process.off('SIGHUP', onHup);
       watcher?.close();
       await gateway.close(graceMs);
-      await store.close();
+      // After the drain, so the last snapshot holds the last requests' charges.
+      await persisted.close();
     },
   };
 }

@@ -38,6 +38,7 @@ describe('compilePolicy on examples/policy.yaml', () => {
       requestTimeoutMs: 30_000,
       idleTimeoutMs: 5_000,
       upstreamTimeoutMs: 10_000,
+      store: undefined,
     });
     assert.equal(policy.unmatched, 'deny');
     assert.deepEqual(
@@ -146,6 +147,20 @@ describe('compilePolicy on the valid fixtures', () => {
       windowMs: 60_000,
       burst: 10,
     });
+  });
+});
+
+describe('compilePolicy server.store', () => {
+  it('resolves the snapshot path against the policy file and defaults snapshotEvery to 30s', async () => {
+    const policy = await loadPolicy(join(FIXTURES, 'valid-store.yaml'));
+    assert.deepEqual(policy.server.store, {
+      snapshotPath: join(FIXTURES, 'state/enumguard.snap'),
+      snapshotEveryMs: 30_000,
+    });
+    const absolute = compilePolicy(
+      'version: 1\nserver:\n  store: { snapshot: /var/lib/eg.snap, snapshotEvery: 5m }\nroutes: []\n',
+    );
+    assert.deepEqual(absolute.server.store, { snapshotPath: '/var/lib/eg.snap', snapshotEveryMs: 300_000 });
   });
 });
 

@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { resolveJwtKey } from './jwt-key.ts';
 import { fromZodIssues, PolicyError, policyErrorMap, sortIssues, type RawIssue } from './issues.ts';
 import { limitKeyText } from './limit-key.ts';
@@ -73,6 +73,13 @@ function build(doc: PolicyDocument, source: string, baseDir: string, issues: Raw
       requestTimeoutMs: server.requestTimeout,
       idleTimeoutMs: server.idleTimeout,
       upstreamTimeoutMs: server.upstreamTimeout,
+      store:
+        server.store === undefined
+          ? undefined
+          : {
+              snapshotPath: resolve(baseDir, server.store.snapshot),
+              snapshotEveryMs: server.store.snapshotEvery,
+            },
     },
     identities: { apiKeys, jwt },
     routes,

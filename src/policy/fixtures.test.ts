@@ -108,6 +108,13 @@ const EXPECTED: Record<string, string> = {
   ].join('\n'),
   'invalid-short-secret.yaml':
     'invalid-short-secret.yaml:5 identities.jwt.secret: secret must be at least 32 bytes for HS256 (RFC 7518 §3.2), got 9',
+  'invalid-store-bad-snapshot-every.yaml':
+    'invalid-store-bad-snapshot-every.yaml:5 server.store.snapshotEvery: expected a duration like "10s", "5 m" or "1h", got "soon"',
+  'invalid-store-no-snapshot.yaml': 'invalid-store-no-snapshot.yaml:3 server.store.snapshot: is required',
+  'invalid-store-snapshot-every.yaml':
+    'invalid-store-snapshot-every.yaml:5 server.store.snapshotEvery: expected at least 1s between snapshots, got "100ms"',
+  'invalid-store-unknown-key.yaml':
+    'invalid-store-unknown-key.yaml:5 server.store.every: unknown key "every"; expected one of snapshot, snapshotEvery',
   'invalid-two-key-sources.yaml':
     'invalid-two-key-sources.yaml:3 identities.jwt: set exactly one of secret, publicKey, publicKeyFile or jwksFile, got publicKeyFile and jwksFile',
   'invalid-unknown-algorithm.yaml':

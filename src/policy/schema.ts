@@ -35,6 +35,7 @@ const DEFAULTS = {
   idleTimeoutMs: 5_000,
   upstreamTimeoutMs: 10_000,
   clockToleranceMs: 30_000,
+  snapshotEveryMs: 30_000,
 } as const;
 
 const upstreamField = field((v) => {
@@ -45,6 +46,21 @@ const upstreamField = field((v) => {
   return fail<string>(`expected an http:// or https:// URL, got ${describeValue(v)}`);
 });
 
+// Each snapshot writes the whole store (about 1.2 KB per key holding 300 targets): more often
+// than once a second would spend the disk on copies nobody restores.
+const snapshotEveryField = field((v) => {
+  const r = durationField.safeParse(v);
+  if (!r.success) return fail<number>(r.error.issues[0]?.message ?? 'expected a duration');
+  return r.data >= 1000
+    ? ok(r.data)
+    : fail<number>(`expected at least 1s between snapshots, got ${describeValue(v)}`);
+});
+
+const storeSchema = z.strictObject({
+  snapshot: textField,
+  snapshotEvery: snapshotEveryField.default(DEFAULTS.snapshotEveryMs),
+});
+
 const serverSchema = z.strictObject({
   trustedProxies: z.array(field(parseCidr)).default([]),
   forwardedHeader: z.enum(['auto', 'forwarded', 'x-forwarded-for']).default('auto'),
@@ -53,6 +69,7 @@ const serverSchema = z.strictObject({
   requestTimeout: durationField.default(DEFAULTS.requestTimeoutMs),
   idleTimeout: durationField.default(DEFAULTS.idleTimeoutMs),
   upstreamTimeout: durationField.default(DEFAULTS.upstreamTimeoutMs),
+  store: storeSchema.optional(),
 });
 
 const apiKeyEntrySchema = z.strictObject({

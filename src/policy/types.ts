@@ -35,6 +35,15 @@ export interface ServerConfig {
   readonly idleTimeoutMs: number;
   /** Time allowed for the upstream to answer (504 past it). */
   readonly upstreamTimeoutMs: number;
+  /** The memory store's snapshot, when it should survive restarts. Read at start only. */
+  readonly store: StoreConfig | undefined;
+}
+
+export interface StoreConfig {
+  /** Absolute path of the snapshot file (relative ones are resolved against the policy's directory). */
+  readonly snapshotPath: string;
+  /** Time between periodic snapshots; one more is written on graceful shutdown. */
+  readonly snapshotEveryMs: number;
 }
 
 export interface IdentitiesConfig {

@@ -13,6 +13,7 @@ import { fingerprint, type Fingerprint } from './fingerprint.ts';
 import { createSlotTable } from './slot-table.ts';
 import { createScratchSet, createTargetSet, targetFingerprint, type TargetSet } from './target-set.ts';
 import type { Store } from './store.ts';
+import { exportState, restoreState, type StoreState } from './store-state.ts';
 
 export interface MemoryStoreOptions {
   readonly clock: Clock;
@@ -25,12 +26,20 @@ export interface MemoryStoreOptions {
    * half is forgotten and counts as new again (stricter, never looser). See target-set.ts.
    */
   readonly maxTargetsPerKey?: number;
+  /**
+   * A saved state (see snapshot-file.ts) to start from. Its seeds replace `seed`; its keys
+   * are inserted oldest first under this store's bounds, so a smaller maxKeys evicts by the
+   * usual rules and a smaller maxTargetsPerKey forgets the oldest halves.
+   */
+  readonly restore?: StoreState;
 }
 
 export interface MemoryStore extends Store {
   /** Synchronous: the in-process path needs no promise per decision. */
   consume(checks: readonly LimitCheck[]): BatchOutcome;
   size(): number;
+  /** The whole state, for a snapshot. Copies: later decisions do not change it. */
+  exportState(): StoreState;
   stats(): {
     keys: number;
     maxKeys: number;
@@ -65,8 +74,11 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       `maxTargetsPerKey must be a positive integer, got ${maxTargetsPerKey}`,
     );
   }
-  const { clock } = options;
-  const [seedA, seedB] = options.seed ?? [randomInt(2 ** 31), randomInt(2 ** 31)];
+  const { clock, restore } = options;
+  if (restore !== undefined && options.seed !== undefined && !sameSeed(restore.seed, options.seed)) {
+    throw new EnumguardError('ERR_CONFIG', 'seed and restore disagree: a restored store keeps its seeds');
+  }
+  const [seedA, seedB] = restore?.seed ?? options.seed ?? [randomInt(2 ** 31), randomInt(2 ** 31)];
   // Targets get their own seed, so a target and a key never share a fingerprint by design.
   const targetSeed = Math.imul(seedA ^ 0x27d4eb2f, 0x165667b1) ^ seedB;
   const table = createSlotTable(maxKeys);
@@ -216,6 +228,8 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
     return { allowed, outcomes };
   }
 
+  if (restore !== undefined) restoreState(restore, table, targetSets, clock.now(), maxTargetsPerKey);
+
   function countTargets(): number {
     let total = 0;
     for (const set of targetSets.values()) total += set.size();
@@ -226,6 +240,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
     name: 'memory',
     consume,
     size: () => table.size(),
+    exportState: () => exportState(table, targetSets, [seedA, seedB], clock.now()),
     stats: () => ({
       keys: table.size(),
       maxKeys,
@@ -240,4 +255,8 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
     },
     close: () => Promise.resolve(),
   };
+}
+
+function sameSeed(x: readonly [number, number], y: readonly [number, number]): boolean {
+  return x[0] === y[0] && x[1] === y[1];
 }

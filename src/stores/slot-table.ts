@@ -22,7 +22,9 @@ export interface SlotTable {
   /** Drops every key. */
   clear(): void;
   readonly evictions: { expired: number; lru: number };
-  /** Calls `fn` for every live slot. */
+  /** The fingerprint a live slot holds, as [a, b]. */
+  fingerprintOf(slot: number): [number, number];
+  /** Calls `fn` for every live slot, most recently used first. */
   forEach(fn: (slot: number, a: number, b: number) => void): void;
 }
 
@@ -181,6 +183,7 @@ export function createSlotTable(maxKeys: number, initial = 1024): SlotTable {
       free = [];
       cursor = 0;
     },
+    fingerprintOf: (slot) => [fpA[slot] as number, fpB[slot] as number],
     forEach(fn) {
       for (let slot = head; slot !== NONE; slot = next[slot] as number)
         fn(slot, fpA[slot] as number, fpB[slot] as number);

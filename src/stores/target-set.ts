@@ -22,6 +22,8 @@ export interface TargetSet {
   /** Makes room for `extra` more fingerprints at once, so adding a whole batch rehashes once. */
   reserve(extra: number): void;
   size(): number;
+  /** The fingerprints held, oldest first: a view, valid until the next add (snapshots). */
+  entries(): Int32Array;
 }
 
 const EMPTY = 0;
@@ -99,7 +101,7 @@ export function createTargetSet(maxTargets: number): TargetSet {
     rebuild(size * 2);
   }
 
-  return { has, add, reserve, size: () => count };
+  return { has, add, reserve, size: () => count, entries: () => log.subarray(0, count) };
 }
 
 /**

@@ -1,0 +1,55 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { manualClock } from '../core/clock.ts';
+import type { LimitSpec } from '../core/limit.ts';
+import { loadSnapshot } from '../stores/snapshot-file.ts';
+import { openPersistedStore } from './persisted-store.ts';
+
+const spec: LimitSpec = { id: 'q', algorithm: 'gcra', limit: 1, windowMs: 86_400_000, burst: 50 };
+
+/** Counts the snapshots a persisted store reports saving. */
+function countingLogger() {
+  const saved = { count: 0 };
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      if (chunk.toString().includes('"msg":"snapshot saved"')) saved.count++;
+      done();
+    },
+  });
+  return { logger: pino({ level: 'debug' }, stream), saved };
+}
+
+describe('persisted store', () => {
+  it('saves every snapshotEvery and once more on close', async (t) => {
+    t.mock.timers.enable({ apis: ['setInterval'] });
+    const dir = mkdtempSync(join(tmpdir(), 'enumguard-persist-'));
+    const path = join(dir, 'store.snap');
+    const { logger, saved } = countingLogger();
+    const persisted = await openPersistedStore({
+      clock: manualClock(1_700_000_000_000),
+      logger,
+      snapshot: { snapshotPath: path, snapshotEveryMs: 30_000 },
+    });
+    // Start writes an empty snapshot at once: a path that cannot be written fails the start.
+    assert.equal((await loadSnapshot(path))?.keys, 0);
+
+    persisted.store.consume([{ spec, key: 'q:alice', cost: 0, targets: ['+14155550100'] }]);
+    t.mock.timers.tick(29_999);
+    await persisted.save(); // queued behind any periodic save the tick started
+    assert.equal(saved.count, 1, 'only the explicit save so far');
+    t.mock.timers.tick(1);
+    await persisted.save();
+    assert.equal(saved.count, 3, 'the periodic save, then the explicit one');
+    assert.deepEqual(Array.from((await loadSnapshot(path))?.targetCounts ?? []), [1]);
+
+    persisted.store.consume([{ spec, key: 'q:bob', cost: 0, targets: ['+14155550100'] }]);
+    await persisted.close();
+    assert.equal(saved.count, 4);
+    assert.equal((await loadSnapshot(path))?.keys, 2);
+  });
+});

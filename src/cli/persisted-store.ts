@@ -1,0 +1,121 @@
+import { rename } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import type { Clock } from '../core/clock.ts';
+import { EnumguardError, isEnumguardError } from '../core/errors.ts';
+import type { StoreConfig } from '../policy/types.ts';
+import { createMemoryStore, type MemoryStore } from '../stores/memory-store.ts';
+import { loadSnapshot, saveSnapshot } from '../stores/snapshot-file.ts';
+
+export interface PersistedStore {
+  readonly store: MemoryStore;
+  /** Writes a snapshot now, after any one under way. Failures are logged, not thrown. */
+  save(): Promise<void>;
+  /** Stops the periodic snapshots, writes a last one and closes the store. */
+  close(): Promise<void>;
+}
+
+export interface PersistedStoreOptions {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly maxKeys?: number | undefined;
+  /** From the policy's server.store; without it the store lives and dies with the process. */
+  readonly snapshot: StoreConfig | undefined;
+}
+
+/**
+ * The gateway's memory store, restored from its snapshot at start and saved periodically and
+ * at shutdown, so a restart does not hand every scanner a fresh distinct-target quota.
+ *
+ * A snapshot that cannot be used (corrupt, truncated, from a newer enumguard) is moved aside
+ * to `<path>.corrupt-<time>` and the gateway starts empty: refusing to start would turn a
+ * damaged file into an outage, and overwriting it would lose what someone may yet recover.
+ * A snapshot that cannot be read or written at all (permissions, a missing directory) stops
+ * the start instead: that is a configuration error, and running on would lose every save.
+ */
+export async function openPersistedStore(options: PersistedStoreOptions): Promise<PersistedStore> {
+  const { clock, logger, snapshot } = options;
+  const bounds = options.maxKeys === undefined ? {} : { maxKeys: options.maxKeys };
+  if (snapshot === undefined) {
+    const store = createMemoryStore({ clock, ...bounds });
+    return { store, save: () => Promise.resolve(), close: () => store.close() };
+  }
+  const path = snapshot.snapshotPath;
+  const store = await restoreOrStartEmpty(path, options, bounds);
+
+  let last: Promise<void> = Promise.resolve();
+  const save = (): Promise<void> => {
+    last = last.then(async () => {
+      try {
+        const started = performance.now();
+        const bytes = await saveSnapshot(store, path);
+        logger.debug(
+          { snapshot: path, bytes, ms: Math.round(performance.now() - started) },
+          'snapshot saved',
+        );
+      } catch (err) {
+        logger.error(
+          { err: { message: (err as Error).message } },
+          'snapshot not saved; the previous one stays',
+        );
+      }
+    });
+    return last;
+  };
+
+  // Fail fast on a snapshot that can never be written, rather than at the first periodic save.
+  try {
+    await saveSnapshot(store, path);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const timer = setInterval(() => void save(), snapshot.snapshotEveryMs);
+  // The snapshot timer alone must not keep a stopped gateway's process alive.
+  timer.unref();
+  return {
+    store,
+    save,
+    async close() {
+      clearInterval(timer);
+      await save();
+      await store.close();
+    },
+  };
+}
+
+async function restoreOrStartEmpty(
+  path: string,
+  { clock, logger }: PersistedStoreOptions,
+  bounds: { maxKeys?: number },
+): Promise<MemoryStore> {
+  try {
+    const state = await loadSnapshot(path);
+    const store = createMemoryStore({ clock, ...bounds, ...(state ? { restore: state } : {}) });
+    if (state === undefined) logger.info({ snapshot: path }, 'no snapshot yet; starting with an empty store');
+    else {
+      const { keys, targets } = store.stats();
+      logger.info(
+        { snapshot: path, keys, targets, savedAt: new Date(state.savedAt).toISOString() },
+        'memory store restored from its snapshot',
+      );
+    }
+    return store;
+  } catch (err) {
+    if (!isEnumguardError(err, 'ERR_SNAPSHOT_INVALID')) throw err;
+    const aside = `${path}.corrupt-${new Date(clock.now()).toISOString().replace(/[:.]/g, '-')}`;
+    try {
+      await rename(path, aside);
+    } catch (cause) {
+      throw new EnumguardError(
+        'ERR_SNAPSHOT_IO',
+        `${path}: the snapshot is unusable (${err.message}) and cannot be moved aside: ${(cause as Error).message}`,
+        { cause },
+      );
+    }
+    logger.error(
+      { snapshot: path, movedTo: aside, err: { message: err.message } },
+      `snapshot ${path} is unusable and was moved to ${aside}; starting with an empty store`,
+    );
+    return createMemoryStore({ clock, ...bounds });
+  }
+}
