@@ -9,3 +9,5 @@ export * from './algorithms.ts';
 export { gcraStep } from './gcra.ts';
 export { slidingWindowStep } from './sliding-window.ts';
 export { fixedWindowStep } from './fixed-window.ts';
+export * from './range-density-options.ts';
+export * from './range-density.ts';
