@@ -106,6 +106,14 @@ describe('range density', () => {
     assert.equal(rd.stats().evicted, 1);
   });
 
+  it('costs about 1.4 KB per active block at default options, and no more blocks than maxBlocks', () => {
+    const rd = createRangeDensity({ maxBlocks: 1_024 });
+    for (let b = 0; b < 2_048; b++) rd.observe(b, [(1_000_000 + b) * 10_000], b);
+    assert.equal(rd.size(), 1_024);
+    const perBlock = rd.memoryBytes() / rd.size();
+    assert.ok(perBlock > 1_390 && perBlock < 1_420, `${perBlock} bytes per block`);
+  });
+
   it('keeps the lower bound for an identity that took over another one s cell', () => {
     const rd = createRangeDensity({ blockDigits: 2, hotShare: 1, contributors: 2 });
     rd.observe(1, run(100, 5), 0);
