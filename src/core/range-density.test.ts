@@ -189,4 +189,32 @@ describe('range density separates scans from address books', () => {
     assert.ok(peak < rd.config.hotDistinct / 2, `peak ${peak} distinct in a block-window`);
     assert.equal(rd.size(), 5_000);
   });
+
+  it('credits a legit user who strays into a hot block with the one or two numbers it added, a scanner with more', () => {
+    const rd = createRangeDensity();
+    const rng = seededRng(6);
+    const plan = 20_000_000_000; // 5,000 blocks; the scan walks 5 of them
+    const scanBase = plan + 1_230 * 10_000;
+    const scan = new Float64Array(50);
+    const book = new Float64Array(300);
+    const best = new Map<number, number>();
+    const feed = (identity: number, numbers: Float64Array, now: number): void => {
+      for (const e of rd.observe(identity, numbers, now)) {
+        for (const c of e.contributors) best.set(c.identity, Math.max(best.get(c.identity) ?? 0, c.numbers));
+      }
+    };
+    // One scanner request and one address-book sync every 60 ms for a minute.
+    for (let i = 0; i < 1_000; i++) {
+      for (let j = 0; j < scan.length; j++) scan[j] = scanBase + rng.int(50_000);
+      for (let j = 0; j < book.length; j++) book[j] = plan + rng.int(50_000_000);
+      feed(1_000_000 + i, scan, i * 60);
+      feed(i + 1, book, i * 60);
+    }
+    const legit = [...best].filter(([id]) => id < 1_000_000).map(([, n]) => n);
+    const scanners = [...best].filter(([id]) => id >= 1_000_000).map(([, n]) => n);
+    assert.ok(legit.length > 0, 'some books touch the scanned blocks');
+    assert.ok(Math.max(...legit) <= 2, `a legit user credited ${Math.max(...legit)}`);
+    assert.ok(scanners.length >= 900, `attributed ${scanners.length} scanners`);
+    assert.ok(Math.min(...scanners) >= 4, `a scanner credited ${Math.min(...scanners)}`);
+  });
 });
