@@ -11,3 +11,5 @@ export { slidingWindowStep } from './sliding-window.ts';
 export { fixedWindowStep } from './fixed-window.ts';
 export * from './risk-config.ts';
 export * from './risk.ts';
+export * from './range-density-options.ts';
+export * from './range-density.ts';
