@@ -5,15 +5,15 @@ export interface EgressConfig {
   /** RFC 6901 pointer to the array of records in the answer, e.g. "/contacts". */
   readonly records: string;
   /** Top-level member names removed from every record, e.g. ["photo", "about"]. */
-  readonly strip?: readonly string[];
+  readonly strip?: readonly string[] | undefined;
   /** Records passed per response; the rest are dropped (and counted). Default: no cap. */
-  readonly maxRecords?: number;
+  readonly maxRecords?: number | undefined;
   /** Bytes of passed records, commas between them included, per response. Default: no cap. */
-  readonly maxBytes?: number;
+  readonly maxBytes?: number | undefined;
   /** A single record larger than this is an error: the filter buffers one record at most. */
-  readonly maxRecordBytes?: number;
+  readonly maxRecordBytes?: number | undefined;
   /** Containers nested deeper than this are an error. */
-  readonly maxDepth?: number;
+  readonly maxDepth?: number | undefined;
 }
 
 export interface ResolvedEgressConfig {
