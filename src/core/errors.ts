@@ -12,6 +12,9 @@ export const ERROR_CODES = [
   'ERR_SNAPSHOT_IO',
   'ERR_CONFIG',
   'ERR_UPSTREAM',
+  // The upstream answered, but its body is not what the egress filter can pass on safely:
+  // malformed JSON, a records pointer naming a non-array, a record over its size bound.
+  'ERR_UPSTREAM_BODY',
   'ERR_INTERNAL',
 ] as const;
 
