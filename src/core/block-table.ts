@@ -55,11 +55,15 @@ export function createBlockTable(
   let evictions = 0;
   let wasFresh = false;
 
-  /** MurmurHash3's finalizer over both 32-bit halves: blocks reach 10^11 and beyond. */
+  /**
+   * MurmurHash3's finalizer over both 32-bit halves: blocks reach 10^11 and beyond. The seed
+   * enters each half through a multiply too, not only an XOR ahead of a reversible mix, so
+   * blocks that collide under one seed do not collide under every seed.
+   */
   function hashOf(block: number): number {
     const hi = Math.floor(block / TWO_32);
     const lo = block - hi * TWO_32;
-    let h = (lo ^ Math.imul(hi, 0x9e3779b1) ^ seed) | 0;
+    let h = (Math.imul(lo ^ seed, 0x2545f491) ^ Math.imul(hi + seed, 0x9e3779b1)) | 0;
     h ^= h >>> 16;
     h = Math.imul(h, 0x85ebca6b);
     h ^= h >>> 13;

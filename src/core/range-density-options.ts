@@ -2,7 +2,7 @@ import { EnumguardError } from './errors.ts';
 
 /**
  * Options of the range-density detector (range-density.ts). Every field has a default, so
- * `createRangeDensity()` alone is the tuned detector.
+ * `createRangeDensity({ seed })` alone is the tuned detector.
  */
 export interface RangeDensityOptions {
   /**
@@ -24,10 +24,11 @@ export interface RangeDensityOptions {
   /** Contributors tracked per block (space-saving top-k). Default 8, at most 64. */
   readonly contributors?: number;
   /**
-   * Seed of the block hash. Take it from a secret or random source outside the core, so a
-   * caller cannot pick blocks that collide in the index and slow every lookup down.
+   * Seed of the block hash: required, and taken from a secret or random source outside the
+   * core (which has no randomness of its own). With a known seed a caller could pick blocks
+   * that collide in the index and make every lookup walk a long cluster.
    */
-  readonly seed?: number;
+  readonly seed: number;
 }
 
 export interface RangeDensityConfig {
@@ -48,7 +49,6 @@ export const RANGE_DENSITY_DEFAULTS = {
   hotShare: 0.05,
   maxBlocks: 16_384,
   contributors: 8,
-  seed: 0,
 } as const;
 
 /** Above this a block index would not fit the 2 × maxBlocks Int32 index comfortably. */
@@ -66,7 +66,7 @@ function integerIn(field: string, value: number, min: number, max: number): numb
 }
 
 /** Validates the options once, at construction: the hot path trusts the result. */
-export function resolveRangeDensityOptions(options: RangeDensityOptions = {}): RangeDensityConfig {
+export function resolveRangeDensityOptions(options: RangeDensityOptions): RangeDensityConfig {
   const blockDigits = integerIn(
     'blockDigits',
     options.blockDigits ?? RANGE_DENSITY_DEFAULTS.blockDigits,
@@ -89,8 +89,8 @@ export function resolveRangeDensityOptions(options: RangeDensityOptions = {}): R
     1,
     64,
   );
-  const seed = options.seed ?? RANGE_DENSITY_DEFAULTS.seed;
-  if (!Number.isInteger(seed)) fail('seed', 'an integer', seed);
+  const seed = options.seed;
+  if (!Number.isInteger(seed)) fail('seed', 'an integer (from a secret or random source)', seed);
   const blockSize = 10 ** blockDigits;
   return {
     blockDigits,

@@ -81,7 +81,7 @@ const HOT = 1;
 const ANNOUNCE = 2;
 const NO_EVENTS: readonly RangeDensityEvent[] = Object.freeze([]);
 
-export function createRangeDensity(options: RangeDensityOptions = {}): RangeDensity {
+export function createRangeDensity(options: RangeDensityOptions): RangeDensity {
   const config = resolveRangeDensityOptions(options);
   const { blockSize, windowMs, hotDistinct, contributors: k } = config;
   const words = Math.ceil(blockSize / 32);
