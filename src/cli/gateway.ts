@@ -70,8 +70,10 @@ export async function runGateway(args: string[], io: CliIo): Promise<number> {
         resolve();
       });
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    // `on`, not `once`: a second signal during the drain must not kill the process mid-save
+    // (stop() runs once; later signals wait for it).
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
   });
   return 0;
 }

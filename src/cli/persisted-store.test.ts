@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -51,5 +51,36 @@ describe('persisted store', () => {
     await persisted.close();
     assert.equal(saved.count, 4);
     assert.equal((await loadSnapshot(path))?.keys, 2);
+  });
+
+  it('removes temporary files an interrupted save left, and only those', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'enumguard-persist-'));
+    const path = join(dir, 'store.snap');
+    writeFileSync(join(dir, '.store.snap.a1b2c3d4e5f6.tmp'), 'half a snapshot');
+    writeFileSync(join(dir, '.other.snap.a1b2c3d4e5f6.tmp'), 'another file');
+    const { logger } = countingLogger();
+    const persisted = await openPersistedStore({
+      clock: manualClock(1_700_000_000_000),
+      logger,
+      snapshot: { snapshotPath: path, snapshotEveryMs: 30_000 },
+    });
+    await persisted.close();
+    assert.deepEqual(readdirSync(dir).sort(), ['.other.snap.a1b2c3d4e5f6.tmp', 'store.snap']);
+  });
+
+  it('skips a periodic save while the previous one is still being written', async (t) => {
+    t.mock.timers.enable({ apis: ['setInterval'] });
+    const dir = mkdtempSync(join(tmpdir(), 'enumguard-persist-'));
+    const { logger, saved } = countingLogger();
+    const persisted = await openPersistedStore({
+      clock: manualClock(1_700_000_000_000),
+      logger,
+      snapshot: { snapshotPath: join(dir, 'store.snap'), snapshotEveryMs: 1_000 },
+    });
+    // Ten ticks while the first save has not finished (no I/O ran in between): one save.
+    for (let i = 0; i < 10; i++) t.mock.timers.tick(1_000);
+    await persisted.save();
+    assert.equal(saved.count, 2, 'one periodic save, then the explicit one');
+    await persisted.close();
   });
 });

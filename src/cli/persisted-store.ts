@@ -4,7 +4,7 @@ import type { Clock } from '../core/clock.ts';
 import { EnumguardError, isEnumguardError } from '../core/errors.ts';
 import type { StoreConfig } from '../policy/types.ts';
 import { createMemoryStore, type MemoryStore } from '../stores/memory-store.ts';
-import { loadSnapshot, saveSnapshot } from '../stores/snapshot-file.ts';
+import { loadSnapshot, removeStaleTemps, saveSnapshot } from '../stores/snapshot-file.ts';
 
 export interface PersistedStore {
   readonly store: MemoryStore;
@@ -40,6 +40,10 @@ export async function openPersistedStore(options: PersistedStoreOptions): Promis
     return { store, save: () => Promise.resolve(), close: () => store.close() };
   }
   const path = snapshot.snapshotPath;
+  // Only one gateway writes a snapshot file, so at start every temp file of it is stale.
+  const stale = await removeStaleTemps(path);
+  if (stale > 0)
+    logger.warn({ snapshot: path, removed: stale }, 'removed temporary files of an interrupted save');
   const store = await restoreOrStartEmpty(path, options, bounds);
 
   let last: Promise<void> = Promise.resolve();
@@ -69,7 +73,17 @@ export async function openPersistedStore(options: PersistedStoreOptions): Promis
     await store.close();
     throw err;
   }
-  const timer = setInterval(() => void save(), snapshot.snapshotEveryMs);
+  // A tick while a save is still under way is skipped: a store that takes longer to write than
+  // the interval would otherwise queue saves without end.
+  let saving = false;
+  const tick = (): void => {
+    if (saving) return;
+    saving = true;
+    void save().finally(() => {
+      saving = false;
+    });
+  };
+  const timer = setInterval(tick, snapshot.snapshotEveryMs);
   // The snapshot timer alone must not keep a stopped gateway's process alive.
   timer.unref();
   return {

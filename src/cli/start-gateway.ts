@@ -105,6 +105,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     },
     'gateway listening',
   );
+  let stopping: Promise<void> | undefined;
   return {
     gateway,
     pipeline,
@@ -113,12 +114,18 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     reload: async () => {
       if (watcher) await watcher.reload();
     },
-    async stop(graceMs) {
-      process.off('SIGHUP', onHup);
-      watcher?.close();
-      await gateway.close(graceMs);
-      // After the drain, so the last snapshot holds the last requests' charges.
-      await persisted.close();
+    stop(graceMs) {
+      // Once: a second signal during the drain must not close things twice.
+      stopping ??= (async () => {
+        process.off('SIGHUP', onHup);
+        watcher?.close();
+        // Before the drain too, so an orchestrator that kills a slow drain loses little...
+        await persisted.save();
+        await gateway.close(graceMs);
+        // ...and after it, so the last snapshot holds the last requests' charges.
+        await persisted.close();
+      })();
+      return stopping;
     },
   };
 }

@@ -115,6 +115,19 @@ describe('riskModel: graduated responses', () => {
     assert.deepEqual(risk.respond(at(1), 0, true).enforced, { level: 'none', quotaFactor: 1 });
   });
 
+  it('starts and counts no block from the signals of a shadow rule, so enforcing later starts clean', () => {
+    const shadowed = risk.addSignal(EMPTY_RISK_STATE, 100, 0, true);
+    assert.equal(shadowed.blockedUntil, 0);
+    assert.equal(shadowed.blocks, 0);
+    const r = risk.respond(shadowed, 0, true);
+    assert.deepEqual(r.enforced, { level: 'observe', quotaFactor: 1 });
+    // What it would do: the first block, starting now.
+    assert.equal(r.wouldBe.level, 'block');
+    assert.equal(r.wouldBe.blockedUntil, config.block.baseMs);
+    // Switched to enforce, the same state meets no block until a signal starts one.
+    assert.equal(risk.respond(shadowed, 1, false).enforced.level, 'challenge');
+  });
+
   it('skips a level left out of the thresholds', () => {
     const sparse = riskModel({ ...config, thresholds: { observe: 10, block: 80 } });
     assert.equal(sparse.respond(at(50), 0, false).enforced.level, 'observe');

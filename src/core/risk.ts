@@ -102,7 +102,12 @@ export interface RiskModel {
    * the score stops at 0). Reaching the block threshold while not blocked starts a block,
    * escalated by the blocks not yet forgotten. A non-finite weight or time is a bug and throws.
    */
-  addSignal(state: RiskState, weight: number, now: number): RiskState;
+  /**
+   * Decays to `now` and adds `weight`; may start a block. With `shadow` (a rule that only
+   * logs) it never starts or counts a block: otherwise switching the rule to enforce would
+   * meet identities already blocked, for escalated terms, by a rule that enforced nothing.
+   */
+  addSignal(state: RiskState, weight: number, now: number, shadow?: boolean): RiskState;
   /** The blocks still remembered at `now` (0 once `block.forgetAfterMs` passed since the last one ended). */
   blocksAt(state: RiskState, now: number): number;
   /** The response for the state at `now`. With `shadow`, the enforced level is at most `observe`. */
@@ -146,7 +151,7 @@ export function riskModel(config: RiskConfig): RiskModel {
     return blocks > 0 && now >= field(state.blockedUntil) + block.forgetAfterMs ? 0 : blocks;
   }
 
-  function addSignal(state: RiskState, weight: number, now: number): RiskState {
+  function addSignal(state: RiskState, weight: number, now: number, shadow = false): RiskState {
     needTime(now);
     if (!isFiniteNumber(weight))
       throw new RangeError(`risk: a signal's weight must be finite, got ${weight}`);
@@ -157,7 +162,7 @@ export function riskModel(config: RiskConfig): RiskModel {
     // "Crossing while not already blocked": a signal during a block adds to the score but
     // does not stack another block; the first signal at or above the threshold after the
     // block ends starts the next, longer one.
-    if (thresholds.block !== undefined && score >= thresholds.block && t >= blockedUntil) {
+    if (!shadow && thresholds.block !== undefined && score >= thresholds.block && t >= blockedUntil) {
       blockedUntil = t + blockDurationMs(block, blocks);
       blocks += 1;
     }
@@ -188,8 +193,14 @@ export function riskModel(config: RiskConfig): RiskModel {
     const score = decayScore(state.score, state.at, t, halfLifeMs);
     const blockedUntil = field(state.blockedUntil);
     let level: RiskLevel = 'none';
+    let until = blockedUntil;
     if (t < blockedUntil) {
       level = 'block';
+    } else if (shadow && thresholds.block !== undefined && score >= thresholds.block) {
+      // A shadow rule's signals start no blocks; what it would do is the block the next
+      // signal would start.
+      level = 'block';
+      until = t + blockDurationMs(block, blocksAt(state, t));
     } else {
       // Only addSignal starts blocks (it has to count them); a score still above the block
       // threshold after a block ended gets the next most severe response until it decays
@@ -202,7 +213,7 @@ export function riskModel(config: RiskConfig): RiskModel {
         }
       }
     }
-    const wouldBe = actionFor(level, score, t, blockedUntil);
+    const wouldBe = actionFor(level, score, t, until);
     const enforced: RiskAction =
       shadow && level !== 'none' && level !== 'observe' ? { level: 'observe', quotaFactor: 1 } : wouldBe;
     return { score, enforced, wouldBe };

@@ -113,6 +113,8 @@ const EXPECTED: Record<string, string> = {
   'invalid-store-no-snapshot.yaml': 'invalid-store-no-snapshot.yaml:3 server.store.snapshot: is required',
   'invalid-store-snapshot-every.yaml':
     'invalid-store-snapshot-every.yaml:5 server.store.snapshotEvery: expected at least 1s between snapshots, got "100ms"',
+  'invalid-store-snapshot-every-too-long.yaml':
+    'invalid-store-snapshot-every-too-long.yaml:5 server.store.snapshotEvery: expected at most 24d between snapshots, got "30d"',
   'invalid-store-unknown-key.yaml':
     'invalid-store-unknown-key.yaml:5 server.store.every: unknown key "every"; expected one of snapshot, snapshotEvery',
   'invalid-two-key-sources.yaml':

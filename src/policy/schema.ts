@@ -48,12 +48,16 @@ const upstreamField = field((v) => {
 
 // Each snapshot writes the whole store (about 1.2 KB per key holding 300 targets): more often
 // than once a second would spend the disk on copies nobody restores.
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const snapshotEveryField = field((v) => {
   const r = durationField.safeParse(v);
   if (!r.success) return fail<number>(r.error.issues[0]?.message ?? 'expected a duration');
-  return r.data >= 1000
-    ? ok(r.data)
-    : fail<number>(`expected at least 1s between snapshots, got ${describeValue(v)}`);
+  if (r.data < 1000) return fail<number>(`expected at least 1s between snapshots, got ${describeValue(v)}`);
+  // Node runs a timer of more than 2^31 - 1 ms (24.8 days) after 1 ms instead: it would save
+  // without pause.
+  if (r.data > MAX_TIMER_MS)
+    return fail<number>(`expected at most 24d between snapshots, got ${describeValue(v)}`);
+  return ok(r.data);
 });
 
 const storeSchema = z.strictObject({

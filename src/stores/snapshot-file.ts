@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { EnumguardError } from '../core/errors.ts';
 import type { MemoryStore } from './memory-store.ts';
@@ -17,7 +17,7 @@ import type { StoreState } from './store-state.ts';
  */
 export async function saveSnapshot(store: MemoryStore, path: string): Promise<number> {
   const bytes = encodeSnapshot(store.exportState());
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dirname(path), `${tempPrefix(path)}${randomBytes(6).toString('hex')}.tmp`);
   try {
     // 0o600: fingerprints are keyed, but who queried how much is still nobody else's business.
     const file = await open(temp, 'wx', 0o600);
@@ -73,4 +73,33 @@ async function syncDirectory(dir: string): Promise<void> {
 /** The OS's own words, e.g. "ENOSPC: no space left on device, write". */
 function reason(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** Temporary files of `path` start with this: `.<name>.` and end in `.tmp`. */
+function tempPrefix(path: string): string {
+  return `.${basename(path)}.`;
+}
+
+/**
+ * Removes temporary files an earlier process left when it was killed mid-save (the snapshot
+ * itself is whole either way). Returns how many it removed; a directory it cannot list is
+ * left alone, since the save that follows will report it.
+ */
+export async function removeStaleTemps(path: string): Promise<number> {
+  const prefix = tempPrefix(path);
+  let names: string[];
+  try {
+    names = await readdir(dirname(path));
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    await unlink(join(dirname(path), name)).then(
+      () => removed++,
+      () => undefined,
+    );
+  }
+  return removed;
 }
