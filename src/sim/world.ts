@@ -96,7 +96,7 @@ export async function runWorld(options: WorldOptions): Promise<WorldRun> {
   const onProgress = options.onProgress;
   const run = await runSimulation({
     agents,
-    transport: options.transport ?? inProcess(options.policy, population, clock),
+    transport: options.transport ?? inProcess(options.policy, population, clock, options.seed),
     observer: scorecard,
     clock,
     seed: options.seed,
@@ -117,6 +117,7 @@ function inProcess(
   policy: CompiledPolicy | undefined,
   population: Population,
   clock: ManualClock,
+  seed: number,
 ): Transport {
   if (policy === undefined)
     throw new EnumguardError(
@@ -125,7 +126,9 @@ function inProcess(
     );
   const pipeline = createPipeline({
     policy,
-    store: createMemoryStore({ clock, maxKeys: 4_000_000 }),
+    // Fingerprint seeds from the scenario's, not random: a fingerprint collision (a target
+    // wrongly taken as seen) must fall the same way every run, or a seed would not fix the report.
+    store: createMemoryStore({ clock, maxKeys: 4_000_000, seed: [seed >>> 0, (seed ^ 0x5bd1e995) >>> 0] }),
     clock,
   });
   return inProcessTransport(pipeline, createReferenceHandler(createReferenceService({ population, clock })));

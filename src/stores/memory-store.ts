@@ -19,7 +19,7 @@ export interface MemoryStoreOptions {
   readonly clock: Clock;
   /** Most keys kept at once (default 1,000,000); past it expired, then least recently used keys go. */
   readonly maxKeys?: number;
-  /** Fingerprint seed; random by default. Fixed seeds are for tests. */
+  /** Fingerprint seed; random by default. Fixed seeds are for tests and repeatable simulations. */
   readonly seed?: readonly [number, number];
   /**
    * Distinct limits: most targets remembered per key (default 200,000); past it the oldest
