@@ -13,3 +13,6 @@ export * from './risk-config.ts';
 export * from './risk.ts';
 export * from './range-density-options.ts';
 export * from './range-density.ts';
+export * from './canaries.ts';
+export * from './canary-set.ts';
+export * from './canary-ranges.ts';
