@@ -1,4 +1,5 @@
 import { EnumguardError } from './errors.ts';
+import { fmix32 } from './fmix32.ts';
 
 /**
  * Canary numbers: tripwires no real address book holds, so any identity that looks one up is
@@ -199,14 +200,4 @@ function createPermutation(size: number, key: Int32Array, tweak: number): (j: nu
     while (y >= size) y = encrypt(y);
     return y;
   };
-}
-
-/** MurmurHash3's finalizer: every input bit affects every output bit. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h | 0;
 }

@@ -1,4 +1,5 @@
 import { EnumguardError } from './errors.ts';
+import { fmix32 } from './fmix32.ts';
 
 /**
  * Membership of canary numbers, asked for every looked-up number on the request path: an
@@ -93,11 +94,5 @@ export function createCanarySet(numbers: ArrayLike<number>): CanarySet {
  * value mod 2^32 for integers; non-integers and NaN hash somewhere and simply find no match.
  */
 function slotOf(n: number): number {
-  let h = (n >>> 0) ^ Math.imul(Math.floor(n / 4294967296) | 0, 0x9e3779b1);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32((n >>> 0) ^ Math.imul(Math.floor(n / 4294967296) | 0, 0x9e3779b1)) >>> 0;
 }

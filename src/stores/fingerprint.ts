@@ -1,3 +1,4 @@
+import { fmix32 } from '../core/fmix32.ts';
 /**
  * A 64-bit keyed fingerprint of a store key, as two 32-bit halves. The memory store keeps
  * fingerprints instead of key strings: a fixed 8 bytes per key, nothing for the garbage
@@ -21,16 +22,6 @@ export function fingerprint(key: string, seedA: number, seedB: number, out: Fing
     b = Math.imul(b ^ c, 0x5bd1e995);
     b ^= b >>> 15;
   }
-  out.a = fmix(a ^ key.length);
-  out.b = fmix(b ^ Math.imul(key.length, 0x9e3779b1));
-}
-
-/** MurmurHash3's finalizer: every input bit affects every output bit. */
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h | 0;
+  out.a = fmix32(a ^ key.length);
+  out.b = fmix32(b ^ Math.imul(key.length, 0x9e3779b1));
 }
