@@ -98,20 +98,23 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
   const { registeredAt, unregisteredAt, lifetimes, visibility } = population.tables;
   const { candidateIndexOf, accountOfCandidate, holdsAccount, holdsCandidate } = population;
 
+  /** The account that holds `e164` at some time (population or registered here), or -1. */
+  const holderOf = (e164: number): number => {
+    const candidate = candidateIndexOf(e164);
+    const account = candidate >= 0 ? accountOfCandidate(candidate) : -1;
+    if (account >= 0) return account;
+    return registry.hasExtra() ? registry.extraAccount(e164, candidate) : -1;
+  };
+
   /** The account registered at `now` holding `e164`, or -1. */
   const lookup = (e164: number, now: number): number => {
-    const candidate = candidateIndexOf(e164);
-    if (candidate >= 0) {
-      const account = accountOfCandidate(candidate);
-      if (account >= 0) {
-        // Within the population's timeline, or registered here (which outlasts the timeline).
-        return ((lifetimes[2 * account] as number) <= now && (lifetimes[2 * account + 1] as number) > now) ||
-          registry.registeredHereAt(account) <= now
-          ? account
-          : -1;
-      }
-    }
-    return registry.hasExtra() ? registry.extraAccount(e164, candidate) : -1;
+    const account = holderOf(e164);
+    if (account < 0 || account >= base) return account;
+    // Within the population's timeline, or registered here (which outlasts the timeline).
+    return ((lifetimes[2 * account] as number) <= now && (lifetimes[2 * account + 1] as number) > now) ||
+      registry.registeredHereAt(account) <= now
+      ? account
+      : -1;
   };
 
   /**
@@ -259,10 +262,7 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
       const contacts: Contact[] = [];
       const removed: string[] = [];
       for (let i = 0; i < parsed.length; i++) {
-        const e164 = parsed[i] as number;
-        const candidate = candidateIndexOf(e164);
-        let owner = candidate >= 0 ? accountOfCandidate(candidate) : -1;
-        if (owner < 0 && registry.hasExtra()) owner = registry.extraAccount(e164, candidate);
+        const owner = holderOf(parsed[i] as number);
         if (owner < 0 || stamps[owner] === call) continue;
         stamps[owner] = call;
         const joined = joinedAt(owner, now);
