@@ -1,6 +1,7 @@
 import type { Decision } from '../core/decision.ts';
 import type { CompiledRoute } from '../policy/types.ts';
 import type { Identity } from '../identity/types.ts';
+import type { EgressConfig } from '../egress/config.ts';
 
 /** Request headers as Node gives them: lower-case names, repeated headers as arrays. */
 export type HeaderMap = Readonly<Record<string, string | string[] | undefined>>;
@@ -39,6 +40,30 @@ export interface Caller {
   readonly identity: Identity | undefined;
 }
 
+/** How the upstream answered an allowed request, as far as the answer's plan needs. */
+export interface ResponseOutcome {
+  readonly status: number;
+  /** Records in the answer at the route's egress pointer (hits), passed or not. */
+  readonly records: number;
+}
+
+/**
+ * What the pipeline does with an allowed request's answer: filter it (egress) and score it
+ * (detectors), then release it or refuse it. The gateway runs `egress` as a streaming filter
+ * (src/egress) and calls `settle` once the body is complete, before a byte goes out; the
+ * simulator and the adapters, which hold the answer as a JSON value, use Pipeline.respond.
+ */
+export interface ResponsePlan {
+  /** The filter for this answer (strip chosen by the caller's trust); undefined: count nothing, change nothing. */
+  readonly egress: EgressConfig | undefined;
+  /**
+   * Called once per answer. Undefined releases the (filtered) answer; a response replaces it:
+   * a 429 `abnormal-usage-detected` or 403 `blocked` when this answer's signals crossed a
+   * threshold, a 429 when it would pass the route's per-identity record quota.
+   */
+  settle(outcome: ResponseOutcome): PlainResponse | undefined | Promise<PlainResponse | undefined>;
+}
+
 /** The pipeline's verdict on a request, before anything is forwarded. */
 export type Admission =
   | {
@@ -48,6 +73,8 @@ export type Admission =
       readonly decision: Decision;
       /** Headers to add to the upstream's response (RateLimit, RateLimit-Policy). */
       readonly headers: Readonly<Record<string, string>>;
+      /** Set when the route filters or scores its answers; the transport must honour it. */
+      readonly plan?: ResponsePlan;
     }
   | {
       readonly allowed: false;

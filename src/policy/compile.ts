@@ -84,6 +84,7 @@ function build(doc: PolicyDocument, source: string, baseDir: string, issues: Raw
     identities: { apiKeys, jwt },
     routes,
     unmatched: doc.unmatched,
+    risk: undefined,
   };
 }
 
@@ -211,6 +212,9 @@ function buildRoute(
     rateLimitHeaders: route.rateLimitHeaders,
     batch: route.batch,
     limits,
+    targets: undefined,
+    detect: undefined,
+    egress: undefined,
     needsBody: route.batch !== undefined || limits.some((l) => l.cost.kind === 'body-array'),
   };
 }

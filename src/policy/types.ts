@@ -1,4 +1,5 @@
 import type { LimitSpec } from '../core/limit.ts';
+import type { RiskConfig } from '../core/risk-config.ts';
 
 /**
  * A policy after validation and compilation: everything the pipeline needs, with durations
@@ -14,6 +15,93 @@ export interface CompiledPolicy {
   readonly routes: readonly CompiledRoute[];
   /** What to do with a request no route matches. */
   readonly unmatched: 'deny' | 'allow';
+  /** The risk score and its graduated responses; undefined: no detector scores anyone. */
+  readonly risk: RiskPolicy | undefined;
+}
+
+/**
+ * The policy's `risk:` section: whose score it is, which layers a signal reaches, and who is
+ * never scored. Detectors are configured per route (CompiledRoute.detect).
+ */
+export interface RiskPolicy {
+  /** Half-life, thresholds, shrink factor and escalating blocks (src/core/risk-config.ts). */
+  readonly model: RiskConfig;
+  /**
+   * Whose score it is, in the limits' key syntax: "identity", { header: authorization } for
+   * opaque bearer tokens, { claim: name }. A request without that key is scored by layer
+   * `ipPrefix` only.
+   */
+  readonly identity: LimitKey;
+  /**
+   * The share of a signal's weight each layer receives (0 switches a layer off):
+   * - identity: the caller's own score;
+   * - ipPrefix: the score of the prefix the request came from;
+   * - cohort: the score of the prefix the identity was first seen from, shared by every
+   *   account that prefix created, so a Sybil farm is scored as one.
+   */
+  readonly layers: { readonly identity: number; readonly ipPrefix: number; readonly cohort: number };
+  /** Identities first seen less than this ago are "untrusted" for egress `stripWhen: untrusted`. */
+  readonly trustAfterMs: number;
+  /** Prefix lengths of the ipPrefix and cohort layers. */
+  readonly ipPrefix: { readonly v4: number; readonly v6: number };
+  /** Identities (key values, e.g. "Bearer abc" for a header key) and client CIDRs never scored or refused by risk. */
+  readonly allowlist: { readonly identities: readonly string[]; readonly cidrs: readonly string[] };
+  /** Every rule logs what it would do and enforces nothing (rules also have their own `shadow`). */
+  readonly shadow: boolean;
+}
+
+/** A detector's common settings: the weight a signal adds, and whether it only logs. */
+export interface DetectorBase {
+  readonly weight: number;
+  /** Score into a shadow score that is logged and reported but never enforced. */
+  readonly shadow: boolean;
+}
+
+/**
+ * Per identity, the share of queried targets that exist (records in the answer over targets
+ * asked). Counted over a decaying window, so small batches add up; signalled when at least
+ * `minTargets` were asked and the share is below `below`, then counted afresh.
+ */
+export interface HitRatioDetector extends DetectorBase {
+  readonly below: number;
+  readonly minTargets: number;
+  /** The counts halve every halfLifeMs. */
+  readonly halfLifeMs: number;
+}
+
+/** Tripwire numbers no real address book holds: each one queried adds `weight`. */
+export interface CanaryDetector extends DetectorBase {
+  /** Listed and generated canaries, normalized to E.164. */
+  readonly numbers: readonly string[];
+}
+
+/** Distinct numbers per number block per window, over all callers (src/core/range-density.ts). */
+export interface RangeDensityDetector extends DetectorBase {
+  readonly blockDigits: number;
+  readonly windowMs: number;
+  readonly hotShare: number;
+}
+
+export interface RouteDetectors {
+  readonly hitRatio: HitRatioDetector | undefined;
+  readonly canaries: CanaryDetector | undefined;
+  readonly rangeDensity: RangeDensityDetector | undefined;
+}
+
+/** What leaves the API on this route (issue 4, deliverable 6). */
+export interface RouteEgress {
+  /** RFC 6901 pointer to the answer's array of records (hits), e.g. "/contacts". */
+  readonly records: string;
+  /** Top-level record members removed, e.g. ["photo", "about"]. */
+  readonly strip: readonly string[];
+  /** "always", or "untrusted": only for callers at risk level observe or above, or younger than risk.trustAfter. */
+  readonly stripWhen: 'always' | 'untrusted';
+  /** Records passed per answer; the rest are dropped. */
+  readonly maxRecords: number | undefined;
+  /** Bytes of passed records per answer. */
+  readonly maxBytes: number | undefined;
+  /** Records per risk identity per window: an answer that would pass it is refused (429). */
+  readonly perIdentity: LimitSpec | undefined;
 }
 
 export interface ServerConfig {
@@ -114,7 +202,15 @@ export interface CompiledRoute {
   /** A batch cap on an array in the JSON body; past it the request is refused whole. */
   readonly batch: BatchConfig | undefined;
   readonly limits: readonly CompiledLimit[];
-  /** True when a limit's cost or the batch cap needs the parsed JSON body. */
+  /**
+   * RFC 6901 pointer to the request's lookup targets for the detectors (hit ratio, canaries,
+   * range density): the route's `targets`, else its first distinct limit's pointer, else the
+   * batch pointer.
+   */
+  readonly targets: string | undefined;
+  readonly detect: RouteDetectors | undefined;
+  readonly egress: RouteEgress | undefined;
+  /** True when a limit's cost, the batch cap or a detector needs the parsed JSON body. */
   readonly needsBody: boolean;
 }
 
@@ -155,4 +251,9 @@ export interface CompiledLimit {
    * passes them as LimitCheck.targets and the store computes the cost.
    */
   readonly distinct?: { readonly pointer: string };
+  /**
+   * New identities start with a smaller quota (Sybil resistance): the limit's cost is divided
+   * by min(1, from + (1 - from) × age / overMs), age since the risk identity was first seen.
+   */
+  readonly ramp?: { readonly from: number; readonly overMs: number };
 }
