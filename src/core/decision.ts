@@ -8,6 +8,7 @@ export const DECISION_REASONS = [
   'ok',
   'quota-exceeded',
   'abnormal-usage-detected',
+  'blocked',
   'unauthenticated',
   'forbidden',
   'batch-too-large',

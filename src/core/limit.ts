@@ -37,6 +37,11 @@ export interface LimitCheck {
    * the whole request is allowed.
    */
   readonly targets?: readonly string[];
+  /**
+   * A young identity's smaller quota: with the request's risk lookup, the store divides the
+   * cost by rampFactor(ramp, age) (see ramp.ts), age since the identity was first seen.
+   */
+  readonly ramp?: { readonly from: number; readonly overMs: number };
 }
 
 /** What one limit said about one request. */

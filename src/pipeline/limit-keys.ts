@@ -1,4 +1,4 @@
-import type { CompiledLimit } from '../policy/types.ts';
+import type { CompiledLimit, LimitKey } from '../policy/types.ts';
 import { prefixKey } from '../identity/cidr.ts';
 import type { Caller, HeaderMap } from './types.ts';
 
@@ -20,20 +20,34 @@ export function limitKey(limit: CompiledLimit, caller: Caller, headers: HeaderMa
   const id = limit.spec.id;
   const key = limit.key;
   switch (key.kind) {
-    case 'identity':
-      return caller.identity ? `${id}:${caller.identity.id}` : `${id}:anon:${caller.ip}`;
-    case 'ip':
-      return `${id}:${caller.ip}`;
-    case 'ip-prefix':
-      return `${id}:${prefixKey(caller.ip, key.v4, key.v6)}`;
     case 'route':
       return id;
     case 'global':
       return `global:${id.slice(id.indexOf('/') + 1)}`;
+    default:
+      return `${id}:${keyValue(key, caller, headers)}`;
+  }
+}
+
+/**
+ * The caller's value for a per-caller key: what limitKey puts after the limit's id, and the
+ * risk identity (RiskPolicy.identity). Route and global keys have no per-caller value: "".
+ */
+export function keyValue(key: LimitKey, caller: Caller, headers: HeaderMap): string {
+  switch (key.kind) {
+    case 'identity':
+      return caller.identity ? caller.identity.id : `anon:${caller.ip}`;
+    case 'ip':
+      return caller.ip;
+    case 'ip-prefix':
+      return prefixKey(caller.ip, key.v4, key.v6);
     case 'header':
-      return `${id}:${bounded(canonicalHeader(key.name, headerValue(headers[key.name])))}`;
+      return bounded(canonicalHeader(key.name, headerValue(headers[key.name])));
     case 'claim':
-      return `${id}:${bounded(claimValue(caller.identity?.claims[key.name]))}`;
+      return bounded(claimValue(caller.identity?.claims[key.name]));
+    case 'route':
+    case 'global':
+      return '';
   }
 }
 

@@ -144,6 +144,7 @@ routes: []
     const broken: Store = {
       name: 'broken',
       consume: () => Promise.reject(new Error('connection refused')),
+      signal: () => Promise.reject(new Error('connection refused')),
       clear: () => undefined,
       close: () => Promise.resolve(),
     };

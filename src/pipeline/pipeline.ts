@@ -2,19 +2,24 @@ import type { Clock } from '../core/clock.ts';
 import { ALLOW_UNLIMITED, decisionFromBatch, denyDecision } from '../core/decide.ts';
 import type { Decision } from '../core/decision.ts';
 import { formatDuration } from '../core/duration.ts';
-import type { BatchOutcome, LimitCheck } from '../core/limit.ts';
+import type { LimitCheck } from '../core/limit.ts';
+import { randomInt } from 'node:crypto';
 import { createClientAddress } from '../identity/client-address.ts';
 import { createIdentifier } from '../identity/identify.ts';
-import type { CompiledLimit, CompiledPolicy, CompiledRoute } from '../policy/types.ts';
-import type { Store } from '../stores/store.ts';
+import type { CompiledPolicy, CompiledRoute } from '../policy/types.ts';
+import type { RiskedOutcome, Store } from '../stores/store.ts';
+import { filterValue } from '../egress/egress-value.ts';
+import { answerPlan, routeEgressConfigs, type RouteEgressConfigs } from './answer-plan.ts';
+import { createRouteDetectors, type RouteDetectorSet } from './detectors.ts';
 import { resolvePointer } from './json-pointer.ts';
 import { limitKey } from './limit-keys.ts';
+import { createRiskGate, type RiskEvent, type RiskGate } from './risk-gate.ts';
 import { problemResponse } from './problem.ts';
 import { rateLimitHeaders, retryAfterSeconds } from './rate-limit-headers.ts';
 import { normalizePath } from './normalize-path.ts';
 import { matchRoute } from './routes.ts';
 import { normalizeTargets } from './targets.ts';
-import type { Admission, Caller, PlainRequest, PlainResponse } from './types.ts';
+import type { Admission, Caller, PlainRequest, PlainResponse, ResponsePlan } from './types.ts';
 
 /** The minimal logger the pipeline needs; pino's logger fits it. */
 export interface PipelineLogger {
@@ -29,6 +34,13 @@ export interface PipelineOptions {
   readonly logger?: PipelineLogger;
   /** Called (at most once) when a peer that is not a trusted proxy sends forwarding headers. */
   readonly onUntrustedForwarded?: (info: { readonly peer: string; readonly header: string }) => void;
+  /** Every detector finding once it reached the store (log `identityTag`, never `identityKey`). */
+  readonly onRisk?: (event: RiskEvent) => void;
+  /**
+   * Seed of the range-density detector's block hash. A gateway takes it from a random source
+   * (a caller who knew it could pick colliding blocks); a simulation fixes it to repeat.
+   */
+  readonly seed?: number;
 }
 
 export type Upstream = (req: PlainRequest) => Promise<PlainResponse>;
@@ -40,7 +52,13 @@ export interface Pipeline {
   matchRoute(method: string, path: string): CompiledRoute | undefined;
   /** identify → match → decide. Never throws for bad input; the answer says what to send. */
   admit(req: PlainRequest): Promise<Admission>;
-  /** admit, then forward to `upstream` and add the rate-limit headers: the simulator's path. */
+  /**
+   * An allowed request's answer, held as a JSON value (`json`, else `body` parsed): runs the
+   * plan's egress filter and settle, and returns what to send. The simulator's and the
+   * adapters' path; the gateway streams the same plan (src/gateway).
+   */
+  respond(plan: ResponsePlan, res: PlainResponse): Promise<PlainResponse>;
+  /** admit, then forward to `upstream`, add the rate-limit headers and honour the plan: the simulator's path. */
   handle(req: PlainRequest, upstream: Upstream): Promise<PlainResponse>;
 }
 
@@ -54,6 +72,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   let policy = options.policy;
   let identifier = createIdentifier(policy.identities, clock);
   let clientAddress = createClientAddress(clientOptions(policy));
+  const seed = options.seed ?? randomInt(2 ** 31);
+  let defenses = buildDefenses(policy, seed);
 
   function clientOptions(p: CompiledPolicy) {
     const base = { trustedProxies: p.server.trustedProxies, forwardedHeader: p.server.forwardedHeader };
@@ -137,22 +157,40 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       }
     }
 
-    if (route.limits.length === 0)
+    const { gate } = defenses;
+    const lookup = gate?.lookupFor(caller, req.headers);
+    const planned = route.detect !== undefined || route.egress !== undefined;
+    if (route.limits.length === 0 && lookup === undefined && !planned)
       return { allowed: true, route, caller, decision: ALLOW_UNLIMITED, headers: {} };
 
-    const checks: LimitCheck[] = route.limits.map((limit) =>
-      limit.distinct
-        ? distinctCheck(limit, limit.distinct.pointer, limitKey(limit, caller, req.headers), req.body)
+    // Targets are normalized once and shared by the distinct limits and the detectors.
+    const targetsAt = new Map<string, string[]>();
+    const targetsOf = (pointer: string): string[] => {
+      let t = targetsAt.get(pointer);
+      if (t === undefined) {
+        t = normalizeTargets(resolvePointer(req.body, pointer));
+        targetsAt.set(pointer, t);
+      }
+      return t;
+    };
+    const checks: LimitCheck[] = route.limits.map((limit) => {
+      const key = limitKey(limit, caller, req.headers);
+      const check: LimitCheck = limit.distinct
+        ? (() => {
+            const targets = targetsOf(limit.distinct.pointer);
+            return { spec: limit.spec, key, cost: targets.length, targets };
+          })()
         : {
             spec: limit.spec,
-            key: limitKey(limit, caller, req.headers),
+            key,
             cost: limit.cost.kind === 'fixed' ? limit.cost.units : arrayCost(req.body, limit.cost.pointer),
-          },
-    );
+          };
+      return limit.ramp ? { ...check, ramp: limit.ramp } : check;
+    });
 
-    let batch: BatchOutcome;
+    let batch: RiskedOutcome;
     try {
-      const answer = store.consume(checks);
+      const answer = store.consume(checks, lookup);
       // The memory store answers synchronously: skip the microtask an await would cost.
       batch = answer instanceof Promise ? await answer : answer;
     } catch (err) {
@@ -166,9 +204,30 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       );
     }
 
-    const decision = decisionFromBatch(batch);
+    const refusal = batch.risk !== undefined && gate !== undefined ? gate.refusal(batch.risk) : undefined;
+    if (refusal !== undefined) {
+      const reason = refusal.status === 403 ? 'blocked' : 'abnormal-usage-detected';
+      return deny(route, caller, denyDecision(reason, 'refused by the risk score'), refusal);
+    }
+
+    const decision = batch.outcomes.length === 0 ? ALLOW_UNLIMITED : decisionFromBatch(batch);
     const headers = route.rateLimitHeaders ? rateLimitHeaders(batch.outcomes) : {};
-    if (decision.action === 'allow') return { allowed: true, route, caller, decision, headers };
+    if (decision.action === 'allow') {
+      if (!planned) return { allowed: true, route, caller, decision, headers };
+      const plan = answerPlan({
+        route,
+        store,
+        clock,
+        gate,
+        lookup,
+        reading: batch.risk,
+        targets: route.targets === undefined ? [] : targetsOf(route.targets),
+        detectors: defenses.detectors.get(route.id),
+        egress: defenses.egress.get(route.id),
+        onRisk: options.onRisk,
+      });
+      return { allowed: true, route, caller, decision, headers, plan };
+    }
 
     // Routes with rate-limit headers off are enumeration-sensitive: say nothing about capacity.
     const detail =
@@ -198,6 +257,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     setPolicy(next) {
       identifier = createIdentifier(next.identities, clock);
       clientAddress = createClientAddress(clientOptions(next));
+      // Detector state (hit counts, hot blocks) starts afresh with a new policy; scores and
+      // blocks live in the store and are kept.
+      defenses = buildDefenses(next, seed);
       policy = next;
     },
     matchRoute(method, path) {
@@ -205,10 +267,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       return normal === undefined ? undefined : matchRoute(policy.routes, method, normal);
     },
     admit,
+    respond,
     async handle(req, upstream) {
       const verdict = await admit(req);
       if (!verdict.allowed) return verdict.response;
-      const res = await upstream(req);
+      const answer = await upstream(req);
+      const res = verdict.plan === undefined ? answer : await respond(verdict.plan, answer);
       const headers = { ...res.headers, ...verdict.headers };
       // Read `body` lazily: an in-process consumer may only want `json`.
       return {
@@ -223,6 +287,45 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   };
 }
 
+async function respond(plan: ResponsePlan, res: PlainResponse): Promise<PlainResponse> {
+  const ok = res.status >= 200 && res.status < 300;
+  let value = res.json;
+  if (ok && value === undefined && plan.egress !== undefined && isJson(res.headers['content-type'])) {
+    try {
+      value = JSON.parse(res.body) as unknown;
+    } catch {
+      return problemResponse('upstream-failed', 'the upstream answered malformed JSON');
+    }
+  }
+  const filtered = ok && plan.egress !== undefined ? filterValue(value, plan.egress) : undefined;
+  const replacement = await plan.settle({ status: res.status, records: filtered?.stats.records ?? 0 });
+  if (replacement !== undefined) return replacement;
+  if (filtered === undefined || filtered.value === value) return res;
+  const json = filtered.value;
+  return { status: res.status, headers: res.headers, json, body: JSON.stringify(json) };
+}
+
+function isJson(type: string | undefined): boolean {
+  return type !== undefined && /^application\/(?:[\w.+-]+\+)?json\b/i.test(type);
+}
+
+interface Defenses {
+  readonly gate: RiskGate | undefined;
+  readonly detectors: ReadonlyMap<string, RouteDetectorSet>;
+  readonly egress: ReadonlyMap<string, RouteEgressConfigs>;
+}
+
+function buildDefenses(policy: CompiledPolicy, seed: number): Defenses {
+  const detectors = new Map<string, RouteDetectorSet>();
+  const egress = new Map<string, RouteEgressConfigs>();
+  for (const route of policy.routes) {
+    if (route.detect) detectors.set(route.id, createRouteDetectors(route.detect, seed));
+    const configs = routeEgressConfigs(route);
+    if (configs) egress.set(route.id, configs);
+  }
+  return { gate: policy.risk ? createRiskGate(policy.risk) : undefined, detectors, egress };
+}
+
 const NONE_MISSING: readonly string[] = [];
 
 function missingScopes(scopes: readonly string[], caller: Caller): readonly string[] {
@@ -234,16 +337,6 @@ function missingScopes(scopes: readonly string[], caller: Caller): readonly stri
     (missing ??= []).push(scope);
   }
   return missing ?? NONE_MISSING;
-}
-
-/**
- * A distinct limit's check: the store charges only targets this key never queried. The cost
- * carried is the whole list, so a store that knew nothing of targets would charge more,
- * never less.
- */
-function distinctCheck(limit: CompiledLimit, pointer: string, key: string, body: unknown): LimitCheck {
-  const targets = normalizeTargets(resolvePointer(body, pointer));
-  return { spec: limit.spec, key, cost: targets.length, targets };
 }
 
 /** A body-array cost is the array's length, at least 1: an empty lookup still costs a request. */

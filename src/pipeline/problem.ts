@@ -17,6 +17,8 @@ export const PROBLEM_CODES = {
   },
   unauthenticated: { status: 401, type: 'about:blank', title: 'Unauthorized' },
   forbidden: { status: 403, type: 'about:blank', title: 'Forbidden' },
+  /** The risk score reached `block`: refused until the block ends (Retry-After says when). */
+  blocked: { status: 403, type: 'about:blank', title: 'Forbidden' },
   'no-route': { status: 404, type: 'about:blank', title: 'Not Found' },
   'request-timeout': { status: 408, type: 'about:blank', title: 'Request Timeout' },
   'batch-too-large': { status: 413, type: 'about:blank', title: 'Content Too Large' },

@@ -4,15 +4,16 @@ import type { Clock } from '../core/clock.ts';
 import { EnumguardError } from '../core/errors.ts';
 import {
   newStepResult,
-  type BatchOutcome,
   type LimitCheck,
   type LimitOutcome,
   type StepResult,
 } from '../core/limit.ts';
+import { rampFactor, scaledCost } from '../core/ramp.ts';
 import { fingerprint, type Fingerprint } from './fingerprint.ts';
+import { createRiskTable } from './risk-table.ts';
 import { createSlotTable } from './slot-table.ts';
 import { createScratchSet, createTargetSet, targetFingerprint, type TargetSet } from './target-set.ts';
-import type { Store } from './store.ts';
+import type { RiskedOutcome, RiskLookup, RiskReading, RiskSignal, Store } from './store.ts';
 import { exportState, restoreState, type StoreState } from './store-state.ts';
 
 export interface MemoryStoreOptions {
@@ -32,11 +33,14 @@ export interface MemoryStoreOptions {
    * usual rules and a smaller maxTargetsPerKey forgets the oldest halves.
    */
   readonly restore?: StoreState;
+  /** Most risk records (identities, prefixes, cohorts) kept; past it the least recently used go. Default 1,000,000. */
+  readonly maxRiskRecords?: number;
 }
 
 export interface MemoryStore extends Store {
   /** Synchronous: the in-process path needs no promise per decision. */
-  consume(checks: readonly LimitCheck[]): BatchOutcome;
+  consume(checks: readonly LimitCheck[], risk?: RiskLookup): RiskedOutcome;
+  signal(risk: RiskLookup, signal: RiskSignal): RiskReading;
   size(): number;
   /** The whole state, for a snapshot. Copies: later decisions do not change it. */
   exportState(): StoreState;
@@ -144,12 +148,21 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
     s[base + 3] = out.expiresAt;
   }
 
-  function consume(checks: readonly LimitCheck[]): BatchOutcome {
+  const riskTable = createRiskTable(options.maxRiskRecords ?? 1_000_000);
+
+  function consume(checks: readonly LimitCheck[], risk?: RiskLookup): RiskedOutcome {
     const n = checks.length;
     if (n > MAX_CHECKS) {
       throw new EnumguardError('ERR_CONFIG', `a request may touch at most ${MAX_CHECKS} limits, got ${n}`);
     }
     const now = clock.now();
+    const reading = risk === undefined ? undefined : riskTable.read(risk, now);
+    if (reading !== undefined) {
+      const level = reading.enforced.level;
+      // Blocked or challenged: refused before any limit is stepped, so nothing is charged.
+      if (level === 'block' || level === 'challenge') return { allowed: false, outcomes: [], risk: reading };
+    }
+    const shrink = reading?.enforced.quotaFactor ?? 1;
     let allowed = true;
     let pendingLength = 0;
     for (let i = 0; i < n; i++) {
@@ -164,6 +177,10 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       else {
         cost = unseenTargets(i, check.targets, slot, pendingLength);
         pendingLength = pendingTo[i] as number;
+      }
+      if (reading !== undefined) {
+        const factor = check.ramp === undefined ? shrink : shrink * rampFactor(check.ramp, reading.ageMs);
+        cost = scaledCost(cost, factor);
       }
       costs[i] = cost;
       const out = results[i] as StepResult;
@@ -225,7 +242,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
         retryAfterMs: out.retryAfterMs,
       };
     }
-    return { allowed, outcomes };
+    return reading === undefined ? { allowed, outcomes } : { allowed, outcomes, risk: reading };
   }
 
   if (restore !== undefined) restoreState(restore, table, targetSets, clock.now(), maxTargetsPerKey);
@@ -239,6 +256,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
   return {
     name: 'memory',
     consume,
+    signal: (risk, signal) => riskTable.signal(risk, signal, clock.now()),
     size: () => table.size(),
     exportState: () => exportState(table, targetSets, [seedA, seedB], clock.now()),
     stats: () => ({
@@ -252,6 +270,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
     clear: () => {
       table.clear();
       targetSets.clear();
+      riskTable.clear();
     },
     close: () => Promise.resolve(),
   };

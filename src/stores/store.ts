@@ -1,18 +1,65 @@
 import type { BatchOutcome, LimitCheck } from '../core/limit.ts';
+import type { RiskAction, RiskModel } from '../core/risk.ts';
+
+/** The layers a risk signal reaches (see RiskPolicy.layers in src/policy/types.ts). */
+export type RiskLayer = 'identity' | 'ipPrefix' | 'cohort';
+
+/** Whose risk a request carries: the store reads (and a signal writes) these layers. */
+export interface RiskLookup {
+  readonly model: RiskModel;
+  /** The risk identity's key value; undefined for a caller without one (scored by prefix only). */
+  readonly identity: string | undefined;
+  /** The client's IP prefix ("198.51.100.0/24"): its own layer, and the cohort of an identity first seen there. */
+  readonly prefix: string;
+  /** The whole policy is in shadow: nothing is enforced. */
+  readonly shadow: boolean;
+}
+
+/** A detector's signal: its weight, the share each layer gets, and whether it only logs. */
+export interface RiskSignal {
+  readonly weight: number;
+  readonly layers: Readonly<Record<RiskLayer, number>>;
+  readonly shadow: boolean;
+}
+
+/** The risk a request carries, read in the same store call as its limits. */
+export interface RiskReading {
+  /** The most severe enforced response over the layers. */
+  readonly enforced: RiskAction;
+  /** What would be enforced without shadow mode. */
+  readonly wouldBe: RiskAction;
+  /** The most severe response the shadow rules' scores would give. */
+  readonly shadowWouldBe: RiskAction;
+  /** The layer whose score decided `enforced` (undefined when none is above a threshold). */
+  readonly layer: RiskLayer | undefined;
+  /** The identity's score (the prefix's without an identity). */
+  readonly score: number;
+  /** Time since the identity was first seen; 0 without an identity. */
+  readonly ageMs: number;
+}
+
+/** A batch outcome with the request's risk, when the request carried a lookup. */
+export interface RiskedOutcome extends BatchOutcome {
+  readonly risk?: RiskReading;
+}
 
 /**
  * The one contract every store implements: memory (the embedded default) and, later, Redis.
  *
  * `consume` checks every limit a request touches in one round trip and is all-or-nothing:
- * if any check denies, no check is charged. The store owns the time it decides with (the
- * memory store's injected Clock, Redis's TIME), so instances with skewed clocks agree.
+ * if any check denies, no check is charged. With a risk lookup, the same call reads the
+ * caller's risk first: a block or challenge denies without charging anything; `shrink` and
+ * a young identity's ramp raise the checks' costs. The store owns the time it decides with
+ * (the memory store's injected Clock, Redis's TIME), so instances with skewed clocks agree.
  *
  * The memory store answers synchronously; callers must accept either a value or a promise,
  * which lets the in-process path avoid a promise per decision.
  */
 export interface Store {
   readonly name: string;
-  consume(checks: readonly LimitCheck[]): BatchOutcome | Promise<BatchOutcome>;
+  consume(checks: readonly LimitCheck[], risk?: RiskLookup): RiskedOutcome | Promise<RiskedOutcome>;
+  /** Adds a detector's signal to the lookup's layers and answers the risk that results. */
+  signal(risk: RiskLookup, signal: RiskSignal): RiskReading | Promise<RiskReading>;
   /** Forgets every key (tests and admin resets). */
   clear(): void | Promise<void>;
   close(): Promise<void>;
