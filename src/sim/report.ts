@@ -33,6 +33,16 @@ const ROWS: readonly [string, (s: Scorecard) => string][] = [
   ['discovery delay p50', (s) => dur(s.legit.delayP50Ms)],
   ['discovery delay p95', (s) => dur(s.legit.delayP95Ms)],
   ['discovery delay p99', (s) => dur(s.legit.delayP99Ms)],
+  [
+    'attacker accounts refused by detectors',
+    (s) => `${int(s.detection.attackerIdentitiesRefused)} of ${int(s.detection.attackerIdentities)}`,
+  ],
+  ['first attacker account attributed', (s) => dur(s.detection.firstAttributionMs)],
+  ['90% of attacker accounts attributed', (s) => dur(s.detection.attribution90Ms)],
+  [
+    'legit users scored / refused by detectors',
+    (s) => `${int(s.detection.legitScored)} / ${int(s.detection.legitRefusedByDetector)}`,
+  ],
   ['requests simulated', (s) => int(s.cost.requests)],
   ['numbers looked up / wall s', (s) => int(s.cost.numbersPerSecond)],
   ['wall time', (s) => dur(s.cost.wallMs)],

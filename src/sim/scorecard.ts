@@ -34,6 +34,21 @@ export interface Scorecard {
     readonly delayP95Ms: number | null;
     readonly delayP99Ms: number | null;
   };
+  /** What the detectors found, when the policy scores risk (in process only). */
+  readonly detection: {
+    /** Attacker identities (accounts) that made a request, and how many a detector refused (challenge or block). */
+    readonly attackerIdentities: number;
+    readonly attackerIdentitiesRefused: number;
+    /** Virtual ms from the attack's first request to the first attacker identity a detector refused, or null. */
+    readonly firstAttributionMs: number | null;
+    /** Virtual ms from the attack's first request until 90% of attacker identities were refused by a detector, or null. */
+    readonly attribution90Ms: number | null;
+    /** Legit users any enforced signal scored, and legit users a detector refused. */
+    readonly legitScored: number;
+    readonly legitRefusedByDetector: number;
+    /** Findings by detector, enforced and shadow. */
+    readonly findings: Readonly<Record<string, number>>;
+  };
   readonly cost: {
     readonly requests: number;
     readonly numbersLookedUp: number;
@@ -55,7 +70,19 @@ function refused(status: number): boolean {
   return status === 429 || status === 403;
 }
 
+/** A detector's finding as the scorecard keeps it (see RiskEvent in src/pipeline/risk-gate.ts). */
+export interface Finding {
+  readonly identityKey: string | undefined;
+  readonly at: number;
+  readonly detector: string;
+  readonly shadow: boolean;
+  /** The enforced level after the signal. */
+  readonly level: string;
+}
+
 export interface ScorecardCollector extends Observer {
+  /** A detector's finding; matched to agents by their risk identity at the end of the run. */
+  onFinding(finding: Finding): void;
   result(run: { virtualMs: number; wallMs: number; requests: number }): Scorecard;
   /** Distinct accounts revealed so far: a cheap live read for the progress line. */
   revealedSoFar(): number;
@@ -64,6 +91,8 @@ export interface ScorecardCollector extends Observer {
 export interface ScorecardOptions {
   /** The run's planned virtual length: the series' buckets divide it (default: grow as needed). */
   readonly durationMs?: number;
+  /** A request's risk identity, as the policy derives it, to match findings to agents. */
+  readonly riskKeyOf?: (request: AgentRequest) => string | undefined;
 }
 
 interface Contact {
@@ -99,10 +128,21 @@ export function createScorecard(
   const openSyncs = new Map<string, number>();
   const delays: number[] = [];
   let numbersLookedUp = 0;
+  const findings: Finding[] = [];
+  /** Risk identity → [agent id, role]. */
+  const agentOfKey = new Map<string, [string, Agent['role']]>();
+  const riskKeyOf = options.riskKeyOf;
 
   return {
+    onFinding(finding) {
+      findings.push(finding);
+    },
     onExchange(agent: Agent, request: AgentRequest, response: AgentResponse, at: number) {
       series.count(at, 'requests');
+      if (riskKeyOf) {
+        const key = riskKeyOf(request);
+        if (key !== undefined && !agentOfKey.has(key)) agentOfKey.set(key, [agent.id, agent.role]);
+      }
       const isDiscover = request.path.startsWith('/v1/contacts/discover');
       const numbers = isDiscover
         ? ((request.body as { numbers?: unknown[] } | undefined)?.numbers?.length ?? 0)
@@ -207,8 +247,48 @@ export function createScorecard(
           wallMs: run.wallMs,
           numbersPerSecond: run.wallMs > 0 ? numbersLookedUp / (run.wallMs / 1000) : 0,
         },
+        detection: detectionOf(findings, agentOfKey, attackStart),
         series: series.result(run.virtualMs),
       };
     },
+  };
+}
+
+function detectionOf(
+  findings: readonly Finding[],
+  agentOfKey: ReadonlyMap<string, [string, Agent['role']]>,
+  attackStart: number,
+): Scorecard['detection'] {
+  let attackerIdentities = 0;
+  for (const [, role] of agentOfKey.values()) if (role === 'attacker') attackerIdentities++;
+  const refusedAt = new Map<string, number>();
+  const legitScored = new Set<string>();
+  const legitRefused = new Set<string>();
+  const counts: Record<string, number> = {};
+  for (const f of findings) {
+    const name = f.shadow ? `${f.detector} (shadow)` : f.detector;
+    counts[name] = (counts[name] ?? 0) + 1;
+    const who = f.identityKey === undefined ? undefined : agentOfKey.get(f.identityKey);
+    if (who === undefined || f.shadow) continue;
+    const refused = f.level === 'challenge' || f.level === 'block';
+    if (who[1] === 'legit') {
+      legitScored.add(who[0]);
+      if (refused) legitRefused.add(who[0]);
+    } else if (refused && !refusedAt.has(f.identityKey as string)) {
+      refusedAt.set(f.identityKey as string, f.at);
+    }
+  }
+  const times = [...refusedAt.values()].sort((a, b) => a - b);
+  const since = (t: number | undefined): number | null =>
+    t === undefined || !Number.isFinite(attackStart) ? null : Math.max(0, t - attackStart);
+  const ninety = Math.ceil(attackerIdentities * 0.9);
+  return {
+    attackerIdentities,
+    attackerIdentitiesRefused: refusedAt.size,
+    firstAttributionMs: since(times[0]),
+    attribution90Ms: ninety > 0 && times.length >= ninety ? since(times[ninety - 1]) : null,
+    legitScored: legitScored.size,
+    legitRefusedByDetector: legitRefused.size,
+    findings: counts,
   };
 }

@@ -14,7 +14,9 @@ import { loadModuleAgents } from './agents/module-agents.ts';
 import { legitUser } from './agents/legit-user.ts';
 import { inProcessTransport } from './in-process.ts';
 import { runSimulation, type Progress, type SimulationResult, type Transport } from './runner.ts';
-import { createScorecard, type Scorecard } from './scorecard.ts';
+import { createScorecard, type Scorecard, type ScorecardCollector } from './scorecard.ts';
+import { keyValue } from '../pipeline/limit-keys.ts';
+import type { AgentRequest } from './agent.ts';
 
 export interface LegitOptions {
   readonly users: number;
@@ -92,11 +94,15 @@ export async function runWorld(options: WorldOptions): Promise<WorldRun> {
     if (ids.has(a.id)) throw new EnumguardError('ERR_SCENARIO_INVALID', `two agents share the id "${a.id}"`);
     ids.add(a.id);
   }
-  const scorecard = createScorecard(population.accountCount, { durationMs: options.durationMs });
+  const riskKey = options.transport === undefined ? riskKeyReader(options.policy) : undefined;
+  const scorecard = createScorecard(population.accountCount, {
+    durationMs: options.durationMs,
+    ...(riskKey ? { riskKeyOf: riskKey } : {}),
+  });
   const onProgress = options.onProgress;
   const run = await runSimulation({
     agents,
-    transport: options.transport ?? inProcess(options.policy, population, clock, options.seed),
+    transport: options.transport ?? inProcess(options.policy, population, clock, options.seed, scorecard),
     observer: scorecard,
     clock,
     seed: options.seed,
@@ -118,6 +124,7 @@ function inProcess(
   population: Population,
   clock: ManualClock,
   seed: number,
+  scorecard: ScorecardCollector,
 ): Transport {
   if (policy === undefined)
     throw new EnumguardError(
@@ -130,6 +137,15 @@ function inProcess(
     // wrongly taken as seen) must fall the same way every run, or a seed would not fix the report.
     store: createMemoryStore({ clock, maxKeys: 4_000_000, seed: [seed >>> 0, (seed ^ 0x5bd1e995) >>> 0] }),
     clock,
+    seed,
+    onRisk: (e) =>
+      scorecard.onFinding({
+        identityKey: e.identityKey,
+        at: e.at,
+        detector: e.detector,
+        shadow: e.shadow,
+        level: e.level,
+      }),
   });
   return inProcessTransport(pipeline, createReferenceHandler(createReferenceService({ population, clock })));
 }
@@ -205,4 +221,22 @@ function formatAll(numbers: Float64Array): string[] {
   const out = new Array<string>(numbers.length);
   for (let i = 0; i < numbers.length; i++) out[i] = formatE164(numbers[i] as number);
   return out;
+}
+
+/**
+ * How the policy names a request's risk identity, for the scorecard to match findings to
+ * agents. Agents are not identified by the policy's API keys or JWTs, so only header keys
+ * (the reference service's bearer tokens) name them.
+ */
+function riskKeyReader(
+  policy: CompiledPolicy | undefined,
+): ((r: AgentRequest) => string | undefined) | undefined {
+  const key = policy?.risk?.identity;
+  if (key?.kind !== 'header') return undefined;
+  return (request) => {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(request.headers ?? {})) headers[k.toLowerCase()] = v;
+    const value = keyValue(key, { ip: request.clientIp, identity: undefined }, headers);
+    return value === '' ? undefined : value;
+  };
 }

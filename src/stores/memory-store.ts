@@ -2,12 +2,7 @@ import { randomInt } from 'node:crypto';
 import { STEPS } from '../core/algorithms.ts';
 import type { Clock } from '../core/clock.ts';
 import { EnumguardError } from '../core/errors.ts';
-import {
-  newStepResult,
-  type LimitCheck,
-  type LimitOutcome,
-  type StepResult,
-} from '../core/limit.ts';
+import { newStepResult, type LimitCheck, type LimitOutcome, type StepResult } from '../core/limit.ts';
 import { rampFactor, scaledCost } from '../core/ramp.ts';
 import { fingerprint, type Fingerprint } from './fingerprint.ts';
 import { createRiskTable } from './risk-table.ts';
