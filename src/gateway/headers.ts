@@ -14,6 +14,14 @@ const HOP_BY_HOP = new Set([
   'host',
 ]);
 
+/**
+ * Request fields dropped when the gateway must read the whole answer (a route with a
+ * ResponsePlan): it asks for `accept-encoding: identity` instead, since the egress filter reads
+ * plain JSON, and a Range (RFC 9110 section 14.2, which a proxy may ignore) would let a client
+ * fetch a slice of the records array that no longer looks like the answer the filter expects.
+ */
+const WHOLE_ANSWER_DROP = new Set(['accept-encoding', 'range', 'if-range']);
+
 /** Headers the gateway sets itself; a client must not be able to forge them. */
 const GATEWAY_PREFIX = 'x-enumguard-';
 
@@ -21,20 +29,29 @@ const GATEWAY_PREFIX = 'x-enumguard-';
  * The headers sent upstream: the client's, minus hop-by-hop fields, fields named by its
  * Connection header and any x-enumguard-* it tried to forge; plus X-Forwarded-For appended
  * with the socket peer (the de-facto convention upstreams expect), and the identity the
- * gateway verified.
+ * gateway verified. With `wholeAnswer` (the gateway will filter or score the answer) it also
+ * asks for an uncompressed, whole representation: `accept-encoding: identity`, no Range.
  */
 export function upstreamHeaders(
   incoming: IncomingHttpHeaders,
   peer: string,
   identity: string | undefined,
+  wholeAnswer = false,
 ): Record<string, string | string[]> {
   const named = connectionTokens(incoming.connection);
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(incoming)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name) || name.startsWith(GATEWAY_PREFIX))
+    if (
+      value === undefined ||
+      HOP_BY_HOP.has(name) ||
+      named.has(name) ||
+      name.startsWith(GATEWAY_PREFIX) ||
+      (wholeAnswer && WHOLE_ANSWER_DROP.has(name))
+    )
       continue;
     out[name] = value;
   }
+  if (wholeAnswer) out['accept-encoding'] = 'identity';
   const prior = incoming['x-forwarded-for'];
   out['x-forwarded-for'] = prior ? `${Array.isArray(prior) ? prior.join(', ') : prior}, ${peer}` : peer;
   if (incoming.host !== undefined) out['x-forwarded-host'] = incoming.host;

@@ -6,6 +6,7 @@ import type { Pipeline } from '../pipeline/pipeline.ts';
 import { PROBLEM_CODES, problemResponse } from '../pipeline/problem.ts';
 import type { Admission } from '../pipeline/types.ts';
 import { bodyTooLarge, readJsonBody } from './body.ts';
+import { answerWithPlan, heldAnswerLimit } from './egress-answer.ts';
 import { downstreamHeaders, upstreamHeaders } from './headers.ts';
 import { BodyTooLargeError, limitStream } from './limit-stream.ts';
 import { sendPlain } from './send.ts';
@@ -126,7 +127,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       const up = await upstream.request({
         method: req.method ?? 'GET',
         path: url,
-        headers: upstreamHeaders(req.headers, peer, verdict.caller.identity?.id),
+        headers: upstreamHeaders(req.headers, peer, verdict.caller.identity?.id, verdict.plan !== undefined),
         body: buffered ?? limiter,
       });
       if (clientGone) {
@@ -135,6 +136,19 @@ export function createGateway(options: GatewayOptions): Gateway {
         up.body.on('error', () => undefined);
         up.body.destroy();
         return 499;
+      }
+      if (verdict.plan !== undefined) {
+        // The plan settles the answer before a byte goes out; a filtered one is held till then.
+        const sent = await answerWithPlan({
+          res,
+          up,
+          plan: verdict.plan,
+          method: req.method ?? 'GET',
+          headers: verdict.headers,
+          holdLimit: heldAnswerLimit(pipeline.policy().server.bodyLimitBytes),
+          logger,
+        });
+        if (sent !== undefined) return sent;
       }
       const headers = { ...downstreamHeaders(up.headers), ...verdict.headers };
       const length = Number(up.headers['content-length']);

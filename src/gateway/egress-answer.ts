@@ -1,0 +1,216 @@
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { Logger } from 'pino';
+import { isEnumguardError } from '../core/errors.ts';
+import { createEgressFilter, type EgressConfig, type EgressStats } from '../egress/index.ts';
+import { problemResponse } from '../pipeline/problem.ts';
+import type { PlainResponse, ResponsePlan } from '../pipeline/types.ts';
+import { downstreamHeaders } from './headers.ts';
+import { sendPlain } from './send.ts';
+import { classifyUpstreamError, type UpstreamResponse } from './upstream.ts';
+
+/**
+ * The least a filtered answer may be held to (the bound is the larger of this and the policy's
+ * bodyLimit). A plan's verdict can only be given once the answer's records are counted, i.e.
+ * after its last byte, so the gateway must hold the filtered answer until then instead of
+ * streaming it. The egress caps (maxRecords, maxBytes) bound the records part; this bounds the
+ * rest, which the filter passes through uncapped.
+ */
+export const HELD_ANSWER_MIN_BYTES = 8 * 1024 * 1024;
+
+/** How many bytes of filtered answer the gateway holds at most, given the policy's bodyLimit. */
+export function heldAnswerLimit(bodyLimitBytes: number): number {
+  return Math.max(bodyLimitBytes, HELD_ANSWER_MIN_BYTES);
+}
+
+/** Answer fields that describe the upstream's bytes, not the filtered ones. */
+const REWRITTEN = ['content-length', 'transfer-encoding', 'content-encoding'] as const;
+/** Validators and digests of the upstream's bytes, wrong once the filter has changed them. */
+const CHANGED = ['etag', 'content-md5', 'digest', 'content-digest', 'repr-digest'] as const;
+
+export type HeldAnswer =
+  | { readonly kind: 'held'; readonly chunks: readonly Uint8Array[]; readonly stats: EgressStats }
+  | { readonly kind: 'too-large' }
+  | { readonly kind: 'faulty'; readonly err: unknown };
+
+/**
+ * Reads `body` through an egress filter into memory, holding at most `limit` bytes of output.
+ * Past the bound, on a faulty body (ERR_UPSTREAM_BODY) or a failing stream, the body is
+ * destroyed and nothing held is returned, so nothing partial can reach the client.
+ */
+export async function holdFiltered(body: Readable, config: EgressConfig, limit: number): Promise<HeldAnswer> {
+  const chunks: Uint8Array[] = [];
+  let held = 0;
+  const keep = (pieces: Uint8Array[]): boolean => {
+    for (const piece of pieces) {
+      held += piece.byteLength;
+      if (held > limit) return false;
+      // A small view must not pin a large upstream chunk: the bound counts what is held.
+      chunks.push(
+        piece.byteLength * 2 < piece.buffer.byteLength ? Uint8Array.prototype.slice.call(piece) : piece,
+      );
+    }
+    return true;
+  };
+  try {
+    const filter = createEgressFilter(config);
+    for await (const chunk of body) {
+      // Leaving the loop early destroys the body (the async iterator's return()).
+      if (!keep(filter.write(chunk as Buffer))) return { kind: 'too-large' };
+    }
+    if (!keep(filter.end())) return { kind: 'too-large' };
+    return { kind: 'held', chunks, stats: filter.stats() };
+  } catch (err) {
+    body.destroy();
+    return { kind: 'faulty', err };
+  }
+}
+
+export interface PlanAnswer {
+  readonly res: ServerResponse;
+  readonly up: UpstreamResponse;
+  readonly plan: ResponsePlan;
+  readonly method: string;
+  /** The admission's headers (RateLimit, RateLimit-Policy) for a released answer. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly holdLimit: number;
+  readonly logger: Logger;
+}
+
+/**
+ * Honours an allowed request's ResponsePlan. A 2xx JSON answer on a route with egress is
+ * filtered and held (see HELD_ANSWER_MIN_BYTES) until `settle` has seen its record count; any
+ * other answer counts 0 records, is settled before its first byte and then streamed by the
+ * caller. Returns the status sent, or undefined when the caller should stream `up` as usual.
+ */
+export async function answerWithPlan(a: PlanAnswer): Promise<number | undefined> {
+  const { res, up, plan, logger } = a;
+  // Drop the answer if the client hangs up while it is held or settled; the listener keeps
+  // the abort this causes from surfacing as an unhandled 'error'.
+  let gone = false;
+  up.body.on('error', () => undefined);
+  res.once('close', () => {
+    if (res.writableFinished) return;
+    gone = true;
+    up.body.destroy();
+  });
+  const hasBody = a.method !== 'HEAD' && up.status !== 204 && up.status !== 205;
+  const filtering =
+    plan.egress !== undefined &&
+    hasBody &&
+    up.status >= 200 &&
+    up.status < 300 &&
+    isJson(up.headers['content-type']);
+
+  if (!filtering) {
+    const replacement = await settle(a, 0);
+    if (gone || replacement !== undefined) up.body.destroy();
+    if (gone) return 499;
+    return replacement === undefined ? undefined : send(res, replacement);
+  }
+
+  const encoding = header(up.headers['content-encoding']);
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+    // Asked for identity, got something else: decoding would be a decompression bomb to bound.
+    up.body.destroy();
+    logger.warn({ encoding }, 'upstream sent an encoded answer on a filtered route');
+    return send(
+      res,
+      problemResponse(
+        'upstream-failed',
+        `the upstream service sent an encoded answer (${encoding}) the gateway cannot filter`,
+      ),
+    );
+  }
+
+  const held = await holdFiltered(up.body, plan.egress, a.holdLimit);
+  if (gone) return 499;
+  if (held.kind === 'too-large') {
+    logger.warn({ limit: a.holdLimit }, 'upstream answer too large to hold for filtering');
+    return send(
+      res,
+      problemResponse(
+        'upstream-failed',
+        `the upstream service's answer exceeds the ${a.holdLimit} bytes the gateway holds to filter it`,
+      ),
+    );
+  }
+  if (held.kind === 'faulty') {
+    const { err } = held;
+    if (isEnumguardError(err, 'ERR_UPSTREAM_BODY')) {
+      logger.warn({ err }, 'upstream answer failed the egress filter');
+      return send(
+        res,
+        problemResponse(
+          'upstream-failed',
+          'the upstream service sent an answer the gateway could not filter',
+        ),
+      );
+    }
+    if (isEnumguardError(err)) {
+      // Not the body's fault: a bad egress configuration or a bug in the filter.
+      logger.error({ err }, 'the egress filter failed');
+      return send(res, problemResponse('internal-error', 'the gateway failed to filter this answer'));
+    }
+    const failure = classifyUpstreamError(err);
+    logger.warn({ err, failure }, 'upstream answer failed while being read');
+    return send(
+      res,
+      failure === 'timeout'
+        ? problemResponse('upstream-timeout', 'the upstream service did not finish its answer in time')
+        : problemResponse('upstream-failed', 'the upstream service broke off its answer'),
+    );
+  }
+
+  const replacement = await settle(a, held.stats.records);
+  if (gone) return 499;
+  if (replacement !== undefined) return send(res, replacement);
+  const headers: OutgoingHttpHeaders = { ...downstreamHeaders(up.headers), ...a.headers };
+  for (const name of REWRITTEN) delete headers[name];
+  // The filter only removes bytes: as many out as in means the body is unchanged.
+  if (held.stats.bytesOut !== held.stats.bytesIn) for (const name of CHANGED) delete headers[name];
+  let length = 0;
+  for (const c of held.chunks) length += c.byteLength;
+  headers['content-length'] = length;
+  res.writeHead(up.status, headers);
+  for (const c of held.chunks) res.write(c);
+  res.end();
+  return up.status;
+}
+
+/**
+ * Calls the plan's settle once. If it throws, the answer is withheld (releasing it would skip
+ * the record quota and the detectors): a failing store is a 503 store-unavailable, as at
+ * admission; anything else is a 500.
+ */
+async function settle(a: PlanAnswer, records: number): Promise<PlainResponse | undefined> {
+  try {
+    return await a.plan.settle({ status: a.up.status, records });
+  } catch (err) {
+    a.logger.error({ err, status: a.up.status, records }, 'settling the answer failed; withheld');
+    return isEnumguardError(err, 'ERR_STORE_UNAVAILABLE')
+      ? problemResponse(
+          'store-unavailable',
+          'the answer could not be checked against its limits; retry later',
+        )
+      : problemResponse('internal-error', 'the gateway failed to check this answer');
+  }
+}
+
+function send(res: ServerResponse, answer: PlainResponse): number {
+  sendPlain(res, answer);
+  return answer.status;
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** application/json or any structured +json type (RFC 6839 section 3.1), parameters ignored. */
+export function isJson(contentType: string | string[] | undefined): boolean {
+  const value = header(contentType);
+  if (value === undefined) return false;
+  const semi = value.indexOf(';');
+  const type = (semi === -1 ? value : value.slice(0, semi)).trim().toLowerCase();
+  return type === 'application/json' || (type.includes('/') && type.endsWith('+json'));
+}
