@@ -104,7 +104,7 @@ const EXPECTED: Record<string, string> = {
     'invalid-several-errors.yaml:7 routes[0].auth: expected one of "required", "optional", "none", got "sometimes"',
     'invalid-several-errors.yaml:10 routes[0].limits[0].rate: expected "<n>/<duration>" like "1000/1h", got "10 per minute"',
     'invalid-several-errors.yaml:11 routes[0].limits[0].burst: expected a positive integer, got -1',
-    'invalid-several-errors.yaml:12 routes[0].limits[0].colour: unknown key "colour"; expected one of id, key, rate, burst, algorithm, cost, distinct',
+    'invalid-several-errors.yaml:12 routes[0].limits[0].colour: unknown key "colour"; expected one of id, key, rate, burst, algorithm, cost, distinct, ramp',
   ].join('\n'),
   'invalid-short-secret.yaml':
     'invalid-short-secret.yaml:5 identities.jwt.secret: secret must be at least 32 bytes for HS256 (RFC 7518 §3.2), got 9',
