@@ -10,7 +10,7 @@ import { durationField, field, intField, numberField, parseCidr, textField } fro
 import type { RawIssue } from './issues.ts';
 import { limitKeyText, parseLimitKey } from './limit-key.ts';
 import type { LimitKey, RiskPolicy } from './types.ts';
-import { describeValue, type PathSegment } from './values.ts';
+import { describeValue, isPlainObject, type PathSegment } from './values.ts';
 
 /**
  * The policy's `risk:` section: the risk score's model (src/core/risk-config.ts), whose score
@@ -120,15 +120,25 @@ const YAML_KEYS: Record<string, { readonly path: readonly string[]; readonly dur
 
 const MS_FIELD_RE = /\b(halfLifeMs|block\.baseMs|block\.maxMs|block\.forgetAfterMs) \((\d+(?:\.\d+)?)\)/g;
 
-/** The core speaks milliseconds and model field names; a policy author wrote "15m" and block.base. */
-function policyMessage(message: string, duration: boolean): string {
-  let out = message.replace(MS_FIELD_RE, (_m, name: string, ms: string) => {
+/**
+ * The core speaks milliseconds and model field names; a policy author wrote "15m" and
+ * block.base. A message that does not say what it got is told the value.
+ */
+function policyMessage(message: string, value: unknown, duration: boolean): string {
+  const shown = (v: unknown): string =>
+    duration && typeof v === 'number' && v > 0 ? formatDuration(v) : describeValue(v);
+  const out = message.replace(MS_FIELD_RE, (_m, name: string, ms: string) => {
     const yaml = YAML_KEYS[name]?.path.join('.') ?? name;
     return `${yaml} (${formatDuration(Number(ms))})`;
   });
-  if (duration)
-    out = out.replace(/got (\d+(?:\.\d+)?)$/, (_m, ms: string) => `got ${formatDuration(Number(ms))}`);
-  return out;
+  if (!out.includes(', got ')) return `${out}, got ${shown(value)}`;
+  return duration ? out.replace(/got (\d+(?:\.\d+)?)$/, (_m, ms: string) => `got ${shown(Number(ms))}`) : out;
+}
+
+function valueAt(model: RiskConfig, path: readonly string[]): unknown {
+  let node: unknown = model;
+  for (const key of path) node = isPlainObject(node) ? node[key] : undefined;
+  return node;
 }
 
 export interface RiskContext {
@@ -169,7 +179,7 @@ export function buildRisk(
     const mapped = YAML_KEYS[problem.path.join('.')];
     issues.push({
       path: [...at, ...(mapped?.path ?? problem.path)],
-      message: policyMessage(problem.message, mapped?.duration ?? false),
+      message: policyMessage(problem.message, valueAt(model, problem.path), mapped?.duration ?? false),
     });
   }
   return {
