@@ -38,7 +38,7 @@ const identityKeyField = z
   .unknown()
   .optional()
   .transform((raw, ctx) => {
-    const value = raw ?? 'identity';
+    const value = raw === undefined ? 'identity' : raw;
     const r = parseLimitKey(value);
     // A bad header or claim name has its own, more precise message below the key.
     if (!r.ok && r.path !== undefined && r.path.length > 0 && r.path[0] !== 'ip') {
