@@ -1,8 +1,11 @@
 import { basename, resolve } from 'node:path';
+import type { Environment } from './detect-section.ts';
 import { resolveJwtKey } from './jwt-key.ts';
 import { fromZodIssues, PolicyError, policyErrorMap, sortIssues, type RawIssue } from './issues.ts';
 import { limitKeyText } from './limit-key.ts';
 import { parseYamlSource, type SourceMap } from './locate.ts';
+import { buildRisk } from './risk-section.ts';
+import { buildRouteRisk } from './route-risk.ts';
 import { policySchema, type PolicyDocument, type RouteDocument } from './schema.ts';
 import type { ApiKeysConfig, CompiledLimit, CompiledPolicy, CompiledRoute, JwtConfig } from './types.ts';
 import type { PathSegment } from './values.ts';
@@ -12,6 +15,8 @@ export interface CompileOptions {
   readonly source?: string;
   /** Directory that relative paths in the policy (key files) are resolved against; default the cwd. */
   readonly baseDir?: string;
+  /** Environment that `secretEnv` names are read from; default process.env. */
+  readonly env?: Environment;
 }
 
 /**
@@ -33,7 +38,13 @@ export function compilePolicy(text: string, options: CompileOptions = {}): Compi
   if (!parsed.success) throw located(file, map, fromZodIssues(parsed.error.issues));
 
   const issues: RawIssue[] = [];
-  const policy = build(parsed.data, source, options.baseDir ?? process.cwd(), issues);
+  const policy = build(
+    parsed.data,
+    source,
+    options.baseDir ?? process.cwd(),
+    options.env ?? process.env,
+    issues,
+  );
   if (issues.length > 0) throw located(file, map, issues);
   return policy;
 }
@@ -42,9 +53,17 @@ function located(file: string, map: SourceMap, issues: readonly RawIssue[]): Pol
   return new PolicyError(file, sortIssues(issues.map((i) => map.locate(i))));
 }
 
-function build(doc: PolicyDocument, source: string, baseDir: string, issues: RawIssue[]): CompiledPolicy {
+function build(
+  doc: PolicyDocument,
+  source: string,
+  baseDir: string,
+  env: Environment,
+  issues: RawIssue[],
+): CompiledPolicy {
   const apiKeys = buildApiKeys(doc, issues);
   const jwt = buildJwt(doc, baseDir, issues);
+  const hasJwtConfig = doc.identities.jwt !== undefined;
+  const risk = doc.risk === undefined ? undefined : buildRisk(doc.risk, ['risk'], { hasJwtConfig }, issues);
   const seen = new Map<string, number>();
   const routes = doc.routes.map((route, i) => {
     const first = seen.get(route.id);
@@ -57,7 +76,7 @@ function build(doc: PolicyDocument, source: string, baseDir: string, issues: Raw
     return buildRoute(
       route,
       ['routes', i],
-      { apiKeys, jwt, hasJwtConfig: doc.identities.jwt !== undefined },
+      { apiKeys, jwt, hasJwtConfig, hasRisk: risk !== undefined, env },
       issues,
     );
   });
@@ -84,7 +103,7 @@ function build(doc: PolicyDocument, source: string, baseDir: string, issues: Raw
     identities: { apiKeys, jwt },
     routes,
     unmatched: doc.unmatched,
-    risk: undefined,
+    risk,
   };
 }
 
@@ -139,10 +158,15 @@ interface Identities {
   readonly hasJwtConfig: boolean;
 }
 
+interface RouteContext extends Identities {
+  readonly hasRisk: boolean;
+  readonly env: Environment;
+}
+
 function buildRoute(
   route: RouteDocument,
   at: readonly PathSegment[],
-  ids: Identities,
+  ids: RouteContext,
   issues: RawIssue[],
 ): CompiledRoute {
   const hasIdentities = ids.apiKeys !== undefined || ids.hasJwtConfig;
@@ -189,6 +213,14 @@ function buildRoute(
           'distinct and cost are mutually exclusive: a distinct limit costs the targets at its pointer never queried before; remove cost',
       });
     }
+    if (limit.ramp !== undefined && !ids.hasRisk) {
+      issues.push({
+        path: [...limitAt, 'ramp'],
+        message:
+          "ramp needs a risk section: an identity's age is counted from when risk.identity was first seen",
+      });
+    }
+    const ramp = limit.ramp === undefined ? {} : { ramp: { from: limit.ramp.from, overMs: limit.ramp.over } };
     const spec = {
       id: `${route.id}/${id}`,
       algorithm: limit.algorithm,
@@ -198,10 +230,17 @@ function buildRoute(
     };
     if (limit.distinct !== undefined) {
       const pointer = limit.distinct;
-      return { spec, key: limit.key.key, cost: { kind: 'body-array', pointer }, distinct: { pointer } };
+      return {
+        spec,
+        key: limit.key.key,
+        cost: { kind: 'body-array', pointer },
+        distinct: { pointer },
+        ...ramp,
+      };
     }
-    return { spec, key: limit.key.key, cost: limit.cost ?? { kind: 'fixed', units: 1 } };
+    return { spec, key: limit.key.key, cost: limit.cost ?? { kind: 'fixed', units: 1 }, ...ramp };
   });
+  const { targets, detect, egress } = buildRouteRisk(route, at, limits, ids, issues);
   return {
     id: route.id,
     methods: route.match.method,
@@ -212,9 +251,14 @@ function buildRoute(
     rateLimitHeaders: route.rateLimitHeaders,
     batch: route.batch,
     limits,
-    targets: undefined,
-    detect: undefined,
-    egress: undefined,
-    needsBody: route.batch !== undefined || limits.some((l) => l.cost.kind === 'body-array'),
+    targets,
+    detect,
+    egress,
+    // Detectors read the targets from the parsed body.
+    needsBody:
+      route.batch !== undefined ||
+      limits.some((l) => l.cost.kind === 'body-array') ||
+      detect !== undefined ||
+      targets !== undefined,
   };
 }

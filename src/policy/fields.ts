@@ -167,3 +167,47 @@ export const jwtAlgorithmField = field((v): FieldResult<JwtAlgorithm> => {
     return ok(v as JwtAlgorithm);
   return fail(`expected one of ${JWT_ALGORITHMS.join(', ')}, got ${describeValue(v)}`);
 });
+
+/**
+ * A finite number inside bounds; each bound is open or closed, and the message says which:
+ * "expected a number greater than 0 and at most 1, got 0".
+ */
+export function numberField(bounds: {
+  readonly above?: number;
+  readonly min?: number;
+  readonly below?: number;
+  readonly max?: number;
+}) {
+  const { above, min, below, max } = bounds;
+  const parts: string[] = [];
+  if (min !== undefined && max !== undefined) parts.push(`from ${min} to ${max}`);
+  else {
+    if (above !== undefined) parts.push(`greater than ${above}`);
+    if (min !== undefined) parts.push(`at least ${min}`);
+    if (below !== undefined) parts.push(`less than ${below}`);
+    if (max !== undefined) parts.push(`at most ${max}`);
+  }
+  const expected = `expected a number ${parts.join(' and ')}`;
+  return field((v) =>
+    typeof v === 'number' &&
+    Number.isFinite(v) &&
+    (above === undefined || v > above) &&
+    (min === undefined || v >= min) &&
+    (below === undefined || v < below) &&
+    (max === undefined || v <= max)
+      ? ok(v)
+      : fail<number>(`${expected}, got ${describeValue(v)}`),
+  );
+}
+
+/** An integer from min to max inclusive: digits, prefix lengths. */
+export function intField(min: number, max: number, expected = `an integer from ${min} to ${max}`) {
+  return field((v) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
+      ? ok(v)
+      : fail<number>(`expected ${expected}, got ${describeValue(v)}`),
+  );
+}
+
+/** A detector's weight: what one signal adds to a risk score. */
+export const weightField = numberField({ above: 0 });

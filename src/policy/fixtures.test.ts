@@ -51,12 +51,32 @@ const EXPECTED: Record<string, string> = {
     'invalid-batch-status.yaml:9 routes[0].batch.status: expected 413 or 400, got 429',
   'invalid-burst-zero.yaml':
     'invalid-burst-zero.yaml:9 routes[0].limits[0].burst: expected a positive integer, got 0',
+  'invalid-canaries-no-source.yaml':
+    'invalid-canaries-no-source.yaml:9 routes[0].detect.canaries: canaries need numbers (E.164 numbers no one holds), generate (from a secret) or both',
+  'invalid-canary-count.yaml':
+    'invalid-canary-count.yaml:11 routes[0].detect.canaries.generate.count: expected at most 2230, the numbers the reserved canary ranges hold, got 5000',
+  'invalid-canary-not-e164.yaml': [
+    'invalid-canary-not-e164.yaml:13 routes[0].detect.canaries.numbers[1]: expected a phone number in E.164 form like "+61491570006", got "0491 570 110"',
+    'invalid-canary-not-e164.yaml:14 routes[0].detect.canaries.numbers[2]: "+6149157" is not a valid phone number (libphonenumber-js)',
+  ].join('\n'),
+  'invalid-canary-secret-env-unset.yaml':
+    'invalid-canary-secret-env-unset.yaml:11 routes[0].detect.canaries.generate.secretEnv: environment variable ENUMGUARD_FIXTURE_UNSET_SECRET is not set',
+  'invalid-canary-short-secret.yaml':
+    'invalid-canary-short-secret.yaml:11 routes[0].detect.canaries.generate.secret: expected a secret of at least 16 characters, got 9',
+  'invalid-canary-two-secrets.yaml':
+    'invalid-canary-two-secrets.yaml:11 routes[0].detect.canaries.generate: set exactly one of secret or secretEnv, got secret and secretEnv',
   'invalid-claim-key-without-jwt.yaml':
     'invalid-claim-key-without-jwt.yaml:9 routes[0].limits[0].key: key "claim-tenant" needs identities.jwt',
   'invalid-cleartext-key.yaml': [
     'invalid-cleartext-key.yaml:5 identities.apiKeys.keys[0].sha256: is required',
     'invalid-cleartext-key.yaml:6 identities.apiKeys.keys[0].key: cleartext API keys are not allowed in the policy; store sha256 instead, computed with: echo -n KEY | sha256sum',
   ].join('\n'),
+  'invalid-detect-empty.yaml':
+    'invalid-detect-empty.yaml:8 routes[0].detect: expected at least one of hitRatio, canaries, rangeDensity',
+  'invalid-detect-without-risk.yaml':
+    'invalid-detect-without-risk.yaml:7 routes[0].detect: detect needs a risk section: signals add to a risk score',
+  'invalid-detect-without-targets.yaml':
+    "invalid-detect-without-targets.yaml:9 routes[0].detect: detect needs the request's targets: set targets, a distinct limit or batch",
   'invalid-distinct-bad-pointer.yaml':
     'invalid-distinct-bad-pointer.yaml:10 routes[0].limits[0].distinct: expected a JSON pointer like "/numbers" (RFC 6901), got "numbers"',
   'invalid-distinct-with-cost.yaml':
@@ -71,9 +91,20 @@ const EXPECTED: Record<string, string> = {
     'invalid-duplicate-route-id.yaml:6 routes[1].id: duplicate route id "lookup", also used by routes[0]',
   'invalid-duplicate-yaml-key.yaml':
     'invalid-duplicate-yaml-key.yaml:4: invalid YAML: Map keys must be unique',
+  'invalid-egress-limit-id-taken.yaml':
+    'invalid-egress-limit-id-taken.yaml:8 routes[0].limits[0].id: limit id "egress-records" is taken by egress.perIdentity on this route; rename the limit',
+  'invalid-egress-no-records.yaml': 'invalid-egress-no-records.yaml:6 routes[0].egress.records: is required',
+  'invalid-egress-per-identity-without-risk.yaml':
+    'invalid-egress-per-identity-without-risk.yaml:8 routes[0].egress.perIdentity: perIdentity needs a risk section: records are counted per risk.identity',
+  'invalid-egress-strip-untrusted-without-risk.yaml':
+    'invalid-egress-strip-untrusted-without-risk.yaml:6 routes[0].egress.stripWhen: stripWhen "untrusted" (the default) needs a risk section, which says who is trusted; add one or set stripWhen: always',
   'invalid-empty-jwks.yaml':
     'invalid-empty-jwks.yaml:5 identities.jwt.jwksFile: expected a JSON Web Key Set (RFC 7517 §5): { "keys": [ {...}, ... ] } with at least one key',
   'invalid-empty.yaml': 'invalid-empty.yaml:1: the policy is empty; it starts with "version: 1"',
+  'invalid-hit-ratio-below.yaml':
+    'invalid-hit-ratio-below.yaml:9 routes[0].detect.hitRatio.below: expected a number greater than 0 and less than 1, got 1.5',
+  'invalid-hit-ratio-without-egress.yaml':
+    'invalid-hit-ratio-without-egress.yaml:9 routes[0].detect.hitRatio: hitRatio needs egress.records: the hits are the records the answer lists',
   'invalid-hs-with-public-key.yaml':
     'invalid-hs-with-public-key.yaml:5 identities.jwt.publicKeyFile: HS256 verifies with a shared secret: use secret (publicKeyFile works only with RS*, PS* or ES* algorithms)',
   'invalid-identity-key-auth-none.yaml': [
@@ -97,6 +128,24 @@ const EXPECTED: Record<string, string> = {
     'invalid-path-no-slash.yaml:4 routes[0].match.path: expected a path pattern starting with "/", got "lookup"',
   'invalid-pem-wrong-type.yaml':
     'invalid-pem-wrong-type.yaml:5 identities.jwt.publicKeyFile: RS256 needs an RSA public key, got a key of type ec',
+  'invalid-ramp-from-zero.yaml':
+    'invalid-ramp-from-zero.yaml:10 routes[0].limits[0].ramp.from: expected a number greater than 0 and at most 1, got 0',
+  'invalid-ramp-without-risk.yaml':
+    "invalid-ramp-without-risk.yaml:9 routes[0].limits[0].ramp: ramp needs a risk section: an identity's age is counted from when risk.identity was first seen",
+  'invalid-range-density-block-digits.yaml':
+    'invalid-range-density-block-digits.yaml:9 routes[0].detect.rangeDensity.blockDigits: expected an integer from 1 to 6, got 7',
+  'invalid-risk-block-max-below-base.yaml':
+    'invalid-risk-block-max-below-base.yaml:5 risk.block.max: must be at least block.base (1h), got 30m',
+  'invalid-risk-claim-without-jwt.yaml':
+    'invalid-risk-claim-without-jwt.yaml:6 risk.identity: key "claim-tenant" needs identities.jwt',
+  'invalid-risk-identity-ip.yaml':
+    'invalid-risk-identity-ip.yaml:3 risk.identity: must name a caller: identity, { header: name } or { claim: name }, got "ip"',
+  'invalid-risk-shrink-factor.yaml':
+    'invalid-risk-shrink-factor.yaml:3 risk.shrinkFactor: must be greater than 0 and at most 1, got 1.5',
+  'invalid-risk-thresholds-order.yaml':
+    'invalid-risk-thresholds-order.yaml:3 risk.thresholds.shrink: must be greater than thresholds.observe (10), got 5',
+  'invalid-risk-unknown-key.yaml':
+    'invalid-risk-unknown-key.yaml:4 risk.thresold: unknown key "thresold"; did you mean "thresholds"?',
   'invalid-rs-with-secret.yaml':
     'invalid-rs-with-secret.yaml:5 identities.jwt.secret: RS256 verifies with a public key: use publicKey, publicKeyFile or jwksFile (a secret works only with HS256, HS384 or HS512)',
   'invalid-several-errors.yaml': [
@@ -104,17 +153,17 @@ const EXPECTED: Record<string, string> = {
     'invalid-several-errors.yaml:7 routes[0].auth: expected one of "required", "optional", "none", got "sometimes"',
     'invalid-several-errors.yaml:10 routes[0].limits[0].rate: expected "<n>/<duration>" like "1000/1h", got "10 per minute"',
     'invalid-several-errors.yaml:11 routes[0].limits[0].burst: expected a positive integer, got -1',
-    'invalid-several-errors.yaml:12 routes[0].limits[0].colour: unknown key "colour"; expected one of id, key, rate, burst, algorithm, cost, distinct',
+    'invalid-several-errors.yaml:12 routes[0].limits[0].colour: unknown key "colour"; expected one of id, key, rate, burst, algorithm, cost, distinct, ramp',
   ].join('\n'),
   'invalid-short-secret.yaml':
     'invalid-short-secret.yaml:5 identities.jwt.secret: secret must be at least 32 bytes for HS256 (RFC 7518 §3.2), got 9',
   'invalid-store-bad-snapshot-every.yaml':
     'invalid-store-bad-snapshot-every.yaml:5 server.store.snapshotEvery: expected a duration like "10s", "5 m" or "1h", got "soon"',
   'invalid-store-no-snapshot.yaml': 'invalid-store-no-snapshot.yaml:3 server.store.snapshot: is required',
-  'invalid-store-snapshot-every.yaml':
-    'invalid-store-snapshot-every.yaml:5 server.store.snapshotEvery: expected at least 1s between snapshots, got "100ms"',
   'invalid-store-snapshot-every-too-long.yaml':
     'invalid-store-snapshot-every-too-long.yaml:5 server.store.snapshotEvery: expected at most 24d between snapshots, got "30d"',
+  'invalid-store-snapshot-every.yaml':
+    'invalid-store-snapshot-every.yaml:5 server.store.snapshotEvery: expected at least 1s between snapshots, got "100ms"',
   'invalid-store-unknown-key.yaml':
     'invalid-store-unknown-key.yaml:5 server.store.every: unknown key "every"; expected one of snapshot, snapshotEvery',
   'invalid-two-key-sources.yaml':

@@ -7,6 +7,7 @@ import {
   headerNameField,
   idField,
   jwtAlgorithmField,
+  numberField,
   parseCidr,
   parseCost,
   parseMethods,
@@ -17,8 +18,11 @@ import {
   sha256Field,
   textField,
 } from './fields.ts';
+import { detectSchema } from './detect-section.ts';
+import { egressSchema } from './egress-section.ts';
 import { parseLimitKey } from './limit-key.ts';
 import { compilePathPattern } from './path-pattern.ts';
+import { riskSchema } from './risk-section.ts';
 import { parseSize } from './size.ts';
 import { describeValue, fail, ok, type FieldResult } from './values.ts';
 
@@ -108,6 +112,12 @@ const identitiesSchema = z.strictObject({
   jwt: jwtSchema.optional(),
 });
 
+// New identities start with `from` of the quota, reaching all of it after `over` (issue 4).
+const rampSchema = z.strictObject({
+  from: numberField({ above: 0, max: 1 }),
+  over: durationField,
+});
+
 const limitSchema = z.strictObject({
   id: idField.optional(),
   key: z.unknown().transform((raw, ctx) => {
@@ -122,6 +132,7 @@ const limitSchema = z.strictObject({
   // No default here: compile.ts must know whether cost was written, since distinct excludes it.
   cost: field(parseCost).optional(),
   distinct: pointerField.optional(),
+  ramp: rampSchema.optional(),
 });
 
 const batchSchema = z.strictObject({
@@ -150,6 +161,9 @@ const routeSchema = z.strictObject({
   rateLimitHeaders: z.boolean().default(true),
   batch: batchSchema.optional(),
   limits: z.array(limitSchema).default([]),
+  targets: pointerField.optional(),
+  detect: detectSchema.optional(),
+  egress: egressSchema.optional(),
 });
 
 export const policySchema = z.strictObject({
@@ -159,6 +173,7 @@ export const policySchema = z.strictObject({
   identities: identitiesSchema.prefault({}),
   unmatched: z.enum(['deny', 'allow']).default('deny'),
   routes: z.array(routeSchema),
+  risk: riskSchema.optional(),
 });
 
 /** The validated document, before cross-field checks and compilation. */
