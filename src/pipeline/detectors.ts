@@ -31,10 +31,21 @@ export interface RouteDetectorSet {
 const MAX_TRACKED = 200_000;
 
 interface HitCounts {
+  /** Targets asked and records revealed, decayed: the caller's recent hit ratio. */
   asked: number;
   hits: number;
+  /** Targets asked since the hit-ratio detector last signalled: it needs fresh evidence. */
+  fresh: number;
   at: number;
 }
+
+/**
+ * A caller whose recent lookups mostly hit is uploading an address book, not scanning: a
+ * block it covers densely (a big book in a small numbering plan) is not scored. Scanners hit
+ * at the population's penetration rate, a few percent.
+ */
+const BOOK_LIKE_SHARE = 0.3;
+const BOOK_LIKE_MIN_ASKED = 100;
 
 /**
  * Builds a route's detectors. Their state lives in this process: with several gateway
@@ -59,6 +70,8 @@ export function createRouteDetectors(config: RouteDetectors, seed: number): Rout
   const hitCounts = new Map<string, HitCounts>();
   // A contributor must have added this many of a hot block's numbers to be scored, so a
   // legit user whose one contact fell in a scanned block is not.
+  // Counts decay with the hit-ratio detector's half-life, or an hour without it.
+  const halfLifeMs = hitRatio?.halfLifeMs ?? 3_600_000;
   const minContribution = density
     ? Math.max(2, Math.ceil(density.config.hotDistinct / (4 * density.config.contributors)))
     : 0;
@@ -73,21 +86,31 @@ export function createRouteDetectors(config: RouteDetectors, seed: number): Rout
     return s.identity === undefined ? `p|${s.prefix}` : `i|${s.identity}`;
   }
 
-  function checkHitRatio(
-    suspect: Suspect,
-    asked: number,
-    records: number,
-    now: number,
-    out: Finding[],
-  ): void {
-    if (!hitRatio || asked === 0) return;
+  /** Adds an answer to the caller's decayed counts (kept while hit ratio or range density runs). */
+  function count(suspect: Suspect, asked: number, records: number, now: number): HitCounts {
     const key = suspectKey(suspect);
-    const c = hitCounts.get(key) ?? { asked: 0, hits: 0, at: now };
-    const decay = Math.pow(2, -Math.max(0, now - c.at) / hitRatio.halfLifeMs);
+    const c = hitCounts.get(key) ?? { asked: 0, hits: 0, fresh: 0, at: now };
+    const decay = Math.pow(2, -Math.max(0, now - c.at) / halfLifeMs);
     c.asked = c.asked * decay + asked;
     c.hits = c.hits * decay + Math.min(records, asked);
+    c.fresh = c.fresh * decay + asked;
     c.at = now;
-    if (c.asked >= hitRatio.minTargets && c.hits < hitRatio.below * c.asked) {
+    remember(hitCounts, key, c);
+    return c;
+  }
+
+  function bookLike(suspect: Suspect): boolean {
+    const c = hitCounts.get(suspectKey(suspect));
+    return c !== undefined && c.asked >= BOOK_LIKE_MIN_ASKED && c.hits >= BOOK_LIKE_SHARE * c.asked;
+  }
+
+  function checkHitRatio(suspect: Suspect, c: HitCounts, out: Finding[]): void {
+    if (!hitRatio) return;
+    if (
+      c.fresh >= hitRatio.minTargets &&
+      c.asked >= hitRatio.minTargets &&
+      c.hits < hitRatio.below * c.asked
+    ) {
       out.push({
         detector: 'hit-ratio',
         suspect,
@@ -95,11 +118,9 @@ export function createRouteDetectors(config: RouteDetectors, seed: number): Rout
         shadow: hitRatio.shadow,
         detail: `${Math.round(c.hits)} of ${Math.round(c.asked)} recent targets exist (${pct(c.hits / c.asked)}, below ${pct(hitRatio.below)})`,
       });
-      // Counted afresh: the same evidence is not signalled twice.
-      c.asked = 0;
-      c.hits = 0;
+      // The same evidence is not signalled twice: the next finding needs minTargets more.
+      c.fresh = 0;
     }
-    remember(hitCounts, key, c);
   }
 
   return {
@@ -110,8 +131,10 @@ export function createRouteDetectors(config: RouteDetectors, seed: number): Rout
         numbers = [];
         for (const t of targets) if (isE164(t)) numbers.push(Number(t.slice(1)));
       }
-      const asked = hitRatio ? new Set(targets).size : 0;
-      checkHitRatio(suspect, asked, records, now, out);
+      if (hitRatio || density) {
+        const asked = new Set(targets).size;
+        if (asked > 0) checkHitRatio(suspect, count(suspect, asked, records, now), out);
+      }
 
       if (canarySet && numbers) {
         const hit = canarySet.hits(numbers);
@@ -127,12 +150,12 @@ export function createRouteDetectors(config: RouteDetectors, seed: number): Rout
       }
 
       if (density && numbers && rangeDensity) {
-        const fp = fmix32(hashText(suspectKey(suspect)));
+        const fp = fmix32(hashText(suspectKey(suspect))) >>> 0;
         remember(suspects, fp, suspect);
         for (const event of density.observe(fp, numbers, now)) {
           for (const c of event.contributors) {
             const who = suspects.get(c.identity);
-            if (who === undefined || c.numbers < minContribution) continue;
+            if (who === undefined || c.numbers < minContribution || bookLike(who)) continue;
             out.push({
               detector: 'range-density',
               suspect: who,

@@ -51,7 +51,14 @@ export interface RiskGate {
 export function createRiskGate(policy: RiskPolicy): RiskGate {
   const model: RiskModel = riskModel(policy.model);
   const allowedIps: IpMatcher = createIpMatcher(policy.allowlist.cidrs);
-  const allowedIds = new Set(policy.allowlist.identities);
+  // Allowlisted identities are compared as the key reads them (a header canonically: "bearer x").
+  const allowedIds = new Set(
+    policy.allowlist.identities.map((id) =>
+      policy.identity.kind === 'header'
+        ? keyValue(policy.identity, { ip: '', identity: undefined }, { [policy.identity.name]: id })
+        : id,
+    ),
+  );
   const { v4, v6 } = policy.ipPrefix;
 
   function prefixOf(ip: string): string {

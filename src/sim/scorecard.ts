@@ -22,8 +22,10 @@ export interface Scorecard {
   };
   readonly legit: {
     readonly users: number;
-    /** Share of users refused at least once. */
+    /** Share of users refused at least once, on any request (registration too). */
     readonly usersDenied: number;
+    /** Refusals of legit users' requests by "<path> <status> <problem code>": whom the policy hurt, and how. */
+    readonly refusals: Readonly<Record<string, number>>;
     readonly syncRequests: number;
     /** Share of discover requests of legit users that were refused. */
     readonly syncRequestsDenied: number;
@@ -48,6 +50,12 @@ export interface Scorecard {
     readonly legitRefusedByDetector: number;
     /** Findings by detector, enforced and shadow. */
     readonly findings: Readonly<Record<string, number>>;
+    /** The first findings against legit users (at most 20): the false positives, explained. */
+    readonly legitFindings: readonly {
+      readonly agent: string;
+      readonly detector: string;
+      readonly detail: string;
+    }[];
   };
   readonly cost: {
     readonly requests: number;
@@ -78,6 +86,8 @@ export interface Finding {
   readonly shadow: boolean;
   /** The enforced level after the signal. */
   readonly level: string;
+  /** What the detector saw, for the report's false positives. */
+  readonly detail: string;
 }
 
 export interface ScorecardCollector extends Observer {
@@ -121,6 +131,7 @@ export function createScorecard(
 
   const legitUsers = new Set<string>();
   const legitDenied = new Set<string>();
+  const legitRefusals: Record<string, number> = {};
   let syncRequests = 0;
   let syncDenied = 0;
   let syncsStarted = 0;
@@ -169,13 +180,18 @@ export function createScorecard(
         return;
       }
       legitUsers.add(agent.id);
+      if (refused(response.status)) {
+        legitDenied.add(agent.id);
+        const code = (response.body as { code?: unknown } | undefined)?.code;
+        const why = `${request.path} ${response.status} ${typeof code === 'string' ? code : ''}`.trimEnd();
+        legitRefusals[why] = (legitRefusals[why] ?? 0) + 1;
+      }
       if (!isDiscover) return;
       syncRequests++;
       if (response.status === 200) numbersLookedUp += numbers;
       else if (refused(response.status)) {
         syncDenied++;
         series.count(at, 'legitDenied');
-        legitDenied.add(agent.id);
       }
     },
     onEvent(agent: Agent, event: AgentEvent, at: number) {
@@ -232,6 +248,7 @@ export function createScorecard(
         legit: {
           users: legitUsers.size,
           usersDenied: legitUsers.size === 0 ? 0 : legitDenied.size / legitUsers.size,
+          refusals: legitRefusals,
           syncRequests,
           syncRequestsDenied: syncRequests === 0 ? 0 : syncDenied / syncRequests,
           syncsStarted,
@@ -265,6 +282,7 @@ function detectionOf(
   const legitScored = new Set<string>();
   const legitRefused = new Set<string>();
   const counts: Record<string, number> = {};
+  const legitFindings: { agent: string; detector: string; detail: string }[] = [];
   for (const f of findings) {
     const name = f.shadow ? `${f.detector} (shadow)` : f.detector;
     counts[name] = (counts[name] ?? 0) + 1;
@@ -273,6 +291,8 @@ function detectionOf(
     const refused = f.level === 'challenge' || f.level === 'block';
     if (who[1] === 'legit') {
       legitScored.add(who[0]);
+      if (legitFindings.length < 20)
+        legitFindings.push({ agent: who[0], detector: f.detector, detail: f.detail });
       if (refused) legitRefused.add(who[0]);
     } else if (refused && !refusedAt.has(f.identityKey as string)) {
       refusedAt.set(f.identityKey as string, f.at);
@@ -290,5 +310,6 @@ function detectionOf(
     legitScored: legitScored.size,
     legitRefusedByDetector: legitRefused.size,
     findings: counts,
+    legitFindings,
   };
 }

@@ -126,6 +126,7 @@ function inProcess(
   seed: number,
   scorecard: ScorecardCollector,
 ): Transport {
+  const startMs = clock.now();
   if (policy === undefined)
     throw new EnumguardError(
       'ERR_CONFIG',
@@ -141,10 +142,12 @@ function inProcess(
     onRisk: (e) =>
       scorecard.onFinding({
         identityKey: e.identityKey,
-        at: e.at,
+        // The runner counts virtual time from 0; the clock from its epoch.
+        at: e.at - startMs,
         detector: e.detector,
         shadow: e.shadow,
         level: e.level,
+        detail: e.detail,
       }),
   });
   return inProcessTransport(pipeline, createReferenceHandler(createReferenceService({ population, clock })));

@@ -105,7 +105,13 @@ export function createRiskTable(maxRecords: number): RiskTable {
     signal(lookup, signal, now) {
       const { model } = lookup;
       const found = layers(lookup, now, true);
+      // An identity already blocked adds nothing more to its networks: one account retrying
+      // a refused request (or one false positive) must not pump a shared prefix, behind
+      // which may be a whole carrier-grade NAT, up to a block.
+      const own = found[0]?.[0] === 'identity' ? found[0][1] : undefined;
+      const ownBlocked = own !== undefined && now < own.state.blockedUntil;
       for (const [name, record] of found) {
+        if (ownBlocked && name !== 'identity') continue;
         const weight = signal.weight * signal.layers[name];
         if (record === undefined || !(weight > 0)) continue;
         // Shadow rules (and a policy in shadow) score only the shadow state, which starts

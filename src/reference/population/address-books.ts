@@ -19,7 +19,10 @@ import type { SocialRings } from './social-rings.ts';
  * - contacts abroad: a band of the account-index ring, which mixes countries, keeping only
  *   accounts of other countries;
  * - numbers not on the service (friends without the app, landlines): a run of the owner's
- *   country's candidates from a hashed anchor, keeping the unregistered ones by hash.
+ *   country's candidates from a hashed anchor, keeping the unregistered ones by hash. The run
+ *   is taken in a scattered order of the country's candidates (index × stride, stride about
+ *   0.618 of the count and coprime with it), not in number order: real books do not hold
+ *   hundreds of consecutive numbers, and a run of them would look like a range scan.
  * Sizes are lognormal (mean BOOK_MEAN, median lower, a tail into the thousands).
  */
 export const BOOK_MEAN = 300;
@@ -144,6 +147,9 @@ export function createAddressBooks(
     return dist <= p.foreignWindow && unit3(foreignSalt, owner, other) < p.foreignRate;
   };
 
+  // Per country: the stride of the scattered order and its inverse modulo the count.
+  const strides = space.countryCounts.map((n) => scatterStride(n));
+
   const holdsCandidate = (owner: number, index: number): boolean => {
     if (owner < 0 || owner >= total) return false;
     const country = accounts.countries[owner] as number;
@@ -152,8 +158,11 @@ export function createAddressBooks(
     const local = index - offset;
     if (!(local >= 0 && local < candidates)) return false;
     const p = planFor(owner);
-    let rel = local - p.anchor;
-    if (rel < 0) rel += candidates;
+    const [, inverse] = strides[country] as [number, number];
+    // local = anchor + rel × stride (mod candidates), so rel = (local − anchor) × stride⁻¹.
+    let diff = local - p.anchor;
+    if (diff < 0) diff += candidates;
+    const rel = mulMod(diff, inverse, candidates);
     return (
       rel < p.span &&
       unit3(unregSalt, owner, local) < p.unregisteredRate &&
@@ -192,8 +201,9 @@ export function createAddressBooks(
     }
     const offset = space.countryOffsets[country] as number;
     const candidates = space.countryCounts[country] as number;
+    const [stride] = strides[country] as [number, number];
     for (let k = 0; k < span; k++) {
-      const local = (anchor + k) % candidates;
+      const local = (anchor + mulMod(k, stride, candidates)) % candidates;
       if (
         unit3(unregSalt, owner, local) < unregisteredRate &&
         accounts.accountOfCandidate(offset + local) < 0
@@ -234,4 +244,41 @@ export function createAddressBooks(
       return book.slice();
     },
   };
+}
+
+/** A stride near 0.618 × n, coprime with n, and its inverse modulo n: a cheap scattering bijection. */
+export function scatterStride(n: number): [number, number] {
+  if (n <= 1) return [0, 0];
+  let stride = Math.max(1, Math.round(n * 0.6180339887));
+  while (gcd(stride, n) !== 1) stride++;
+  return [stride, modInverse(stride, n)];
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+}
+
+function modInverse(a: number, n: number): number {
+  let [t, newT, r, newR] = [0, 1, n, a];
+  while (newR !== 0) {
+    const q = Math.floor(r / newR);
+    [t, newT] = [newT, t - q * newT];
+    [r, newR] = [newR, r - q * newR];
+  }
+  return t < 0 ? t + n : t;
+}
+
+/** a × b mod n, exact for a, b < n < 2^40 (b is taken 13 bits at a time so no product passes 2^53). */
+export function mulMod(a: number, b: number, n: number): number {
+  if (a * b < Number.MAX_SAFE_INTEGER) return (a * b) % n;
+  let result = 0;
+  let base = a % n;
+  while (b > 0) {
+    const chunk = b % 8192;
+    result = (result + base * chunk) % n;
+    base = (base * 8192) % n;
+    b = Math.floor(b / 8192);
+  }
+  return result;
 }
