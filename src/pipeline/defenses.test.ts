@@ -175,6 +175,22 @@ describe('defenses in the pipeline', () => {
     assert.equal((await w.lookup('a', numbers(9000, 1))).status, 429);
   });
 
+  it('spares a caller whose lookups mostly hit: a big address book, not a scan', async () => {
+    const w = world({
+      detect: '      rangeDensity: { weight: 50, blockDigits: 4, window: 60s, hotShare: 0.05 }',
+    });
+    const book = numbers(0, 600);
+    register(w.registered, book, 0.6);
+    assert.equal((await w.lookup('big-book', book)).status, 200);
+    assert.equal(w.events.length, 0);
+    // The same block covered by a caller whose lookups miss is scored.
+    assert.equal((await w.lookup('scanner', numbers(1000, 600))).status, 429);
+    assert.deepEqual(
+      w.events.map((e) => e.identityKey),
+      ['bearer scanner'],
+    );
+  });
+
   it('strips photo and about for a new account, not for one older than trustAfter', async () => {
     const w = world();
     w.registered.add('+14155550001');

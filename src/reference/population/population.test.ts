@@ -181,6 +181,18 @@ describe('address books', () => {
     });
   });
 
+  it('scatter a book over the numbering plan: no runs of consecutive numbers', () => {
+    // Runs of consecutive numbers would look like a range scan to the range-density detector.
+    let entries = 0;
+    let adjacent = 0;
+    for (let a = 0; a < 2000; a += 7) {
+      const book = Float64Array.from(pop.addressBook(a)).sort();
+      entries += book.length;
+      for (let i = 1; i < book.length; i++) if (book[i] === (book[i - 1] as number) + 1) adjacent++;
+    }
+    assert.ok(adjacent < entries * 0.02, `${adjacent} of ${entries} entries follow their neighbour`);
+  });
+
   it('never holds the owner, and is empty for an unknown owner', () => {
     assert.equal(pop.hasContact(3, pop.numberOf(3)), false);
     assert.equal(pop.addressBook(-1).length, 0);
