@@ -38,7 +38,11 @@ const ROWS: readonly [string, (s: Scorecard) => string][] = [
     (s) => `${int(s.detection.attackerIdentitiesRefused)} of ${int(s.detection.attackerIdentities)}`,
   ],
   ['first attacker account attributed', (s) => dur(s.detection.firstAttributionMs)],
-  ['90% of attacker accounts attributed', (s) => dur(s.detection.attribution90Ms)],
+  [
+    'attacker account: first lookup to refusal, p90 / max',
+    (s) => `${dur(s.detection.accountRefusalP90Ms)} / ${dur(s.detection.accountRefusalMaxMs)}`,
+  ],
+  ['attacker accounts never refused', (s) => int(s.detection.accountsNeverRefused)],
   [
     'legit users scored / refused by detectors',
     (s) => `${int(s.detection.legitScored)} / ${int(s.detection.legitRefusedByDetector)}`,

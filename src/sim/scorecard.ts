@@ -45,6 +45,15 @@ export interface Scorecard {
     readonly firstAttributionMs: number | null;
     /** Virtual ms from the attack's first request until 90% of attacker identities were refused by a detector, or null. */
     readonly attribution90Ms: number | null;
+    /**
+     * Per attacker account (risk identity), the time from its first lookup to its first
+     * refusal (by a detector, or at admission by its network's or cohort's score): the 90th
+     * percentile and the worst, over accounts that looked anything up; and the accounts never
+     * refused. A distributed scan is contained when every account is refused quickly.
+     */
+    readonly accountRefusalP90Ms: number | null;
+    readonly accountRefusalMaxMs: number | null;
+    readonly accountsNeverRefused: number;
     /** Legit users any enforced signal scored, and legit users a detector refused. */
     readonly legitScored: number;
     readonly legitRefusedByDetector: number;
@@ -142,6 +151,8 @@ export function createScorecard(
   const findings: Finding[] = [];
   /** Risk identity → [agent id, role]. */
   const agentOfKey = new Map<string, [string, Agent['role']]>();
+  /** Attacker account → [first lookup, first refusal or -1]. */
+  const accountLookups = new Map<string, [number, number]>();
   const riskKeyOf = options.riskKeyOf;
 
   return {
@@ -153,6 +164,16 @@ export function createScorecard(
       if (riskKeyOf) {
         const key = riskKeyOf(request);
         if (key !== undefined && !agentOfKey.has(key)) agentOfKey.set(key, [agent.id, agent.role]);
+        if (
+          key !== undefined &&
+          agent.role === 'attacker' &&
+          request.path.startsWith('/v1/contacts/discover')
+        ) {
+          const span = accountLookups.get(key);
+          const refusedNow = refused(response.status);
+          if (span === undefined) accountLookups.set(key, [at, refusedNow ? at : -1]);
+          else if (refusedNow && span[1] < 0) span[1] = at;
+        }
       }
       const isDiscover = request.path.startsWith('/v1/contacts/discover');
       const numbers = isDiscover
@@ -264,7 +285,7 @@ export function createScorecard(
           wallMs: run.wallMs,
           numbersPerSecond: run.wallMs > 0 ? numbersLookedUp / (run.wallMs / 1000) : 0,
         },
-        detection: detectionOf(findings, agentOfKey, attackStart),
+        detection: detectionOf(findings, agentOfKey, attackStart, accountLookups),
         series: series.result(run.virtualMs),
       };
     },
@@ -275,7 +296,16 @@ function detectionOf(
   findings: readonly Finding[],
   agentOfKey: ReadonlyMap<string, [string, Agent['role']]>,
   attackStart: number,
+  accountLookups: ReadonlyMap<string, [number, number]>,
 ): Scorecard['detection'] {
+  const latencies: number[] = [];
+  let neverRefused = 0;
+  for (const [first, refusedAt] of accountLookups.values()) {
+    if (refusedAt < 0) neverRefused++;
+    else latencies.push(refusedAt - first);
+  }
+  latencies.sort((a, b) => a - b);
+  const p90 = latencies.length === 0 ? null : (latencies[Math.ceil(latencies.length * 0.9) - 1] as number);
   let attackerIdentities = 0;
   for (const [, role] of agentOfKey.values()) if (role === 'attacker') attackerIdentities++;
   const refusedAt = new Map<string, number>();
@@ -307,6 +337,9 @@ function detectionOf(
     attackerIdentitiesRefused: refusedAt.size,
     firstAttributionMs: since(times[0]),
     attribution90Ms: ninety > 0 && times.length >= ninety ? since(times[ninety - 1]) : null,
+    accountRefusalP90Ms: p90,
+    accountRefusalMaxMs: latencies.length === 0 ? null : (latencies[latencies.length - 1] as number),
+    accountsNeverRefused: neverRefused,
     legitScored: legitScored.size,
     legitRefusedByDetector: legitRefused.size,
     findings: counts,
