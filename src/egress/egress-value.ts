@@ -25,10 +25,12 @@ export function filterValue(value: unknown, config: EgressConfig): { value: unkn
     if (passed.length >= cfg.maxRecords) break;
     let kept = record;
     if (stripping && record !== null && typeof record === 'object' && !Array.isArray(record)) {
+      const source = record as Record<string, unknown>;
       const copy: Record<string, unknown> = {};
-      for (const [name, member] of Object.entries(record)) {
+      for (const name in source) {
+        if (!Object.hasOwn(source, name)) continue;
         if (cfg.strip.has(name)) stripped++;
-        else copy[name] = member;
+        else copy[name] = source[name];
       }
       kept = copy;
     }

@@ -131,10 +131,10 @@ export function createRouteDetectors(config: RouteDetectors, seed: number): Rout
         numbers = [];
         for (const t of targets) if (isE164(t)) numbers.push(Number(t.slice(1)));
       }
-      if (hitRatio || density) {
-        const asked = new Set(targets).size;
-        if (asked > 0) checkHitRatio(suspect, count(suspect, asked, records, now), out);
-      }
+      // Duplicates count as asked: padding a batch with them only lowers the caller's own
+      // ratio, and a real book's few duplicates move it by little.
+      if ((hitRatio || density) && targets.length > 0)
+        checkHitRatio(suspect, count(suspect, targets.length, records, now), out);
 
       if (canarySet && numbers) {
         const hit = canarySet.hits(numbers);

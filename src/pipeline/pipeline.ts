@@ -302,7 +302,16 @@ async function respond(plan: ResponsePlan, res: PlainResponse): Promise<PlainRes
   if (replacement !== undefined) return replacement;
   if (filtered === undefined || filtered.value === value) return res;
   const json = filtered.value;
-  return { status: res.status, headers: res.headers, json, body: JSON.stringify(json) };
+  let body: string | undefined;
+  return {
+    status: res.status,
+    headers: res.headers,
+    json,
+    // Serialized only when asked: the simulator reads `json` and never needs the text.
+    get body() {
+      return (body ??= JSON.stringify(json));
+    },
+  };
 }
 
 function isJson(type: string | undefined): boolean {
