@@ -66,6 +66,24 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
           'server.trustedProxies.',
       );
     },
+    // Every detector finding, with the caller's tag (a digest), never its raw key: a header
+    // identity is a bearer token.
+    onRisk: (e) =>
+      logger.warn(
+        {
+          route: e.route,
+          detector: e.detector,
+          identity: e.identityTag,
+          prefix: e.prefix,
+          weight: e.weight,
+          shadow: e.shadow,
+          level: e.level,
+          wouldBe: e.wouldBe,
+          score: Math.round(e.score * 10) / 10,
+          detail: e.detail,
+        },
+        e.shadow ? 'risk finding (shadow)' : 'risk finding',
+      ),
   });
   const upstream = createUpstreamPool(origin, { timeoutMs: policy.server.upstreamTimeoutMs });
   const gateway = createGateway({ pipeline, upstream, logger });
