@@ -302,7 +302,16 @@ async function respond(plan: ResponsePlan, res: PlainResponse): Promise<PlainRes
   if (replacement !== undefined) return replacement;
   if (filtered === undefined || filtered.value === value) return res;
   const json = filtered.value;
-  return { status: res.status, headers: res.headers, json, body: JSON.stringify(json) };
+  // Encoded on first read: an adapter that sends `json` itself never pays for the string.
+  let body: string | undefined;
+  return {
+    status: res.status,
+    headers: res.headers,
+    json,
+    get body() {
+      return (body ??= JSON.stringify(json));
+    },
+  };
 }
 
 function isJson(type: string | undefined): boolean {
