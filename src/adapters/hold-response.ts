@@ -35,7 +35,13 @@ type Chunk = string | Uint8Array | null | undefined;
  * socket until `release`.
  */
 export function holdResponse(res: ServerResponse, limit: number, done: (held: Held) => void): Hold {
-  const real = { writeHead: res.writeHead, write: res.write, end: res.end, flush: res.flushHeaders };
+  // Whatever is in place now (the prototype's, or a wrapper like compression's) writes the real answer.
+  const real = {
+    writeHead: res.writeHead.bind(res),
+    write: res.write.bind(res),
+    end: res.end.bind(res),
+    flush: res.flushHeaders.bind(res),
+  };
   let holding = true;
   let started = false;
   let ended = false;
@@ -57,7 +63,7 @@ export function holdResponse(res: ServerResponse, limit: number, done: (held: He
   };
 
   res.writeHead = function writeHead(this: ServerResponse, ...args: unknown[]) {
-    if (!holding) return real.writeHead.apply(this, args as Parameters<ServerResponse['writeHead']>);
+    if (!holding) return real.writeHead(...(args as Parameters<ServerResponse['writeHead']>));
     started = true;
     const [status, second, third] = args;
     this.statusCode = status as number;
@@ -65,10 +71,10 @@ export function holdResponse(res: ServerResponse, limit: number, done: (held: He
     const headers = typeof second === 'string' ? third : second;
     if (headers !== undefined && headers !== null) applyHeaders(this, headers as HeaderArg);
     return this;
-  } as ServerResponse['writeHead'];
+  };
 
   res.write = function write(this: ServerResponse, ...args: unknown[]) {
-    if (!holding) return real.write.apply(this, args as Parameters<ServerResponse['write']>);
+    if (!holding) return real.write(...(args as Parameters<ServerResponse['write']>));
     started = true;
     if (!ended) keep(args[0] as Chunk, args[1]);
     const cb = args.find((a) => typeof a === 'function') as Callback | undefined;
@@ -77,7 +83,7 @@ export function holdResponse(res: ServerResponse, limit: number, done: (held: He
   } as ServerResponse['write'];
 
   res.end = function end(this: ServerResponse, ...args: unknown[]) {
-    if (!holding) return real.end.apply(this, args as Parameters<ServerResponse['end']>);
+    if (!holding) return real.end(...(args as Parameters<ServerResponse['end']>));
     started = true;
     const cb = args.find((a) => typeof a === 'function') as Callback | undefined;
     if (cb) this.once('finish', () => cb());
@@ -90,8 +96,8 @@ export function holdResponse(res: ServerResponse, limit: number, done: (held: He
     return this;
   } as ServerResponse['end'];
 
-  res.flushHeaders = function flushHeaders(this: ServerResponse) {
-    if (!holding) real.flush.call(this);
+  res.flushHeaders = function flushHeaders() {
+    if (!holding) real.flush();
   };
 
   return {

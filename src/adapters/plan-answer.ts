@@ -110,7 +110,10 @@ export async function settleAnswer(
   } catch (err) {
     logger?.error({ err, status: answer.status }, 'settling the answer failed; withheld');
     const response = isEnumguardError(err, 'ERR_STORE_UNAVAILABLE')
-      ? problemResponse('store-unavailable', 'the answer could not be checked against its limits; retry later')
+      ? problemResponse(
+          'store-unavailable',
+          'the answer could not be checked against its limits; retry later',
+        )
       : problemResponse('internal-error', 'enumguard failed to check this answer');
     return { released: false, response };
   }
@@ -125,7 +128,7 @@ export async function settleAnswer(
 /** One value of a Node header, as a string. */
 export function headerText(value: number | string | readonly string[] | undefined): string | undefined {
   if (value === undefined) return undefined;
-  return Array.isArray(value) ? value.join(', ') : String(value as string | number);
+  return Array.isArray(value) ? value.join(', ') : String(value);
 }
 
 /** A content-encoding other than identity, if any: such an answer cannot be filtered. */

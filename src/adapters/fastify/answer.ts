@@ -36,13 +36,21 @@ export async function answerPayload(
     const read = isIterable(payload) ? await readBounded(payload, limit) : 'unreadable';
     if (read === 'too-large') return replace(reply, tooLarge(limit));
     if (read === 'unreadable')
-      return replace(reply, problemResponse('upstream-failed', 'enumguard cannot filter this kind of answer'));
+      return replace(
+        reply,
+        problemResponse('upstream-failed', 'enumguard cannot filter this kind of answer'),
+      );
     bytes = read;
   }
   const encoding = encodingOf(reply.getHeader('content-encoding'));
   if (filtering && encoding !== undefined) return replace(reply, encoded(encoding));
 
-  const settled = await settleAnswer(pipeline, plan, bytesAnswer(status, type, filtering ? bytes : undefined), logger);
+  const settled = await settleAnswer(
+    pipeline,
+    plan,
+    bytesAnswer(status, type, filtering ? bytes : undefined),
+    logger,
+  );
   if (!settled.released) return replace(reply, settled.response);
   // The same answer: a stream read above is sent from what was held.
   if (settled.same) return bytes ?? payload;
