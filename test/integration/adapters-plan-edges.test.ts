@@ -2,7 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import express, { type Express } from 'express';
+import Fastify from 'fastify';
+import { enumguard as fastifyGuard } from '../../src/adapters/fastify/index.ts';
 import { manualClock } from '../../src/core/clock.ts';
 import { enumguard as expressGuard } from '../../src/adapters/express/index.ts';
 import { enumguard as nodeGuard, type NodeHandler } from '../../src/adapters/node/index.ts';
@@ -191,6 +194,27 @@ describe('node adapter with a response plan', () => {
       assert.match(((await res.json()) as { detail: string }).detail, /encoded answer \(gzip\)/);
     } finally {
       await s.stop();
+    }
+  });
+});
+
+describe('fastify adapter with a response plan', () => {
+  it('reads a streamed JSON payload and sends it filtered', async () => {
+    const app = Fastify();
+    await app.register(fastifyGuard, guardOptions());
+    app.get('/v1/lookup', (_req, reply) => {
+      const text = JSON.stringify(ANSWER);
+      void reply
+        .type('application/json')
+        .send(Readable.from([text.slice(0, 7), text.slice(7)].map((t) => Buffer.from(t))));
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const res = await fetch(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v1/lookup`);
+      assert.equal(res.status, 200);
+      assert.deepEqual(await res.json(), FILTERED);
+    } finally {
+      await app.close();
     }
   });
 });
