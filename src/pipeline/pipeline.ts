@@ -307,7 +307,7 @@ async function respond(plan: ResponsePlan, res: PlainResponse): Promise<PlainRes
     status: res.status,
     headers: res.headers,
     json,
-    // Serialized only when asked: the simulator reads `json` and never needs the text.
+    // Serialized only when asked: the simulator and the adapters read `json`.
     get body() {
       return (body ??= JSON.stringify(json));
     },

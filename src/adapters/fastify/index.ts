@@ -1,5 +1,8 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { ResponsePlan } from '../../pipeline/types.ts';
 import { pipelineFrom, type GuardOptions } from '../guard.ts';
+import { holdLimit, loggerOf } from '../plan-answer.ts';
+import { answerPayload } from './answer.ts';
 
 export type { GuardOptions } from '../guard.ts';
 
@@ -7,9 +10,17 @@ export type { GuardOptions } from '../guard.ts';
  * Fastify plugin: a preHandler hook (the body is parsed by then) on every route of the
  * instance it is registered on. It is not encapsulated, like plugins wrapped by
  * fastify-plugin, so registering it once at the root guards the whole app.
+ *
+ * On routes with `egress` or `detect` an onSend hook holds the serialized answer (error
+ * answers too) until it is filtered and scored; a streamed answer is read up to
+ * max(server.bodyLimit, 8 MiB) (past that: 502 problem+json). A refused answer is replaced,
+ * status and headers included, by the 403/429 problem+json. Other routes pass the onSend
+ * hook untouched.
  */
 export const enumguard: FastifyPluginAsync<GuardOptions> = (fastify, options) => {
   const pipeline = pipelineFrom(options);
+  const logger = loggerOf(options);
+  const plans = new WeakMap<FastifyRequest, ResponsePlan>();
   fastify.addHook('preHandler', async (request, reply) => {
     const verdict = await pipeline.admit({
       method: request.method,
@@ -26,7 +37,21 @@ export const enumguard: FastifyPluginAsync<GuardOptions> = (fastify, options) =>
       return reply;
     }
     void reply.headers(verdict.headers);
+    if (verdict.plan !== undefined) plans.set(request, verdict.plan);
     return undefined;
+  });
+  // Callback style: a request without a plan passes without a promise being made.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    const plan = plans.get(request);
+    if (plan === undefined) {
+      done(null, payload);
+      return;
+    }
+    plans.delete(request); // settle once, even if an error answer follows
+    answerPayload(pipeline, plan, reply, payload, holdLimit(pipeline), logger).then(
+      (out) => done(null, out),
+      (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
+    );
   });
   return Promise.resolve();
 };

@@ -3,6 +3,8 @@ import { parseJson } from '../../gateway/body.ts';
 import { problemResponse } from '../../pipeline/problem.ts';
 import type { PlainResponse } from '../../pipeline/types.ts';
 import { pipelineFrom, type GuardOptions } from '../guard.ts';
+import { holdLimit, loggerOf } from '../plan-answer.ts';
+import { answerResponse } from './answer.ts';
 
 export type { GuardOptions } from '../guard.ts';
 
@@ -14,10 +16,19 @@ export type HonoGuardOptions = GuardOptions & {
   readonly remoteAddress?: (c: Context) => string | undefined;
 };
 
-/** Hono middleware. On routes priced by their JSON body it reads the body as text, which Hono caches, so the handler can still call `c.req.json()`. */
+/**
+ * Hono middleware. On routes priced by their JSON body it reads the body as text, which Hono
+ * caches, so the handler can still call `c.req.json()`.
+ *
+ * On routes with `egress` or `detect` the answer (c.res, error answers too) is held after the
+ * handler until it is filtered and scored: a JSON body is read up to max(server.bodyLimit,
+ * 8 MiB) (past that: 502 problem+json) and c.res replaced by the filtered answer, or by the
+ * 403/429 problem+json when refused.
+ */
 export function enumguard(options: HonoGuardOptions): MiddlewareHandler {
   const pipeline = pipelineFrom(options);
   const remote = options.remoteAddress ?? nodeServerAddress;
+  const logger = loggerOf(options);
   return async (c, next) => {
     const url = new URL(c.req.url);
     const target = url.pathname + url.search;
@@ -44,6 +55,10 @@ export function enumguard(options: HonoGuardOptions): MiddlewareHandler {
       return plain(verdict.response);
     }
     await next();
+    if (verdict.plan !== undefined) {
+      const released = await answerResponse(c, pipeline, verdict.plan, holdLimit(pipeline), logger);
+      if (!released) return undefined;
+    }
     for (const [name, value] of Object.entries(verdict.headers)) c.res.headers.set(name, value);
     return undefined;
   };

@@ -3,6 +3,8 @@ import { readJsonBody } from '../../gateway/body.ts';
 import { sendPlain } from '../../gateway/send.ts';
 import { problemResponse } from '../../pipeline/problem.ts';
 import { pipelineFrom, type GuardOptions } from '../guard.ts';
+import { holdForPlan } from '../hold-response.ts';
+import { holdLimit, loggerOf } from '../plan-answer.ts';
 
 export type { GuardOptions } from '../guard.ts';
 
@@ -16,12 +18,19 @@ export type NodeHandler = (req: GuardedRequest, res: ServerResponse) => void;
  * `handler`; allowed ones get the rate-limit headers set on `res`. On routes priced by their
  * JSON body the body is read here and handed on as `req.body`, since the stream can be read
  * only once.
+ *
+ * On routes with `egress` or `detect` the answer is held until it is filtered and scored:
+ * what the handler writes to `res` (writeHead, write, end, streams piped into it) is
+ * buffered, up to max(server.bodyLimit, 8 MiB) (past that: 502 problem+json), and sent only
+ * once the plan has settled, with a correct content-length; a refused answer is replaced by
+ * the 403/429 problem+json and never reaches the client. Other routes are untouched.
  */
 export function enumguard(
   options: GuardOptions & { bodyLimitBytes?: number },
   handler: NodeHandler,
 ): NodeHandler {
   const pipeline = pipelineFrom(options);
+  const logger = loggerOf(options);
   return (req, res) => {
     admit(req, res).catch(() => {
       sendPlain(
@@ -59,6 +68,7 @@ export function enumguard(
       return;
     }
     for (const [name, value] of Object.entries(verdict.headers)) res.setHeader(name, value);
+    if (verdict.plan !== undefined) holdForPlan(pipeline, verdict.plan, res, holdLimit(pipeline), logger);
     handler(req, res);
   }
 }

@@ -1,0 +1,77 @@
+import type { NextFunction, Response } from 'express';
+import type { Pipeline, PipelineLogger } from '../../pipeline/pipeline.ts';
+import type { PlainResponse, ResponsePlan } from '../../pipeline/types.ts';
+import { holdForPlan, replaceAnswer } from '../hold-response.ts';
+import { bytesAnswer, holdLimit, isJson, jsonAnswer, settleAnswer } from '../plan-answer.ts';
+
+/**
+ * Holds an Express answer on a route with a plan until it is filtered and scored. res.json
+ * and res.send are intercepted as values: the filtered value is handed back to Express's own
+ * res.json/res.send, so its JSON settings, ETag and freshness apply to what is sent. Anything
+ * else (res.write, res.end, streams, res.sendFile) is held as bytes below Express, like the
+ * node adapter, and filtered when it ends. Only the first answer counts: the plan settles once.
+ */
+export function holdExpressAnswer(
+  pipeline: Pipeline,
+  plan: ResponsePlan,
+  res: Response,
+  next: NextFunction,
+  logger: PipelineLogger | undefined,
+): void {
+  const { json, send } = res;
+  let claimed = false;
+  let releasing = false;
+  const hold = holdForPlan(pipeline, plan, res, holdLimit(pipeline), logger, () => {
+    if (claimed) return false;
+    claimed = true;
+    return true;
+  });
+
+  function release(answer: PlainResponse, same: () => void, filtered: (out: PlainResponse) => void): void {
+    settleAnswer(pipeline, plan, answer, logger)
+      .then((settled) => {
+        hold.release(() => {
+          releasing = true;
+          if (!settled.released) replaceAnswer(res, settled.response);
+          else if (settled.same) same();
+          else filtered(settled.response);
+        });
+      })
+      .catch(next);
+  }
+
+  res.json = function guardedJson(this: Response, value?: unknown) {
+    // Once the app writes bytes itself, the byte hold has the answer: let Express write into it.
+    if (releasing || hold.started) return json.call(this, value);
+    if (claimed) return this;
+    claimed = true;
+    release(
+      jsonAnswer(this.statusCode, headerOf(this), value),
+      () => json.call(this, value),
+      (out) => json.call(this, out.json),
+    );
+    return this;
+  };
+
+  res.send = function guardedSend(this: Response, body?: unknown) {
+    if (releasing || hold.started) return send.call(this, body);
+    if (claimed) return this;
+    const textual = typeof body === 'string' || ArrayBuffer.isView(body);
+    if (body !== null && body !== undefined && !textual) return this.json(body); // as Express does
+    claimed = true;
+    const type = headerOf(this);
+    // A non-JSON answer is settled with 0 records and sent as it is; bytes are never decoded.
+    const bytes = textual && isJson(type) ? (body as string | Uint8Array) : undefined;
+    release(
+      bytesAnswer(this.statusCode, type, bytes),
+      () => send.call(this, body),
+      (out) => send.call(this, out.body),
+    );
+    return this;
+  };
+}
+
+function headerOf(res: Response): string | undefined {
+  const value = res.getHeader('content-type');
+  return value === undefined ? undefined : String(value);
+}
