@@ -1,11 +1,11 @@
 import { isEnumguardError } from '../core/errors.ts';
-import { heldAnswerLimit, isJson } from '../gateway/egress-answer.ts';
+import { heldAnswerLimit, isJson } from '../pipeline/answer-hold.ts';
 import type { Pipeline, PipelineLogger } from '../pipeline/pipeline.ts';
 import { problemResponse } from '../pipeline/problem.ts';
 import type { PlainResponse, ResponsePlan } from '../pipeline/types.ts';
 import type { GuardOptions } from './guard.ts';
 
-export { isJson } from '../gateway/egress-answer.ts';
+export { isJson } from '../pipeline/answer-hold.ts';
 
 /**
  * What the adapters share to honour an Admission's ResponsePlan: the app's answer as a

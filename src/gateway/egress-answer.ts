@@ -1,3 +1,4 @@
+import { isJson } from '../pipeline/answer-hold.ts';
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
@@ -8,20 +9,6 @@ import type { PlainResponse, ResponsePlan } from '../pipeline/types.ts';
 import { downstreamHeaders } from './headers.ts';
 import { sendPlain } from './send.ts';
 import { classifyUpstreamError, type UpstreamResponse } from './upstream.ts';
-
-/**
- * The least a filtered answer may be held to (the bound is the larger of this and the policy's
- * bodyLimit). A plan's verdict can only be given once the answer's records are counted, i.e.
- * after its last byte, so the gateway must hold the filtered answer until then instead of
- * streaming it. The egress caps (maxRecords, maxBytes) bound the records part; this bounds the
- * rest, which the filter passes through uncapped.
- */
-export const HELD_ANSWER_MIN_BYTES = 8 * 1024 * 1024;
-
-/** How many bytes of filtered answer the gateway holds at most, given the policy's bodyLimit. */
-export function heldAnswerLimit(bodyLimitBytes: number): number {
-  return Math.max(bodyLimitBytes, HELD_ANSWER_MIN_BYTES);
-}
 
 /** Answer fields that describe the upstream's bytes, not the filtered ones. */
 const REWRITTEN = ['content-length', 'transfer-encoding', 'content-encoding'] as const;
@@ -204,13 +191,4 @@ function send(res: ServerResponse, answer: PlainResponse): number {
 
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
-}
-
-/** application/json or any structured +json type (RFC 6839 section 3.1), parameters ignored. */
-export function isJson(contentType: string | string[] | undefined): boolean {
-  const value = header(contentType);
-  if (value === undefined) return false;
-  const semi = value.indexOf(';');
-  const type = (semi === -1 ? value : value.slice(0, semi)).trim().toLowerCase();
-  return type === 'application/json' || (type.includes('/') && type.endsWith('+json'));
 }

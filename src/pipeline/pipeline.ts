@@ -9,6 +9,7 @@ import { createIdentifier } from '../identity/identify.ts';
 import type { CompiledPolicy, CompiledRoute } from '../policy/types.ts';
 import type { RiskedOutcome, Store } from '../stores/store.ts';
 import { filterValue } from '../egress/egress-value.ts';
+import { isJson } from './answer-hold.ts';
 import { answerPlan, routeEgressConfigs, type RouteEgressConfigs } from './answer-plan.ts';
 import { createRouteDetectors, type RouteDetectorSet } from './detectors.ts';
 import { resolvePointer } from './json-pointer.ts';
@@ -312,10 +313,6 @@ async function respond(plan: ResponsePlan, res: PlainResponse): Promise<PlainRes
       return (body ??= JSON.stringify(json));
     },
   };
-}
-
-function isJson(type: string | undefined): boolean {
-  return type !== undefined && /^application\/(?:[\w.+-]+\+)?json\b/i.test(type);
 }
 
 interface Defenses {

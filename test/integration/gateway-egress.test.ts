@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { manualClock } from '../../src/core/clock.ts';
 import { EnumguardError } from '../../src/core/errors.ts';
 import type { EgressConfig } from '../../src/egress/index.ts';
-import { HELD_ANSWER_MIN_BYTES } from '../../src/gateway/egress-answer.ts';
+import { HELD_ANSWER_MIN_BYTES } from '../../src/pipeline/answer-hold.ts';
 import { createGateway, type Gateway } from '../../src/gateway/server.ts';
 import { createUpstreamPool } from '../../src/gateway/upstream.ts';
 import { createPipeline, type Pipeline } from '../../src/pipeline/pipeline.ts';
