@@ -90,7 +90,7 @@ export async function answerWithPlan(a: PlanAnswer): Promise<number | undefined>
     isJson(up.headers['content-type']);
 
   if (!filtering) {
-    const replacement = await settle(a, 0);
+    const replacement = await settle(a, 0, 0);
     if (gone || replacement !== undefined) up.body.destroy();
     if (gone) return 499;
     return replacement === undefined ? undefined : send(res, replacement);
@@ -149,7 +149,7 @@ export async function answerWithPlan(a: PlanAnswer): Promise<number | undefined>
     );
   }
 
-  const replacement = await settle(a, held.stats.records);
+  const replacement = await settle(a, held.stats.records, held.stats.passed);
   if (gone) return 499;
   if (replacement !== undefined) return send(res, replacement);
   const headers: OutgoingHttpHeaders = { ...downstreamHeaders(up.headers), ...a.headers };
@@ -170,9 +170,9 @@ export async function answerWithPlan(a: PlanAnswer): Promise<number | undefined>
  * the record quota and the detectors): a failing store is a 503 store-unavailable, as at
  * admission; anything else is a 500.
  */
-async function settle(a: PlanAnswer, records: number): Promise<PlainResponse | undefined> {
+async function settle(a: PlanAnswer, records: number, passed: number): Promise<PlainResponse | undefined> {
   try {
-    return await a.plan.settle({ status: a.up.status, records });
+    return await a.plan.settle({ status: a.up.status, records, passed });
   } catch (err) {
     a.logger.error({ err, status: a.up.status, records }, 'settling the answer failed; withheld');
     return isEnumguardError(err, 'ERR_STORE_UNAVAILABLE')

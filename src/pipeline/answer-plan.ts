@@ -85,11 +85,11 @@ async function settle(p: PlanInputs, outcome: ResponseOutcome): Promise<PlainRes
     if (refusal !== undefined) return refusal;
   }
   const perIdentity = route.egress?.perIdentity;
-  if (perIdentity !== undefined && outcome.records > 0 && lookup !== undefined) {
+  // Charged what was sent: records a cap dropped never reached the caller.
+  const passed = outcome.passed ?? outcome.records;
+  if (perIdentity !== undefined && passed > 0 && lookup !== undefined) {
     const who = lookup.identity ?? `prefix:${lookup.prefix}`;
-    const pending = store.consume([
-      { spec: perIdentity, key: `${perIdentity.id}:${who}`, cost: outcome.records },
-    ]);
+    const pending = store.consume([{ spec: perIdentity, key: `${perIdentity.id}:${who}`, cost: passed }]);
     const batch = pending instanceof Promise ? await pending : pending;
     const o = batch.outcomes[0];
     if (!batch.allowed && o !== undefined) {

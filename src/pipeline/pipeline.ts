@@ -299,7 +299,11 @@ async function respond(plan: ResponsePlan, res: PlainResponse): Promise<PlainRes
     }
   }
   const filtered = ok && plan.egress !== undefined ? filterValue(value, plan.egress) : undefined;
-  const replacement = await plan.settle({ status: res.status, records: filtered?.stats.records ?? 0 });
+  const replacement = await plan.settle({
+    status: res.status,
+    records: filtered?.stats.records ?? 0,
+    passed: filtered?.stats.passed ?? 0,
+  });
   if (replacement !== undefined) return replacement;
   if (filtered === undefined || filtered.value === value) return res;
   const json = filtered.value;

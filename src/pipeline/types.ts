@@ -43,8 +43,10 @@ export interface Caller {
 /** How the upstream answered an allowed request, as far as the answer's plan needs. */
 export interface ResponseOutcome {
   readonly status: number;
-  /** Records in the answer at the route's egress pointer (hits), passed or not. */
+  /** Records in the answer at the route's egress pointer (hits), passed or not: the hit ratio's count. */
   readonly records: number;
+  /** Records the filter let through (after maxRecords, maxBytes): what per-identity record quotas charge. Default `records`. */
+  readonly passed?: number;
 }
 
 /**

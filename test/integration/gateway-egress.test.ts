@@ -174,7 +174,7 @@ describe('gateway with a response plan', () => {
 
   it('settles with every record the upstream revealed, passed or not', async () => {
     await (await fetch(`${base}/plan/contacts`)).arrayBuffer();
-    assert.deepEqual(outcomes, [{ status: 200, records: 5 }]);
+    assert.deepEqual(outcomes, [{ status: 200, records: 5, passed: 2 }]);
   });
 
   it('asks the upstream for identity encoding and the whole answer on plan routes only', async () => {
@@ -204,7 +204,7 @@ describe('gateway with a response plan', () => {
     const text = await res.text();
     assert.equal((JSON.parse(text) as { code: string }).code, 'abnormal-usage-detected');
     assert.doesNotMatch(text, /n1|p1|contacts/);
-    assert.deepEqual(outcomes, [{ status: 200, records: 5 }]);
+    assert.deepEqual(outcomes, [{ status: 200, records: 5, passed: 2 }]);
   });
 
   it('answers 502 with no partial body for malformed upstream JSON, without settling', async () => {
@@ -239,8 +239,8 @@ describe('gateway with a response plan', () => {
     const text = await fetch(`${base}/plan/text`);
     assert.equal(await text.text(), 'plain words');
     assert.deepEqual(outcomes, [
-      { status: 404, records: 0 },
-      { status: 200, records: 0 },
+      { status: 404, records: 0, passed: 0 },
+      { status: 200, records: 0, passed: 0 },
     ]);
   });
 
@@ -248,7 +248,7 @@ describe('gateway with a response plan', () => {
     egress = undefined;
     const res = await fetch(`${base}/plan/contacts`);
     assert.equal(await res.text(), CONTACTS_TEXT);
-    assert.deepEqual(outcomes, [{ status: 200, records: 0 }]);
+    assert.deepEqual(outcomes, [{ status: 200, records: 0, passed: 0 }]);
   });
 
   it('replaces an unfiltered answer too when settle says so', async () => {
@@ -292,6 +292,6 @@ describe('gateway with a response plan', () => {
     const res = await fetch(`${base}/plan/contacts`);
     assert.equal(res.status, 200);
     await res.arrayBuffer();
-    assert.deepEqual(outcomes, [{ status: 200, records: 5 }]);
+    assert.deepEqual(outcomes, [{ status: 200, records: 5, passed: 2 }]);
   });
 });
