@@ -107,9 +107,9 @@ async function restoreOrStartEmpty(
     const store = createMemoryStore({ clock, ...bounds, ...(state ? { restore: state } : {}) });
     if (state === undefined) logger.info({ snapshot: path }, 'no snapshot yet; starting with an empty store');
     else {
-      const { keys, targets } = store.stats();
+      const { keys, targets, riskRecords } = store.stats();
       logger.info(
-        { snapshot: path, keys, targets, savedAt: new Date(state.savedAt).toISOString() },
+        { snapshot: path, keys, targets, riskRecords, savedAt: new Date(state.savedAt).toISOString() },
         'memory store restored from its snapshot',
       );
     }
