@@ -24,7 +24,8 @@ export interface PersistedStoreOptions {
 
 /**
  * The gateway's memory store, restored from its snapshot at start and saved periodically and
- * at shutdown, so a restart does not hand every scanner a fresh distinct-target quota.
+ * at shutdown, so a restart neither hands every scanner a fresh distinct-target quota nor
+ * lifts a block.
  *
  * A snapshot that cannot be used (corrupt, truncated, from a newer enumguard) is moved aside
  * to `<path>.corrupt-<time>` and the gateway starts empty: refusing to start would turn a
