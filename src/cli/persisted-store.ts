@@ -24,7 +24,8 @@ export interface PersistedStoreOptions {
 
 /**
  * The gateway's memory store, restored from its snapshot at start and saved periodically and
- * at shutdown, so a restart does not hand every scanner a fresh distinct-target quota.
+ * at shutdown, so a restart neither hands every scanner a fresh distinct-target quota nor
+ * lifts a block.
  *
  * A snapshot that cannot be used (corrupt, truncated, from a newer enumguard) is moved aside
  * to `<path>.corrupt-<time>` and the gateway starts empty: refusing to start would turn a
@@ -107,9 +108,9 @@ async function restoreOrStartEmpty(
     const store = createMemoryStore({ clock, ...bounds, ...(state ? { restore: state } : {}) });
     if (state === undefined) logger.info({ snapshot: path }, 'no snapshot yet; starting with an empty store');
     else {
-      const { keys, targets } = store.stats();
+      const { keys, targets, riskRecords } = store.stats();
       logger.info(
-        { snapshot: path, keys, targets, savedAt: new Date(state.savedAt).toISOString() },
+        { snapshot: path, keys, targets, riskRecords, savedAt: new Date(state.savedAt).toISOString() },
         'memory store restored from its snapshot',
       );
     }

@@ -25,7 +25,8 @@ export interface MemoryStoreOptions {
   /**
    * A saved state (see snapshot-file.ts) to start from. Its seeds replace `seed`; its keys
    * are inserted oldest first under this store's bounds, so a smaller maxKeys evicts by the
-   * usual rules and a smaller maxTargetsPerKey forgets the oldest halves.
+   * usual rules and a smaller maxTargetsPerKey forgets the oldest halves. Its risk records
+   * follow, oldest first, so a smaller maxRiskRecords keeps the most recently used.
    */
   readonly restore?: StoreState;
   /** Most risk records (identities, prefixes, cohorts) kept; past it the least recently used go. Default 1,000,000. */
@@ -47,6 +48,8 @@ export interface MemoryStore extends Store {
     /** Keys holding a target set (distinct limits), and the targets they hold in total. */
     targetSets: number;
     targets: number;
+    /** Risk records: identities, prefixes and cohorts with a score, a block or a first-seen time. */
+    riskRecords: number;
   };
 }
 
@@ -143,7 +146,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
     s[base + 3] = out.expiresAt;
   }
 
-  const riskTable = createRiskTable(options.maxRiskRecords ?? 1_000_000);
+  const riskTable = createRiskTable(options.maxRiskRecords ?? 1_000_000, [seedA, seedB]);
 
   function consume(checks: readonly LimitCheck[], risk?: RiskLookup): RiskedOutcome {
     const n = checks.length;
@@ -240,7 +243,10 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
     return reading === undefined ? { allowed, outcomes } : { allowed, outcomes, risk: reading };
   }
 
-  if (restore !== undefined) restoreState(restore, table, targetSets, clock.now(), maxTargetsPerKey);
+  if (restore !== undefined) {
+    restoreState(restore, table, targetSets, clock.now(), maxTargetsPerKey);
+    riskTable.restoreRecords(restore.risk);
+  }
 
   function countTargets(): number {
     let total = 0;
@@ -253,7 +259,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
     consume,
     signal: (risk, signal) => riskTable.signal(risk, signal, clock.now()),
     size: () => table.size(),
-    exportState: () => exportState(table, targetSets, [seedA, seedB], clock.now()),
+    exportState: () => exportState(table, targetSets, [seedA, seedB], clock.now(), riskTable.exportRecords()),
     stats: () => ({
       keys: table.size(),
       maxKeys,
@@ -261,6 +267,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       evictedLru: table.evictions.lru,
       targetSets: targetSets.size,
       targets: countTargets(),
+      riskRecords: riskTable.size(),
     }),
     clear: () => {
       table.clear();

@@ -1,11 +1,18 @@
 import type { RiskModel, RiskAction, RiskState } from '../core/risk.ts';
 import { riskLevelRank } from '../core/risk-config.ts';
+import { EnumguardError } from '../core/errors.ts';
+import { fingerprint, type Fingerprint } from './fingerprint.ts';
 import type { RiskLayer, RiskLookup, RiskReading, RiskSignal } from './store.ts';
 
 /**
  * Risk scores by key, for the memory store: one record per identity, IP prefix and cohort
  * (the prefix an identity was first seen from). An identity's record also keeps when it was
  * first seen, which is its age for ramped quotas and its cohort.
+ *
+ * Records are keyed by the 64-bit keyed fingerprint of their key text ("i|<identity>",
+ * "p|<prefix>", "c|<prefix>"), as the limiter keys are: an identity may be a bearer token, and
+ * neither the table nor a snapshot of it should hold one in clear. A collision (about n² / 2⁶⁵
+ * for n records) merges two records' scores, which can only make the pair stricter.
  *
  * Bounded: a Map in least-recently-used order (a touched record is moved to the end), and
  * past `maxRecords` the oldest goes. A forgotten record is an identity with no history: the
@@ -16,12 +23,48 @@ interface RiskRecord {
   /** Score from shadow rules only: logged, never enforced. */
   shadow: RiskState;
   firstSeen: number;
-  /** The cohort key of an identity record. */
+  /** The cohort's map key (see mapKey) of an identity record. */
   cohort: string | undefined;
 }
 
+/**
+ * Risk records as flat arrays, least recently used first: what a snapshot holds of the table.
+ * Fingerprints only; (0, 0) is never a record's fingerprint, so it marks "no cohort".
+ */
+export interface RiskRecords {
+  readonly count: number;
+  /** (a, b) per record. */
+  readonly fingerprints: Int32Array;
+  /** RISK_STRIDE numbers per record: state (score, at, blocks, blockedUntil), shadow (the same), firstSeen. */
+  readonly states: Float64Array;
+  /** (a, b) of the record's cohort, (0, 0) for none: only identity records have one. */
+  readonly cohorts: Int32Array;
+}
+
+export const RISK_STRIDE = 9;
+
+export const NO_RISK_RECORDS: RiskRecords = Object.freeze({
+  count: 0,
+  fingerprints: new Int32Array(0),
+  states: new Float64Array(0),
+  cohorts: new Int32Array(0),
+});
+
 const EMPTY: RiskState = Object.freeze({ score: 0, at: 0, blocks: 0, blockedUntil: 0 });
 const NONE_ACTION: RiskAction = Object.freeze({ level: 'none', quotaFactor: 1 });
+
+/**
+ * A 64-bit fingerprint as a Map key: four UTF-16 code units, so the Map hashes 4 characters
+ * rather than a token, and the pair is recovered exactly for a snapshot.
+ */
+function mapKey(a: number, b: number): string {
+  return String.fromCharCode(a & 0xffff, a >>> 16, b & 0xffff, b >>> 16);
+}
+
+function writePair(key: string, out: Int32Array, at: number): void {
+  out[at] = key.charCodeAt(0) | (key.charCodeAt(1) << 16);
+  out[at + 1] = key.charCodeAt(2) | (key.charCodeAt(3) << 16);
+}
 
 export interface RiskTable {
   /** The response at `now` for the lookup's layers; records an unseen identity's first sight. */
@@ -30,10 +73,35 @@ export interface RiskTable {
   signal(lookup: RiskLookup, signal: RiskSignal, now: number): RiskReading;
   size(): number;
   clear(): void;
+  /** Copies the records out, least recently used first. */
+  exportRecords(): RiskRecords;
+  /**
+   * Inserts saved records in order, as if each were touched in turn: under a smaller bound the
+   * oldest go and the most recent stay. Throws ERR_SNAPSHOT_INVALID on inconsistent arrays.
+   */
+  restoreRecords(records: RiskRecords): void;
 }
 
-export function createRiskTable(maxRecords: number): RiskTable {
+/** `seed` is the store's fingerprint seed pair: a restored table must use the saved one. */
+export function createRiskTable(maxRecords: number, seed: readonly [number, number]): RiskTable {
   const records = new Map<string, RiskRecord>();
+  const [seedA, seedB] = seed;
+  const fp: Fingerprint = { a: 0, b: 0 };
+
+  /** The map key of a record's key text. */
+  function keyOf(text: string): string {
+    fingerprint(text, seedA, seedB, fp);
+    // (0, 0) marks "no cohort" in a snapshot; the one text that hashes to it shares (0, 1)'s record.
+    return mapKey(fp.a, fp.a === 0 && fp.b === 0 ? 1 : fp.b);
+  }
+
+  function add(key: string, record: RiskRecord): void {
+    records.set(key, record);
+    if (records.size > maxRecords) {
+      const oldest = records.keys().next().value as string;
+      records.delete(oldest);
+    }
+  }
 
   function touch(key: string, now: number, create: boolean): RiskRecord | undefined {
     let record = records.get(key);
@@ -44,11 +112,7 @@ export function createRiskTable(maxRecords: number): RiskTable {
     }
     if (!create) return undefined;
     record = { state: EMPTY, shadow: EMPTY, firstSeen: now, cohort: undefined };
-    records.set(key, record);
-    if (records.size > maxRecords) {
-      const oldest = records.keys().next().value as string;
-      records.delete(oldest);
-    }
+    add(key, record);
     return record;
   }
 
@@ -60,12 +124,12 @@ export function createRiskTable(maxRecords: number): RiskTable {
     const out: [RiskLayer, RiskRecord | undefined][] = [];
     let cohort: string | undefined;
     if (lookup.identity !== undefined) {
-      const id = touch(`i|${lookup.identity}`, now, true) as RiskRecord;
-      id.cohort ??= `c|${lookup.prefix}`;
+      const id = touch(keyOf(`i|${lookup.identity}`), now, true) as RiskRecord;
+      id.cohort ??= keyOf(`c|${lookup.prefix}`);
       cohort = id.cohort;
       out.push(['identity', id]);
     }
-    out.push(['ipPrefix', touch(`p|${lookup.prefix}`, now, create)]);
+    out.push(['ipPrefix', touch(keyOf(`p|${lookup.prefix}`), now, create)]);
     if (cohort !== undefined) out.push(['cohort', touch(cohort, now, create)]);
     return out;
   }
@@ -123,5 +187,66 @@ export function createRiskTable(maxRecords: number): RiskTable {
     },
     size: () => records.size,
     clear: () => records.clear(),
+    exportRecords() {
+      const count = records.size;
+      const fingerprints = new Int32Array(2 * count);
+      const states = new Float64Array(RISK_STRIDE * count);
+      const cohorts = new Int32Array(2 * count);
+      let i = 0;
+      // Map order is insertion order and a touch re-inserts: least recently used first.
+      for (const [key, record] of records) {
+        writePair(key, fingerprints, 2 * i);
+        writeState(record, states, RISK_STRIDE * i);
+        if (record.cohort !== undefined) writePair(record.cohort, cohorts, 2 * i);
+        i++;
+      }
+      return { count, fingerprints, states, cohorts };
+    },
+    restoreRecords({ count, fingerprints, states, cohorts }) {
+      const bad = (what: string): EnumguardError => new EnumguardError('ERR_SNAPSHOT_INVALID', what);
+      if (
+        fingerprints.length !== 2 * count ||
+        states.length !== RISK_STRIDE * count ||
+        cohorts.length !== 2 * count
+      ) {
+        throw bad(`the state's risk arrays do not hold ${count} records`);
+      }
+      const seen = new Set<string>();
+      for (let i = 0; i < count; i++) {
+        const a = fingerprints[2 * i] as number;
+        const b = fingerprints[2 * i + 1] as number;
+        if (a === 0 && b === 0)
+          throw bad(`risk record ${i} has the fingerprint (0, 0), which no record can have`);
+        const key = mapKey(a, b);
+        if (seen.has(key)) throw bad(`risk record ${i}'s fingerprint appears twice in the state`);
+        seen.add(key);
+        const ca = cohorts[2 * i] as number;
+        const cb = cohorts[2 * i + 1] as number;
+        const cohort = ca === 0 && cb === 0 ? undefined : mapKey(ca, cb);
+        add(key, { ...readState(states, RISK_STRIDE * i), cohort });
+      }
+    },
+  };
+}
+
+function writeState(record: RiskRecord, out: Float64Array, at: number): void {
+  const { state, shadow } = record;
+  out[at] = state.score;
+  out[at + 1] = state.at;
+  out[at + 2] = state.blocks;
+  out[at + 3] = state.blockedUntil;
+  out[at + 4] = shadow.score;
+  out[at + 5] = shadow.at;
+  out[at + 6] = shadow.blocks;
+  out[at + 7] = shadow.blockedUntil;
+  out[at + 8] = record.firstSeen;
+}
+
+function readState(s: Float64Array, at: number): Omit<RiskRecord, 'cohort'> {
+  const n = (i: number): number => s[at + i] as number;
+  return {
+    state: { score: n(0), at: n(1), blocks: n(2), blockedUntil: n(3) },
+    shadow: { score: n(4), at: n(5), blocks: n(6), blockedUntil: n(7) },
+    firstSeen: n(8),
   };
 }

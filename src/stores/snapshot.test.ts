@@ -144,14 +144,14 @@ describe('memory store snapshot', () => {
     assert.equal(small.consume([{ spec: fixed, key: 'f:0', cost: 1 }]).allowed, true);
   });
 
-  it('takes 44 bytes per key plus 4 per target', () => {
+  it('takes 44 bytes per key plus 4 per target (and 88 per risk record)', () => {
     const clock = manualClock(0);
     const store = createMemoryStore({ clock, seed: [1, 2] });
     store.consume([distinct(numbers(0, 30))]);
     store.consume([{ spec: gcra, key: 'g:a', cost: 1 }]);
     const bytes = encodeSnapshot(store.exportState());
     assert.equal(bytes.length, snapshotSize(2, 30));
-    assert.equal(bytes.length, 48 + 2 * 44 + 30 * 4 + 4);
+    assert.equal(bytes.length, 56 + 2 * 44 + 30 * 4 + 4);
   });
 
   it('refuses a seed that disagrees with the restored one', () => {
@@ -209,7 +209,7 @@ describe('snapshot decoding', () => {
     newer.writeUInt16LE(9, 8);
     assert.equal(
       errorOf(() => decodeSnapshot(newer, 'snap.bin')),
-      'snap.bin: format version 9 is newer than this enumguard understands (1); upgrade enumguard or remove the file to start empty',
+      'snap.bin: format version 9 is newer than this enumguard understands (2); upgrade enumguard or remove the file to start empty',
     );
     assert.equal(
       errorOf(() => decodeSnapshot(Buffer.from('{"keys": []}\n'), 'snap.bin')),
@@ -223,7 +223,7 @@ describe('snapshot decoding', () => {
     lying.writeUInt32LE(1_000, 12);
     assert.equal(
       errorOf(() => decodeSnapshot(lying, 'snap.bin')),
-      `snap.bin: the header's lengths disagree (1000 keys and 5 targets, but ${size} bytes)`,
+      `snap.bin: the header's lengths disagree (1000 keys, 5 targets and 0 risk records, but ${size} bytes)`,
     );
   });
 

@@ -1,33 +1,47 @@
 import { crc32 } from 'node:zlib';
 import { EnumguardError } from '../core/errors.ts';
+import { NO_RISK_RECORDS, RISK_STRIDE } from './risk-table.ts';
 import { STATE_STRIDE, type StoreState } from './store-state.ts';
 
 /**
- * The memory store's snapshot format, version 1. All numbers little-endian.
+ * The memory store's snapshot format, version 2. All numbers little-endian.
  *
  *   offset  size  field
  *   0       8     magic "EGSNAP\r\n"
  *   8       2     format version (u16)
- *   10      2     header length (u16, 48): later versions may append header fields
+ *   10      2     header length (u16, 56): later versions may append header fields
  *   12      4     keys n (u32)
  *   16      8     file length in bytes, checksum included (f64, an integer)
  *   24      8     seeds a, b (2 × i32)
  *   32      8     savedAt, clock ms (f64)
  *   40      8     targets T in all (f64, an integer)
- *   48      8n    key fingerprints (a, b as i32), least recently used first
+ *   48      8     risk records R (f64, an integer)                       since version 2
+ *   56      8n    key fingerprints (a, b as i32), least recently used first
  *           32n   limiter states (s0, s1, s2, expiresAt as f64)
  *           4n    targets per key (u32)
  *           4T    target fingerprints (i32), each key's oldest first
+ *           8R    risk record fingerprints (a, b as i32), least recently used first
+ *           72R   risk states (score, at, blocks, blockedUntil; the shadow state's four;
+ *                 firstSeen; as f64)
+ *           8R    cohort fingerprints (a, b as i32; 0, 0 for none)
  *   end-4   4     CRC-32 (ISO-HDLC, zlib's) of every byte before it
  *
- * 44 bytes per key plus 4 per remembered target. Sections rather than records per key so
- * each is one typed-array pass. The "\r\n" in the magic (as in PNG's) shows a file that a
- * text-mode transfer mangled as "not a snapshot" instead of a puzzling checksum failure.
+ * 44 bytes per key, 4 per remembered target and 88 per risk record. Sections rather than
+ * records per key so each is one typed-array pass. The "\r\n" in the magic (as in PNG's) shows
+ * a file that a text-mode transfer mangled as "not a snapshot" instead of a puzzling checksum
+ * failure.
+ *
+ * Version 1 is the same without the risk record count (header length 48) and the risk
+ * sections; it still loads, with no risk records.
  */
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 const MAGIC = Buffer.from('EGSNAP\r\n', 'latin1');
-const HEADER = 48;
+/** Header length by format version. */
+const HEADERS: Readonly<Record<number, number>> = { 1: 48, 2: 56 };
+const HEADER_V1 = 48;
+const HEADER = 56;
 const PER_KEY = 8 + 8 * STATE_STRIDE + 4;
+const PER_RISK_RECORD = 8 + 8 * RISK_STRIDE + 8;
 const CHECKSUM = 4;
 // The format is little-endian; on such hosts (nearly all) sections are copied as bytes, which
 // keeps a 100 MB snapshot from holding the event loop for a second of DataView calls.
@@ -67,15 +81,20 @@ function take(bytes: Uint8Array, view: DataView, at: number, into: Section): num
   return at;
 }
 
-/** Bytes a snapshot of `keys` keys holding `targets` targets in all takes. */
-export function snapshotSize(keys: number, targets: number): number {
-  return HEADER + PER_KEY * keys + 4 * targets + CHECKSUM;
+/** Bytes a snapshot of `keys` keys holding `targets` targets in all, and `risk` risk records, takes. */
+export function snapshotSize(keys: number, targets: number, risk = 0): number {
+  return sizeFor(HEADER, keys, targets, risk);
+}
+
+function sizeFor(header: number, keys: number, targets: number, risk: number): number {
+  return header + PER_KEY * keys + 4 * targets + PER_RISK_RECORD * risk + CHECKSUM;
 }
 
 export function encodeSnapshot(state: StoreState): Buffer {
   const n = state.keys;
   const total = state.targets.length;
-  const size = snapshotSize(n, total);
+  const risk = state.risk;
+  const size = snapshotSize(n, total, risk.count);
   const out = Buffer.alloc(size);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   MAGIC.copy(out, 0);
@@ -87,10 +106,14 @@ export function encodeSnapshot(state: StoreState): Buffer {
   view.setInt32(28, state.seed[1], true);
   view.setFloat64(32, state.savedAt, true);
   view.setFloat64(40, total, true);
+  view.setFloat64(48, risk.count, true);
   let at = put(out, view, HEADER, state.fingerprints);
   at = put(out, view, at, state.states);
   at = put(out, view, at, state.targetCounts);
   at = put(out, view, at, state.targets);
+  at = put(out, view, at, risk.fingerprints);
+  at = put(out, view, at, risk.states);
+  at = put(out, view, at, risk.cohorts);
   view.setUint32(at, crc32(out.subarray(0, at)), true);
   return out;
 }
@@ -111,7 +134,7 @@ export function decodeSnapshot(bytes: Uint8Array, source = 'snapshot'): StoreSta
   }
   // Headers only ever grow (later fields are appended), so a file shorter than version 1's
   // header is truncated whatever version it claims.
-  if (len < HEADER) throw bad(`truncated at byte ${len} (the header alone is ${HEADER} bytes)`);
+  if (len < HEADER_V1) throw bad(`truncated at byte ${len} (the header alone is ${HEADER_V1} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint16(8, true);
   if (version > SNAPSHOT_VERSION) {
@@ -120,14 +143,21 @@ export function decodeSnapshot(bytes: Uint8Array, source = 'snapshot'): StoreSta
         'upgrade enumguard or remove the file to start empty',
     );
   }
-  if (version < 1) throw bad(`format version ${version} is not valid`);
+  const expected = HEADERS[version];
+  if (expected === undefined) throw bad(`format version ${version} is not valid`);
+  if (len < expected) throw bad(`truncated at byte ${len} (the header alone is ${expected} bytes)`);
   const header = view.getUint16(10, true);
-  if (header !== HEADER) throw bad(`header length ${header} is not ${HEADER} as version 1 requires`);
+  if (header !== expected) {
+    throw bad(`header length ${header} is not ${expected} as version ${version} requires`);
+  }
   const n = view.getUint32(12, true);
   const size = view.getFloat64(16, true);
   const total = view.getFloat64(40, true);
-  if (!Number.isSafeInteger(total) || total < 0 || size !== snapshotSize(n, total)) {
-    throw bad(`the header's lengths disagree (${n} keys and ${total} targets, but ${size} bytes)`);
+  const count = version === 1 ? 0 : view.getFloat64(48, true);
+  const counted = (x: number): boolean => Number.isSafeInteger(x) && x >= 0;
+  if (!counted(total) || !counted(count) || size !== sizeFor(header, n, total, count)) {
+    const risk = version === 1 ? '' : ` and ${count} risk records`;
+    throw bad(`the header's lengths disagree (${n} keys, ${total} targets${risk}, but ${size} bytes)`);
   }
   if (len < size) throw bad(`truncated at byte ${len} (expected ${size} bytes)`);
   if (len > size) throw bad(`${len - size} unexpected bytes after the end at byte ${size}`);
@@ -141,10 +171,10 @@ export function decodeSnapshot(bytes: Uint8Array, source = 'snapshot'): StoreSta
   const states = new Float64Array(STATE_STRIDE * n);
   const targetCounts = new Uint32Array(n);
   const targets = new Int32Array(total);
-  let at = take(bytes, view, HEADER, fingerprints);
+  let at = take(bytes, view, header, fingerprints);
   at = take(bytes, view, at, states);
   at = take(bytes, view, at, targetCounts);
-  take(bytes, view, at, targets);
+  at = take(bytes, view, at, targets);
   for (let i = 0; i < states.length; i++) {
     if (Number.isNaN(states[i]))
       throw bad(`key ${Math.floor(i / STATE_STRIDE)} has a state that is not a number`);
@@ -163,7 +193,37 @@ export function decodeSnapshot(bytes: Uint8Array, source = 'snapshot'): StoreSta
     states,
     targetCounts,
     targets,
+    risk: count === 0 ? NO_RISK_RECORDS : takeRisk(bytes, view, at, count, bad),
   };
+}
+
+/** Reads and checks the risk sections (version 2) of `count` records at `at`. */
+function takeRisk(
+  bytes: Uint8Array,
+  view: DataView,
+  at: number,
+  count: number,
+  bad: (what: string) => EnumguardError,
+): StoreState['risk'] {
+  const fingerprints = new Int32Array(2 * count);
+  const states = new Float64Array(RISK_STRIDE * count);
+  const cohorts = new Int32Array(2 * count);
+  at = take(bytes, view, at, fingerprints);
+  at = take(bytes, view, at, states);
+  take(bytes, view, at, cohorts);
+  for (let i = 0; i < count; i++) {
+    if (fingerprints[2 * i] === 0 && fingerprints[2 * i + 1] === 0) {
+      throw bad(`risk record ${i} has the fingerprint (0, 0), which no record can have`);
+    }
+  }
+  // Every field must be finite: the model would read a NaN or an infinity as 0 ("no history"),
+  // which for a block's end means silently unblocking the identity.
+  for (let i = 0; i < states.length; i++) {
+    if (!Number.isFinite(states[i])) {
+      throw bad(`risk record ${Math.floor(i / RISK_STRIDE)} has a state that is not a finite number`);
+    }
+  }
+  return { count, fingerprints, states, cohorts };
 }
 
 function hex(v: number): string {

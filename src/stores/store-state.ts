@@ -1,4 +1,5 @@
 import { EnumguardError } from '../core/errors.ts';
+import type { RiskRecords } from './risk-table.ts';
 import type { SlotTable } from './slot-table.ts';
 import { createTargetSet, type TargetSet } from './target-set.ts';
 
@@ -28,6 +29,11 @@ export interface StoreState {
   readonly targetCounts: Uint32Array;
   /** Target fingerprints, each key's oldest first, so "forget the oldest half" still holds. */
   readonly targets: Int32Array;
+  /**
+   * Risk records (scores, blocks, first-seen times, cohorts), least recently used first, by
+   * fingerprint like the keys. Empty from a version-1 snapshot, which did not keep them.
+   */
+  readonly risk: RiskRecords;
 }
 
 export const STATE_STRIDE = 4;
@@ -85,6 +91,7 @@ export function exportState(
   targetSets: Map<number, TargetSet>,
   seed: readonly [number, number],
   now: number,
+  risk: RiskRecords,
 ): StoreState {
   const s = table.states;
   // The table walks most recently used first; the keys are written out in reverse.
@@ -115,5 +122,14 @@ export function exportState(
     targets.set(held, t);
     t += held.length;
   }
-  return { seed: [seed[0], seed[1]], savedAt: now, keys: n, fingerprints, states, targetCounts, targets };
+  return {
+    seed: [seed[0], seed[1]],
+    savedAt: now,
+    keys: n,
+    fingerprints,
+    states,
+    targetCounts,
+    targets,
+    risk,
+  };
 }

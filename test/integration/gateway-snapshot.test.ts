@@ -32,6 +32,33 @@ routes:
         distinct: /numbers
 `;
 
+/** Risk by bearer token; one canary lookup blocks the account for an hour. */
+const riskPolicy = (upstream: string) => `version: 1
+upstream: ${upstream}
+server:
+  store: { snapshot: state.snap, snapshotEvery: 1h }
+risk:
+  identity: { header: authorization }
+  block: { base: 1h, multiplier: 4, max: 30d, forgetAfter: 30d }
+routes:
+  - id: discover
+    match: { method: POST, path: /v1/contacts/discover }
+    auth: none
+    targets: /numbers
+    detect:
+      canaries: { weight: 100, numbers: ["+14155550123"] }
+`;
+
+async function lookup(running: RunningGateway, token: string, numbers: readonly string[]): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${running.address.port}/v1/contacts/discover`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ numbers }),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
 const book = ['+14155550100', '+14155550101', '+14155550102', '+14155550103', '+14155550104'];
 
 async function discover(running: RunningGateway, numbers: readonly string[]): Promise<number> {
@@ -83,6 +110,37 @@ describe('gateway with a store snapshot', () => {
         await second.stop(100);
       }
       assert.deepEqual(readdirSync(dir).sort(), ['policy.yaml', 'state.snap'], 'no temporary files');
+    } finally {
+      await upstream.close();
+    }
+  });
+
+  it('keeps a blocked account blocked across a graceful restart, without its token on disk', async () => {
+    const upstream = await startEchoUpstream();
+    const dir = mkdtempSync(join(tmpdir(), 'enumguard-snap-'));
+    const policyPath = join(dir, 'policy.yaml');
+    writeFileSync(policyPath, riskPolicy(upstream.url));
+    const start = () =>
+      startGateway({
+        policyPath,
+        port: 0,
+        host: '127.0.0.1',
+        logger: pino({ level: 'silent' }),
+        watch: false,
+      });
+    try {
+      const first = await start();
+      assert.equal(await lookup(first, 'mallory-secret-token', ['+14155550123']), 403, 'a canary blocks');
+      await first.stop(100);
+      assert.equal(readFileSync(join(dir, 'state.snap')).includes('mallory-secret-token'), false);
+
+      const second = await start();
+      try {
+        assert.equal(await lookup(second, 'mallory-secret-token', book), 403, 'still blocked');
+        assert.equal(await lookup(second, 'alice', book), 200);
+      } finally {
+        await second.stop(100);
+      }
     } finally {
       await upstream.close();
     }
