@@ -1,8 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { captureLogger } from '../helpers/capture-logger.ts';
 import { startGateway } from '../../src/cli/start-gateway.ts';
 import { formatE164 } from '../../src/reference/e164.ts';
 import { startReferenceService } from '../../src/reference/http.ts';
@@ -14,17 +13,6 @@ import { createPopulation } from '../../src/reference/population/population.ts';
  * address book passes with photos stripped for a new account, and findings are logged by tag.
  */
 const population = createPopulation({ seed: 31, accounts: 20_000 });
-
-function captureLogger() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { logger: pino({ level: 'info' }, stream), lines };
-}
 
 describe('gateway with policies/enumguard-default.yaml', () => {
   it('withholds a scan, blocks the account, passes an address book, logs by tag', async () => {

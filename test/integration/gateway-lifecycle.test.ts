@@ -3,26 +3,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { captureLogger } from '../helpers/capture-logger.ts';
 import { SignJWT } from 'jose';
 import { startGateway } from '../../src/cli/start-gateway.ts';
 import { startEchoUpstream } from '../helpers/echo-upstream.ts';
 import { FULL_KEY, lookupPolicy } from '../helpers/policies.ts';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-bytes-long!';
-
-/** A pino logger writing into an array, to inspect what the gateway logs. */
-function captureLogger() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, stream), lines };
-}
 
 function writePolicy(dir: string, text: string): string {
   const path = join(dir, 'policy.yaml');
@@ -38,7 +26,7 @@ describe('gateway lifecycle', () => {
       'identities:\n',
       `identities:\n  jwt:\n    algorithms: [HS256]\n    secret: ${SECRET}\n`,
     );
-    const { logger, lines } = captureLogger();
+    const { logger, lines } = captureLogger('debug');
     const running = await startGateway({
       policyPath: writePolicy(dir, policy),
       port: 0,
@@ -92,7 +80,7 @@ routes:
       - { key: ip, rate: ${rate} }
 `;
     const path = writePolicy(dir, health('1/1h'));
-    const { logger, lines } = captureLogger();
+    const { logger, lines } = captureLogger('debug');
     const running = await startGateway({ policyPath: path, port: 0, host: '127.0.0.1', logger });
     const get = async () => {
       const r = await fetch(`http://127.0.0.1:${running.address.port}/healthz`);

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { captureLogger } from '../helpers/capture-logger.ts';
 import { startGateway, type RunningGateway } from '../../src/cli/start-gateway.ts';
 import { startEchoUpstream } from '../helpers/echo-upstream.ts';
 import { FULL_KEY } from '../helpers/policies.ts';
@@ -69,17 +69,6 @@ async function discover(running: RunningGateway, numbers: readonly string[]): Pr
   });
   await res.arrayBuffer();
   return res.status;
-}
-
-function captureLogger() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { logger: pino({ level: 'info' }, stream), lines };
 }
 
 describe('gateway with a store snapshot', () => {
