@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { isEnumguardError } from '../core/errors.ts';
 import { createEgressFilter, type EgressConfig, type EgressStats } from '../egress/index.ts';
 import { problemResponse } from '../pipeline/problem.ts';
-import type { PlainResponse, ResponsePlan } from '../pipeline/types.ts';
+import type { PlainResponse, ResponseOutcome, ResponsePlan } from '../pipeline/types.ts';
 import { downstreamHeaders } from './headers.ts';
 import { sendPlain } from './send.ts';
 import { classifyUpstreamError, type UpstreamResponse } from './upstream.ts';
@@ -90,7 +90,8 @@ export async function answerWithPlan(a: PlanAnswer): Promise<number | undefined>
     isJson(up.headers['content-type']);
 
   if (!filtering) {
-    const replacement = await settle(a, 0, 0);
+    // Streamed unheld: its size is unknown before it goes out, so no bytes are charged.
+    const replacement = await settle(a, { records: 0, passed: 0 });
     if (gone || replacement !== undefined) up.body.destroy();
     if (gone) return 499;
     return replacement === undefined ? undefined : send(res, replacement);
@@ -149,15 +150,17 @@ export async function answerWithPlan(a: PlanAnswer): Promise<number | undefined>
     );
   }
 
-  const replacement = await settle(a, held.stats.records, held.stats.passed);
+  let length = 0;
+  for (const c of held.chunks) length += c.byteLength;
+  // The filter's output is what is held and sent: the bytes a byte quota charges.
+  const { records, passed, bytesOut } = held.stats;
+  const replacement = await settle(a, { records, passed, bytes: bytesOut });
   if (gone) return 499;
   if (replacement !== undefined) return send(res, replacement);
   const headers: OutgoingHttpHeaders = { ...downstreamHeaders(up.headers), ...a.headers };
   for (const name of REWRITTEN) delete headers[name];
   // The filter only removes bytes: as many out as in means the body is unchanged.
-  if (held.stats.bytesOut !== held.stats.bytesIn) for (const name of CHANGED) delete headers[name];
-  let length = 0;
-  for (const c of held.chunks) length += c.byteLength;
+  if (bytesOut !== held.stats.bytesIn) for (const name of CHANGED) delete headers[name];
   headers['content-length'] = length;
   res.writeHead(up.status, headers);
   for (const c of held.chunks) res.write(c);
@@ -170,11 +173,17 @@ export async function answerWithPlan(a: PlanAnswer): Promise<number | undefined>
  * the record quota and the detectors): a failing store is a 503 store-unavailable, as at
  * admission; anything else is a 500.
  */
-async function settle(a: PlanAnswer, records: number, passed: number): Promise<PlainResponse | undefined> {
+async function settle(
+  a: PlanAnswer,
+  counts: Omit<ResponseOutcome, 'status'>,
+): Promise<PlainResponse | undefined> {
   try {
-    return await a.plan.settle({ status: a.up.status, records, passed });
+    return await a.plan.settle({ status: a.up.status, ...counts });
   } catch (err) {
-    a.logger.error({ err, status: a.up.status, records }, 'settling the answer failed; withheld');
+    a.logger.error(
+      { err, status: a.up.status, records: counts.records },
+      'settling the answer failed; withheld',
+    );
     return isEnumguardError(err, 'ERR_STORE_UNAVAILABLE')
       ? problemResponse(
           'store-unavailable',

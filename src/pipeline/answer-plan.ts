@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.ts';
 import type { EgressConfig } from '../egress/config.ts';
 import type { CompiledRoute } from '../policy/types.ts';
+import type { LimitCheck } from '../core/limit.ts';
 import type { RiskLookup, RiskReading, Store } from '../stores/store.ts';
 import type { RouteDetectorSet, Finding } from './detectors.ts';
 import { problemResponse } from './problem.ts';
@@ -54,6 +55,8 @@ export function answerPlan(p: PlanInputs): ResponsePlan {
     (route.egress.stripWhen === 'always' || gate === undefined || gate.untrusted(reading, lookup));
   return {
     egress: egress === undefined ? undefined : strip ? egress.stripped : egress.kept,
+    // Only a byte quota needs the answer's size: the value path serializes to measure it.
+    ...(route.egress?.perIdentityBytes !== undefined ? { measureBytes: true } : {}),
     settle: (outcome) => settle(p, outcome),
   };
 }
@@ -84,22 +87,49 @@ async function settle(p: PlanInputs, outcome: ResponseOutcome): Promise<PlainRes
     const refusal = gate.refusal(own);
     if (refusal !== undefined) return refusal;
   }
-  const perIdentity = route.egress?.perIdentity;
-  // Charged what was sent: records a cap dropped never reached the caller.
-  const passed = outcome.passed ?? outcome.records;
-  if (perIdentity !== undefined && passed > 0 && lookup !== undefined) {
-    const who = lookup.identity ?? `prefix:${lookup.prefix}`;
-    const pending = store.consume([{ spec: perIdentity, key: `${perIdentity.id}:${who}`, cost: passed }]);
+  const quota = lookup === undefined ? undefined : quotaChecks(route, lookup, outcome);
+  if (quota !== undefined) {
+    // One all-or-nothing consume: a refused answer charges neither quota.
+    const pending = store.consume(quota.checks);
     const batch = pending instanceof Promise ? await pending : pending;
-    const o = batch.outcomes[0];
-    if (!batch.allowed && o !== undefined) {
-      const retry = retryAfterSeconds(o.retryAfterMs);
-      return problemResponse('quota-exceeded', 'too many records for this caller; retry later', {
+    if (!batch.allowed) {
+      // Outcomes come in the checks' order; the detail names the first quota refused, and
+      // Retry-After (RFC 9110 §10.2.3) waits for every refused one to have room.
+      const what = quota.counts[batch.outcomes.findIndex((o) => !o.allowed)] ?? 'records';
+      const wait = Math.max(0, ...batch.outcomes.map((o) => (o.allowed ? 0 : o.retryAfterMs)));
+      const retry = retryAfterSeconds(wait);
+      return problemResponse('quota-exceeded', `too many ${what} for this caller; retry later`, {
         headers: { 'retry-after': retry },
       });
     }
   }
   return undefined;
+}
+
+interface QuotaChecks {
+  readonly checks: readonly LimitCheck[];
+  /** What each check counts, in the same order, for the refusal's detail. */
+  readonly counts: readonly ('records' | 'bytes')[];
+}
+
+/** The per-identity egress quotas this answer charges, records then bytes; undefined: none. */
+function quotaChecks(route: CompiledRoute, lookup: RiskLookup, outcome: ResponseOutcome): QuotaChecks | undefined {
+  const who = lookup.identity ?? `prefix:${lookup.prefix}`;
+  const checks: LimitCheck[] = [];
+  const counts: ('records' | 'bytes')[] = [];
+  const records = route.egress?.perIdentity;
+  // Charged what was sent: records a cap dropped never reached the caller.
+  const passed = outcome.passed ?? outcome.records;
+  if (records !== undefined && passed > 0) {
+    checks.push({ spec: records, key: `${records.id}:${who}`, cost: passed });
+    counts.push('records');
+  }
+  const bytes = route.egress?.perIdentityBytes;
+  if (bytes !== undefined && outcome.bytes !== undefined && outcome.bytes > 0) {
+    checks.push({ spec: bytes, key: `${bytes.id}:${who}`, cost: outcome.bytes });
+    counts.push('bytes');
+  }
+  return checks.length === 0 ? undefined : { checks, counts };
 }
 
 function eventOf(gate: RiskGate, route: string, f: Finding, after: RiskReading, at: number): RiskEvent {

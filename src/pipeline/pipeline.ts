@@ -299,15 +299,23 @@ async function respond(plan: ResponsePlan, res: PlainResponse): Promise<PlainRes
     }
   }
   const filtered = ok && plan.egress !== undefined ? filterValue(value, plan.egress) : undefined;
+  // Measured only for a byte quota, on the answer the client would receive. An unchanged
+  // answer is its own body (a lazy body encodes once and keeps it); a filtered one is
+  // encoded here, and that text is its body.
+  let text: string | undefined;
+  if (plan.measureBytes === true && filtered !== undefined && value !== undefined) {
+    text = filtered.value === value ? res.body : JSON.stringify(filtered.value);
+  }
   const replacement = await plan.settle({
     status: res.status,
     records: filtered?.stats.records ?? 0,
     passed: filtered?.stats.passed ?? 0,
+    ...(text !== undefined ? { bytes: Buffer.byteLength(text) } : {}),
   });
   if (replacement !== undefined) return replacement;
   if (filtered === undefined || filtered.value === value) return res;
   const json = filtered.value;
-  let body: string | undefined;
+  let body = text;
   return {
     status: res.status,
     headers: res.headers,

@@ -47,6 +47,12 @@ export interface ResponseOutcome {
   readonly records: number;
   /** Records the filter let through (after maxRecords, maxBytes): what per-identity record quotas charge. Default `records`. */
   readonly passed?: number;
+  /**
+   * Bytes of the body the client would receive (the filtered answer): what per-identity byte
+   * quotas charge. Undefined when unmeasured (an answer streamed unheld, or a plan without
+   * `measureBytes` on the value path): nothing is charged.
+   */
+  readonly bytes?: number;
 }
 
 /**
@@ -59,9 +65,14 @@ export interface ResponsePlan {
   /** The filter for this answer (strip chosen by the caller's trust); undefined: count nothing, change nothing. */
   readonly egress: EgressConfig | undefined;
   /**
+   * Set when settle charges the answer's bytes (egress.perIdentityBytes): Pipeline.respond then
+   * serializes the filtered answer to measure it. Without it, routes pay no serialization.
+   */
+  readonly measureBytes?: boolean;
+  /**
    * Called once per answer. Undefined releases the (filtered) answer; a response replaces it:
    * a 429 `abnormal-usage-detected` or 403 `blocked` when this answer's signals crossed a
-   * threshold, a 429 when it would pass the route's per-identity record quota.
+   * threshold, a 429 when it would pass the route's per-identity record or byte quota.
    */
   settle(outcome: ResponseOutcome): PlainResponse | undefined | Promise<PlainResponse | undefined>;
 }

@@ -91,6 +91,18 @@ const EXPECTED: Record<string, string> = {
     'invalid-duplicate-route-id.yaml:6 routes[1].id: duplicate route id "lookup", also used by routes[0]',
   'invalid-duplicate-yaml-key.yaml':
     'invalid-duplicate-yaml-key.yaml:4: invalid YAML: Map keys must be unique',
+  'invalid-egress-bytes-bad-per.yaml':
+    'invalid-egress-bytes-bad-per.yaml:11 routes[0].egress.perIdentityBytes.per: expected a duration like "10s", "5 m" or "1h", got "daily"',
+  'invalid-egress-bytes-bad-size.yaml':
+    'invalid-egress-bytes-bad-size.yaml:10 routes[0].egress.perIdentityBytes.size: expected a size like "512b", "256kb" or "1mb", got "ten megabytes"',
+  'invalid-egress-bytes-limit-id-taken.yaml':
+    'invalid-egress-bytes-limit-id-taken.yaml:8 routes[0].limits[0].id: limit id "egress-bytes" is taken by egress.perIdentityBytes on this route; rename the limit',
+  'invalid-egress-bytes-no-size.yaml':
+    'invalid-egress-bytes-no-size.yaml:9 routes[0].egress.perIdentityBytes.size: is required',
+  'invalid-egress-bytes-unknown-key.yaml':
+    'invalid-egress-bytes-unknown-key.yaml:12 routes[0].egress.perIdentityBytes.rate: unknown key "rate"; expected one of size, per, burst',
+  'invalid-egress-bytes-without-risk.yaml':
+    'invalid-egress-bytes-without-risk.yaml:8 routes[0].egress.perIdentityBytes: perIdentityBytes needs a risk section: bytes are counted per risk.identity',
   'invalid-egress-limit-id-taken.yaml':
     'invalid-egress-limit-id-taken.yaml:8 routes[0].limits[0].id: limit id "egress-records" is taken by egress.perIdentity on this route; rename the limit',
   'invalid-egress-no-records.yaml': 'invalid-egress-no-records.yaml:6 routes[0].egress.records: is required',

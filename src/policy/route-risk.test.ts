@@ -89,6 +89,7 @@ describe("a route's egress", () => {
       maxRecords: undefined,
       maxBytes: undefined,
       perIdentity: undefined,
+      perIdentityBytes: undefined,
     });
   });
 
@@ -117,6 +118,7 @@ describe("a route's egress", () => {
         windowMs: 86_400_000,
         burst: 5000,
       },
+      perIdentityBytes: undefined,
     });
   });
 
@@ -130,6 +132,31 @@ describe("a route's egress", () => {
       limit: 100,
       windowMs: 3_600_000,
       burst: 20,
+    });
+  });
+
+  it('compiles the per-identity byte quota as a GCRA limit spec, burst defaulting to size', () => {
+    const egress = routeOf('    egress: { records: /r, perIdentityBytes: { size: 10mb, per: 1d } }').egress;
+    assert.deepEqual(egress?.perIdentityBytes, {
+      id: 'discover/egress-bytes',
+      algorithm: 'gcra',
+      limit: 10 * 1024 * 1024,
+      windowMs: 86_400_000,
+      burst: 10 * 1024 * 1024,
+    });
+    assert.equal(egress?.perIdentity, undefined);
+  });
+
+  it('takes the byte quota burst when written', () => {
+    const egress = routeOf(
+      '    egress: { records: /r, perIdentityBytes: { size: 1mb, per: 1h, burst: 256kb } }',
+    ).egress;
+    assert.deepEqual(egress?.perIdentityBytes, {
+      id: 'discover/egress-bytes',
+      algorithm: 'gcra',
+      limit: 1024 * 1024,
+      windowMs: 3_600_000,
+      burst: 256 * 1024,
     });
   });
 

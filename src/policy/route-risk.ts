@@ -1,5 +1,5 @@
 import { buildDetect, type Environment } from './detect-section.ts';
-import { buildEgress, EGRESS_LIMIT_ID } from './egress-section.ts';
+import { buildEgress, EGRESS_BYTES_LIMIT_ID, EGRESS_LIMIT_ID } from './egress-section.ts';
 import type { RawIssue } from './issues.ts';
 import type { RouteDocument } from './schema.ts';
 import type { CompiledLimit, RouteDetectors, RouteEgress } from './types.ts';
@@ -64,18 +64,23 @@ export function buildRouteRisk(
           'stripWhen "untrusted" (the default) needs a risk section, which says who is trusted; add one or set stripWhen: always',
       });
     }
-    if (doc.perIdentity !== undefined) {
+    const quotas = [
+      { key: 'perIdentity', id: EGRESS_LIMIT_ID, what: 'records', set: doc.perIdentity !== undefined },
+      { key: 'perIdentityBytes', id: EGRESS_BYTES_LIMIT_ID, what: 'bytes', set: doc.perIdentityBytes !== undefined },
+    ] as const;
+    for (const q of quotas) {
+      if (!q.set) continue;
       if (!ctx.hasRisk) {
         issues.push({
-          path: [...egressAt, 'perIdentity'],
-          message: 'perIdentity needs a risk section: records are counted per risk.identity',
+          path: [...egressAt, q.key],
+          message: `${q.key} needs a risk section: ${q.what} are counted per risk.identity`,
         });
       }
-      const taken = limits.findIndex((l) => l.spec.id === `${route.id}/${EGRESS_LIMIT_ID}`);
+      const taken = limits.findIndex((l) => l.spec.id === `${route.id}/${q.id}`);
       if (taken !== -1) {
         issues.push({
           path: [...at, 'limits', taken, 'id'],
-          message: `limit id "${EGRESS_LIMIT_ID}" is taken by egress.perIdentity on this route; rename the limit`,
+          message: `limit id "${q.id}" is taken by egress.${q.key} on this route; rename the limit`,
         });
       }
     }

@@ -102,6 +102,8 @@ export interface RouteEgress {
   readonly maxBytes: number | undefined;
   /** Records per risk identity per window: an answer that would pass it is refused (429). */
   readonly perIdentity: LimitSpec | undefined;
+  /** Bytes of answers sent per risk identity per window (GCRA): an answer that would pass it is refused (429). */
+  readonly perIdentityBytes: LimitSpec | undefined;
 }
 
 export interface ServerConfig {
