@@ -113,7 +113,11 @@ interface QuotaChecks {
 }
 
 /** The per-identity egress quotas this answer charges, records then bytes; undefined: none. */
-function quotaChecks(route: CompiledRoute, lookup: RiskLookup, outcome: ResponseOutcome): QuotaChecks | undefined {
+function quotaChecks(
+  route: CompiledRoute,
+  lookup: RiskLookup,
+  outcome: ResponseOutcome,
+): QuotaChecks | undefined {
   const who = lookup.identity ?? `prefix:${lookup.prefix}`;
   const checks: LimitCheck[] = [];
   const counts: ('records' | 'bytes')[] = [];

@@ -66,7 +66,12 @@ export function buildRouteRisk(
     }
     const quotas = [
       { key: 'perIdentity', id: EGRESS_LIMIT_ID, what: 'records', set: doc.perIdentity !== undefined },
-      { key: 'perIdentityBytes', id: EGRESS_BYTES_LIMIT_ID, what: 'bytes', set: doc.perIdentityBytes !== undefined },
+      {
+        key: 'perIdentityBytes',
+        id: EGRESS_BYTES_LIMIT_ID,
+        what: 'bytes',
+        set: doc.perIdentityBytes !== undefined,
+      },
     ] as const;
     for (const q of quotas) {
       if (!q.set) continue;

@@ -22,6 +22,10 @@ const CONTACTS = {
 };
 const CONTACTS_TEXT = JSON.stringify(CONTACTS);
 const EGRESS: EgressConfig = { records: '/contacts', strip: ['photo'], maxRecords: 2 };
+/** The bytes of CONTACTS through EGRESS: what the client receives and a byte quota charges. */
+const FILTERED_BYTES = Buffer.byteLength(
+  JSON.stringify({ contacts: [1, 2].map((id) => ({ id, name: `n${id}` })), total: 5 }),
+);
 
 interface Seen {
   readonly url: string;
@@ -174,7 +178,16 @@ describe('gateway with a response plan', () => {
 
   it('settles with every record the upstream revealed, passed or not', async () => {
     await (await fetch(`${base}/plan/contacts`)).arrayBuffer();
-    assert.deepEqual(outcomes, [{ status: 200, records: 5, passed: 2 }]);
+    assert.deepEqual(outcomes, [{ status: 200, records: 5, passed: 2, bytes: FILTERED_BYTES }]);
+  });
+
+  it('settles with the bytes of the filtered body it then sends', async () => {
+    const res = await fetch(`${base}/plan/contacts`);
+    const sent = Buffer.from(await res.arrayBuffer()).byteLength;
+    assert.equal(outcomes.length, 1);
+    assert.equal(outcomes[0]?.bytes, sent);
+    assert.equal(res.headers.get('content-length'), String(sent));
+    assert.ok(sent < Buffer.byteLength(CONTACTS_TEXT), 'the filtered body, not the upstream one');
   });
 
   it('asks the upstream for identity encoding and the whole answer on plan routes only', async () => {
@@ -204,7 +217,7 @@ describe('gateway with a response plan', () => {
     const text = await res.text();
     assert.equal((JSON.parse(text) as { code: string }).code, 'abnormal-usage-detected');
     assert.doesNotMatch(text, /n1|p1|contacts/);
-    assert.deepEqual(outcomes, [{ status: 200, records: 5, passed: 2 }]);
+    assert.deepEqual(outcomes, [{ status: 200, records: 5, passed: 2, bytes: FILTERED_BYTES }]);
   });
 
   it('answers 502 with no partial body for malformed upstream JSON, without settling', async () => {
@@ -292,6 +305,6 @@ describe('gateway with a response plan', () => {
     const res = await fetch(`${base}/plan/contacts`);
     assert.equal(res.status, 200);
     await res.arrayBuffer();
-    assert.deepEqual(outcomes, [{ status: 200, records: 5, passed: 2 }]);
+    assert.deepEqual(outcomes, [{ status: 200, records: 5, passed: 2, bytes: FILTERED_BYTES }]);
   });
 });
