@@ -89,7 +89,13 @@ async function settle(p: PlanInputs, outcome: ResponseOutcome): Promise<PlainRes
   const passed = outcome.passed ?? outcome.records;
   if (perIdentity !== undefined && passed > 0 && lookup !== undefined) {
     const who = lookup.identity ?? `prefix:${lookup.prefix}`;
-    const pending = store.consume([{ spec: perIdentity, key: `${perIdentity.id}:${who}`, cost: passed }]);
+    const pending = store.consume(
+      [{ spec: perIdentity, key: `${perIdentity.id}:${who}`, cost: passed }],
+      undefined,
+      {
+        unavailable: route.storeUnavailable,
+      },
+    );
     const batch = pending instanceof Promise ? await pending : pending;
     const o = batch.outcomes[0];
     if (!batch.allowed && o !== undefined) {
