@@ -36,15 +36,13 @@ export function createShareMapper(instances: number): (checks: readonly LimitChe
  * and marked `fallback: 'allow'` so nobody mistakes it for the store's answer.
  */
 export function allowAll(checks: readonly LimitCheck[]): RiskedOutcome {
-  const outcomes = checks.map(
-    (check): LimitOutcome => ({
-      spec: check.spec,
-      key: check.key,
-      allowed: true,
-      remaining: check.spec.limit,
-      resetMs: 0,
-      retryAfterMs: 0,
-    }),
-  );
+  const outcomes = checks.map((check): LimitOutcome => ({
+    spec: check.spec,
+    key: check.key,
+    allowed: true,
+    remaining: check.spec.limit,
+    resetMs: 0,
+    retryAfterMs: 0,
+  }));
   return { allowed: true, outcomes, fallback: 'allow' };
 }

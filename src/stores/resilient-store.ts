@@ -52,7 +52,8 @@ export interface ResilientStoreStats {
   readonly signalFallbacks: number;
   /** Answers that came after their call had timed out, and were dropped. */
   readonly lateAnswers: number;
-  readonly lastError: { readonly at: number; readonly kind: 'error' | 'timeout'; readonly message: string } | undefined;
+  readonly lastError:
+    { readonly at: number; readonly kind: 'error' | 'timeout'; readonly message: string } | undefined;
 }
 
 export interface ResilientStore extends Store {
