@@ -3,4 +3,12 @@ export * from './core/index.ts';
 export * from './policy/index.ts';
 export * from './pipeline/index.ts';
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './stores/memory-store.ts';
-export type { Store } from './stores/store.ts';
+export {
+  createResilientStore,
+  type ResilientStore,
+  type ResilientStoreOptions,
+  type ResilientStoreStats,
+  type StoreLogger,
+} from './stores/resilient-store.ts';
+export type { BreakerState } from './stores/circuit-breaker.ts';
+export type { ConsumeOptions, RiskedOutcome, Store } from './stores/store.ts';

@@ -8,6 +8,14 @@
 export const ALGORITHMS = ['gcra', 'sliding-window', 'fixed-window'] as const;
 export type AlgorithmName = (typeof ALGORITHMS)[number];
 
+/**
+ * What a route wants when the shared store (Redis) cannot answer: refuse (503), let the
+ * request through, or enforce this instance's share of each limit in process (the default).
+ * See src/stores/resilient-store.ts.
+ */
+export const UNAVAILABLE_MODES = ['deny', 'allow', 'local'] as const;
+export type UnavailableMode = (typeof UNAVAILABLE_MODES)[number];
+
 export interface LimitSpec {
   /** Stable, unique name used in headers, logs and store keys, e.g. "discover/per-identity". */
   readonly id: string;

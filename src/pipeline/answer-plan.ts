@@ -90,7 +90,7 @@ async function settle(p: PlanInputs, outcome: ResponseOutcome): Promise<PlainRes
   const quota = lookup === undefined ? undefined : quotaChecks(route, lookup, outcome);
   if (quota !== undefined) {
     // One all-or-nothing consume: a refused answer charges neither quota.
-    const pending = store.consume(quota.checks);
+    const pending = store.consume(quota.checks, undefined, { unavailable: route.storeUnavailable });
     const batch = pending instanceof Promise ? await pending : pending;
     if (!batch.allowed) {
       // Outcomes come in the checks' order; the detail names the first quota refused, and

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { manualClock } from '../core/clock.ts';
 import { compilePolicy } from '../policy/index.ts';
 import { createMemoryStore } from '../stores/memory-store.ts';
+import { createResilientStore } from '../stores/resilient-store.ts';
 import type { Store } from '../stores/store.ts';
 import { createPipeline } from './pipeline.ts';
 import type { PlainRequest } from './types.ts';
@@ -164,6 +165,52 @@ routes:
     assert.equal(verdict.allowed, false);
     assert.equal(verdict.allowed ? 0 : verdict.response.status, 503);
     assert.equal(verdict.decision.reason, 'store-unavailable');
+  });
+
+  it("passes each route's storeUnavailable mode to the store, which a resilient store honours", async () => {
+    const modes: unknown[] = [];
+    const dead: Store = {
+      name: 'dead',
+      consume: (_checks, _risk, options) => {
+        modes.push(options?.unavailable);
+        return Promise.reject(new Error('ECONNREFUSED'));
+      },
+      signal: () => Promise.reject(new Error('ECONNREFUSED')),
+      clear: () => undefined,
+      close: () => Promise.resolve(),
+    };
+    const store = createResilientStore({
+      primary: dead,
+      clock: manualClock(0),
+      instances: 2,
+      breaker: { failures: 100 },
+    });
+    const route = (id: string, mode?: string) => `
+  - id: ${id}
+    match: { method: GET, path: /v1/${id} }
+    auth: none
+${mode ? `    storeUnavailable: ${mode}\n` : ''}    limits:
+      - { key: ip, rate: 4/1m }`;
+    const { pipeline } = setup(
+      `version: 1
+routes:${route('deny', 'deny')}${route('allow', 'allow')}${route('local')}
+`,
+      store,
+    );
+    const statuses = async (url: string) => {
+      const out: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const v = await pipeline.admit(req({ url }));
+        out.push(v.allowed ? 200 : v.response.status);
+      }
+      return out;
+    };
+    assert.deepEqual(await statuses('/v1/deny'), [503, 503, 503, 503]);
+    assert.deepEqual(await statuses('/v1/allow'), [200, 200, 200, 200]);
+    // This instance's share of 4/1m over 2 instances: 2.
+    assert.deepEqual(await statuses('/v1/local'), [200, 200, 429, 429]);
+    assert.deepEqual([...new Set(modes)], ['deny', 'allow', 'local']);
+    assert.deepEqual(store.stats().fallbacks, { deny: 4, allow: 4, local: 4 });
   });
 
   it('adds rate-limit headers to the upstream answer in handle()', async () => {

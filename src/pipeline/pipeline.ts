@@ -191,7 +191,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
     let batch: RiskedOutcome;
     try {
-      const answer = store.consume(checks, lookup);
+      const answer = store.consume(checks, lookup, { unavailable: route.storeUnavailable });
       // The memory store answers synchronously: skip the microtask an await would cost.
       batch = answer instanceof Promise ? await answer : answer;
     } catch (err) {

@@ -164,6 +164,21 @@ describe('compilePolicy server.store', () => {
   });
 });
 
+describe('compilePolicy storeUnavailable', () => {
+  it('defaults each route to local and keeps an explicit deny or allow', () => {
+    const policy = compilePolicy(`version: 1
+routes:
+  - { id: a, match: { path: /a }, auth: none }
+  - { id: b, match: { path: /b }, auth: none, storeUnavailable: deny }
+  - { id: c, match: { path: /c }, auth: none, storeUnavailable: allow }
+`);
+    assert.deepEqual(
+      policy.routes.map((r) => r.storeUnavailable),
+      ['local', 'deny', 'allow'],
+    );
+  });
+});
+
 describe('compilePolicy errors', () => {
   it('names inline sources "<inline>" and exposes each issue as data', () => {
     const err = issuesOf(() => compilePolicy('version: 1\nroutes: 5\n'));

@@ -249,6 +249,7 @@ function buildRoute(
     auth: route.auth,
     scopes: route.scopes,
     rateLimitHeaders: route.rateLimitHeaders,
+    storeUnavailable: route.storeUnavailable,
     batch: route.batch,
     limits,
     targets,

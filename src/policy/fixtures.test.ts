@@ -39,6 +39,8 @@ const EXPECTED: Record<string, string> = {
     'invalid-bad-sha256.yaml:6 identities.apiKeys.keys[0].sha256: expected 64 lower-case hex digits, the SHA-256 of the key (echo -n KEY | sha256sum), got 64 characters',
   'invalid-bad-size.yaml':
     'invalid-bad-size.yaml:3 server.bodyLimit: expected a size like "512b", "256kb" or "1mb", got "lots"',
+  'invalid-bad-store-unavailable.yaml':
+    'invalid-bad-store-unavailable.yaml:6 routes[0].storeUnavailable: expected one of "deny", "allow", "local", got "open"',
   'invalid-bad-unmatched.yaml':
     'invalid-bad-unmatched.yaml:2 unmatched: expected one of "deny", "allow", got "maybe"',
   'invalid-bad-upstream.yaml':

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ALGORITHMS } from '../core/limit.ts';
+import { ALGORITHMS, UNAVAILABLE_MODES } from '../core/limit.ts';
 import {
   durationField,
   field,
@@ -159,6 +159,8 @@ const routeSchema = z.strictObject({
   auth: z.enum(['required', 'optional', 'none']).default('required'),
   scopes: z.array(scopeField).default([]),
   rateLimitHeaders: z.boolean().default(true),
+  // What to do when the shared store is unavailable (issue 5): see src/stores/resilient-store.ts.
+  storeUnavailable: z.enum(UNAVAILABLE_MODES).default('local'),
   batch: batchSchema.optional(),
   limits: z.array(limitSchema).default([]),
   targets: pointerField.optional(),

@@ -1,4 +1,4 @@
-import type { LimitSpec } from '../core/limit.ts';
+import type { LimitSpec, UnavailableMode } from '../core/limit.ts';
 import type { RiskConfig } from '../core/risk-config.ts';
 
 /**
@@ -201,6 +201,12 @@ export interface CompiledRoute {
   readonly scopes: readonly string[];
   /** Send RateLimit / RateLimit-Policy headers. Off for enumeration-sensitive lookups. */
   readonly rateLimitHeaders: boolean;
+  /**
+   * When the shared store cannot answer (error, timeout, open circuit): "deny" answers 503,
+   * "allow" lets the request through, "local" (the default) enforces this instance's share of
+   * each limit in process. Only a resilient store (src/stores/resilient-store.ts) acts on it.
+   */
+  readonly storeUnavailable: UnavailableMode;
   /** A batch cap on an array in the JSON body; past it the request is refused whole. */
   readonly batch: BatchConfig | undefined;
   readonly limits: readonly CompiledLimit[];

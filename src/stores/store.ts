@@ -1,4 +1,4 @@
-import type { BatchOutcome, LimitCheck } from '../core/limit.ts';
+import type { BatchOutcome, LimitCheck, UnavailableMode } from '../core/limit.ts';
 import type { RiskAction, RiskModel } from '../core/risk.ts';
 
 /** The layers a risk signal reaches (see RiskPolicy.layers in src/policy/types.ts). */
@@ -41,6 +41,21 @@ export interface RiskReading {
 /** A batch outcome with the request's risk, when the request carried a lookup. */
 export interface RiskedOutcome extends BatchOutcome {
   readonly risk?: RiskReading;
+  /**
+   * Set when the shared store did not answer and a resilient store answered instead:
+   * "allow" (let through unchecked) or "local" (this instance's in-process share).
+   * Absent on a real answer.
+   */
+  readonly fallback?: 'allow' | 'local';
+}
+
+/** Per-call options of `consume`. */
+export interface ConsumeOptions {
+  /**
+   * The route's `storeUnavailable` mode: what a resilient store does when its primary cannot
+   * answer (see src/stores/resilient-store.ts). Stores that cannot fail over ignore it.
+   */
+  readonly unavailable?: UnavailableMode;
 }
 
 /**
@@ -54,10 +69,19 @@ export interface RiskedOutcome extends BatchOutcome {
  *
  * The memory store answers synchronously; callers must accept either a value or a promise,
  * which lets the in-process path avoid a promise per decision.
+ *
+ * A store that cannot answer throws (or rejects with) an EnumguardError 'ERR_STORE_UNAVAILABLE';
+ * the pipeline answers 503. `options.unavailable` carries the route's `storeUnavailable` mode
+ * to a resilient store (src/stores/resilient-store.ts), which may answer from its fallback
+ * instead; every other store ignores it.
  */
 export interface Store {
   readonly name: string;
-  consume(checks: readonly LimitCheck[], risk?: RiskLookup): RiskedOutcome | Promise<RiskedOutcome>;
+  consume(
+    checks: readonly LimitCheck[],
+    risk?: RiskLookup,
+    options?: ConsumeOptions,
+  ): RiskedOutcome | Promise<RiskedOutcome>;
   /** Adds a detector's signal to the lookup's layers and answers the risk that results. */
   signal(risk: RiskLookup, signal: RiskSignal): RiskReading | Promise<RiskReading>;
   /** Forgets every key (tests and admin resets). */
