@@ -158,7 +158,7 @@ describe(
         [check(distinct, 'u', 0, { targets: ['+1', '+2', '+1'] })],
         [check(distinct, 'u', 0, { targets: ['+2', '+3'] })],
         [check(distinct, 'u', 0, { targets: ['+4', '+5', '+6'] }), check(tight, 't')],
-        [check(distinct, 'u', 0, { targets: ['+4', '+5'] }), check(tight, 't'), check(tight, 't')],
+        [check(distinct, 'u', 0, { targets: ['+4', '+5'] }), check(tight, 't', 3)],
         [check(distinct, 'u', 0, { targets: ['+4', '+5'] })],
         [check(distinct, 'u', 0, { targets: ['+1', '+2', '+3', '+4', '+5'] })],
         [check(distinct, 'u', 0, { targets: ['+7'] })],
@@ -246,9 +246,8 @@ describe(
 
     it('sends one EVALSHA per consume, and nothing else', async () => {
       const { redis } = pair();
-      const prefixOf =
-        (await redis.consume([check(spec('w', 'gcra', 5), 'warm-up')], lookup('zed', '192.0.2.0/24'))) && '';
-      void prefixOf;
+      // Warm up: the first call of a script may be EVALSHA, NOSCRIPT, then EVAL.
+      await redis.consume([check(spec('w', 'gcra', 5), 'warm-up')], lookup('zed', '192.0.2.0/24'));
       const monitor = await (client as Redis).monitor();
       const seen: string[][] = [];
       const marker = `marker-${randomUUID()}`;
