@@ -143,20 +143,21 @@ export function createClusterConsume(ctx: StoreContext) {
     const argv: string[] = ['0'];
     let count = 0;
     let distinct = 0;
+    // Two checks on one key: each was stepped from the stored state and the last charged one's
+    // state was written, so only its cost comes back (the targets of both do).
+    const last = new Map<string, number>();
+    group.forEach((c, i) => {
+      if ((reply.steps[i]?.cost ?? 0) > 0) last.set(c.stateKey, i);
+    });
     group.forEach((c, i) => {
       const added = c.targets === undefined ? undefined : (reply.added[distinct++] ?? []);
       const step = reply.steps[i];
       if (step === undefined || step.cost === 0) return;
+      const cost = last.get(c.stateKey) === i ? step.cost : 0;
       const { spec } = c.check;
       const algorithm = spec.algorithm === 'gcra' ? 1 : spec.algorithm === 'sliding-window' ? 2 : 3;
       keys.push(c.stateKey);
-      argv.push(
-        String(algorithm),
-        String(spec.limit),
-        String(spec.windowMs),
-        String(step.cost),
-        String(step.s0),
-      );
+      argv.push(String(algorithm), String(spec.limit), String(spec.windowMs), String(cost), String(step.s0));
       if (added === undefined) argv.push('-1');
       else {
         keys.push(c.targetKey);
