@@ -134,37 +134,9 @@ export function createRiskTable(maxRecords: number, seed: readonly [number, numb
     return out;
   }
 
-  function readLayers(
-    model: RiskModel,
-    found: [RiskLayer, RiskRecord | undefined][],
-    now: number,
-    shadow: boolean,
-  ): RiskReading {
-    let enforced = NONE_ACTION;
-    let wouldBe = NONE_ACTION;
-    let shadowWouldBe = NONE_ACTION;
-    let layer: RiskLayer | undefined;
-    let score = 0;
-    let ageMs = 0;
-    for (const [name, record] of found) {
-      if (record === undefined) continue;
-      if (name === 'identity') ageMs = Math.max(0, now - record.firstSeen);
-      const r = model.respond(record.state, now, shadow);
-      if (name === 'identity' || (layer === undefined && score === 0)) score = r.score;
-      if (riskLevelRank(r.enforced.level) > riskLevelRank(enforced.level)) {
-        enforced = r.enforced;
-        layer = name;
-      }
-      if (riskLevelRank(r.wouldBe.level) > riskLevelRank(wouldBe.level)) wouldBe = r.wouldBe;
-      const s = model.respond(record.shadow, now, true);
-      if (riskLevelRank(s.wouldBe.level) > riskLevelRank(shadowWouldBe.level)) shadowWouldBe = s.wouldBe;
-    }
-    return { enforced, wouldBe, shadowWouldBe, layer, score, ageMs };
-  }
-
   return {
     read(lookup, now) {
-      return readLayers(lookup.model, layers(lookup, now, false), now, lookup.shadow);
+      return readRiskLayers(lookup.model, layers(lookup, now, false), now, lookup.shadow);
     },
     signal(lookup, signal, now) {
       const { model } = lookup;
@@ -183,7 +155,7 @@ export function createRiskTable(maxRecords: number, seed: readonly [number, numb
         if (signal.shadow || lookup.shadow) record.shadow = model.addSignal(record.shadow, weight, now, true);
         if (!signal.shadow) record.state = model.addSignal(record.state, weight, now, lookup.shadow);
       }
-      return readLayers(model, found, now, lookup.shadow);
+      return readRiskLayers(model, found, now, lookup.shadow);
     },
     size: () => records.size,
     clear: () => records.clear(),
@@ -249,4 +221,43 @@ function readState(s: Float64Array, at: number): Omit<RiskRecord, 'cohort'> {
     shadow: { score: n(4), at: n(5), blocks: n(6), blockedUntil: n(7) },
     firstSeen: n(8),
   };
+}
+
+/** What a reading needs of a record: its states and, for an identity, when it was first seen. */
+export interface RiskLayerRecord {
+  readonly state: RiskState;
+  readonly shadow: RiskState;
+  readonly firstSeen: number;
+}
+
+/**
+ * The reading for a request's layers (identity, ipPrefix, cohort, in that order; a layer
+ * without a record is undefined). Shared by the memory and Redis stores, so both answer alike.
+ */
+export function readRiskLayers(
+  model: RiskModel,
+  found: readonly (readonly [RiskLayer, RiskLayerRecord | undefined])[],
+  now: number,
+  shadow: boolean,
+): RiskReading {
+  let enforced = NONE_ACTION;
+  let wouldBe = NONE_ACTION;
+  let shadowWouldBe = NONE_ACTION;
+  let layer: RiskLayer | undefined;
+  let score = 0;
+  let ageMs = 0;
+  for (const [name, record] of found) {
+    if (record === undefined) continue;
+    if (name === 'identity') ageMs = Math.max(0, now - record.firstSeen);
+    const r = model.respond(record.state, now, shadow);
+    if (name === 'identity' || (layer === undefined && score === 0)) score = r.score;
+    if (riskLevelRank(r.enforced.level) > riskLevelRank(enforced.level)) {
+      enforced = r.enforced;
+      layer = name;
+    }
+    if (riskLevelRank(r.wouldBe.level) > riskLevelRank(wouldBe.level)) wouldBe = r.wouldBe;
+    const s = model.respond(record.shadow, now, true);
+    if (riskLevelRank(s.wouldBe.level) > riskLevelRank(shadowWouldBe.level)) shadowWouldBe = s.wouldBe;
+  }
+  return { enforced, wouldBe, shadowWouldBe, layer, score, ageMs };
 }
