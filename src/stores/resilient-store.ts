@@ -210,61 +210,54 @@ export function createResilientStore(options: ResilientStoreOptions): ResilientS
     return local.signal(risk, signal);
   }
 
+  /**
+   * One guarded call: straight to `instead` while the circuit is open; otherwise the primary,
+   * bounded by the timeout, its failures counted by the breaker and answered by `instead`.
+   * Errors the breaker does not count (bad configuration) are thrown as they are.
+   */
+  function guarded<T>(call: () => T | Promise<T>, instead: (cause: unknown) => T): T | Promise<T> {
+    const ticket = breaker.acquire();
+    // Open (or a probe is out): answer at once, without touching the primary.
+    if (ticket === undefined) return instead(CIRCUIT_OPEN);
+    let answer: T | Promise<T>;
+    try {
+      answer = call();
+    } catch (err) {
+      if (!failed(ticket, err)) throw err;
+      return instead(err);
+    }
+    if (!(answer instanceof Promise)) {
+      succeeded(ticket);
+      return answer;
+    }
+    return bounded(answer).then(
+      (value) => {
+        succeeded(ticket);
+        return value;
+      },
+      (err: unknown) => {
+        if (!failed(ticket, err)) throw err;
+        return instead(err);
+      },
+    );
+  }
+
   function consume(
     checks: readonly LimitCheck[],
     risk?: RiskLookup,
     opts?: ConsumeOptions,
   ): RiskedOutcome | Promise<RiskedOutcome> {
     const mode = opts?.unavailable ?? defaultMode;
-    const ticket = breaker.acquire();
-    // Open (or a probe is out): answer at once, without touching the primary.
-    if (ticket === undefined) return fallback(mode, checks, risk, CIRCUIT_OPEN);
-    let answer: RiskedOutcome | Promise<RiskedOutcome>;
-    try {
-      answer = primary.consume(checks, risk, opts);
-    } catch (err) {
-      if (!failed(ticket, err)) throw err;
-      return fallback(mode, checks, risk, err);
-    }
-    if (!(answer instanceof Promise)) {
-      succeeded(ticket);
-      return answer;
-    }
-    return bounded(answer).then(
-      (value) => {
-        succeeded(ticket);
-        return value;
-      },
-      (err: unknown) => {
-        if (!failed(ticket, err)) throw err;
-        return fallback(mode, checks, risk, err);
-      },
+    return guarded(
+      () => primary.consume(checks, risk, opts),
+      (cause) => fallback(mode, checks, risk, cause),
     );
   }
 
   function signal(risk: RiskLookup, sig: RiskSignal): RiskReading | Promise<RiskReading> {
-    const ticket = breaker.acquire();
-    if (ticket === undefined) return localSignal(risk, sig, CIRCUIT_OPEN);
-    let answer: RiskReading | Promise<RiskReading>;
-    try {
-      answer = primary.signal(risk, sig);
-    } catch (err) {
-      if (!failed(ticket, err)) throw err;
-      return localSignal(risk, sig, err);
-    }
-    if (!(answer instanceof Promise)) {
-      succeeded(ticket);
-      return answer;
-    }
-    return bounded(answer).then(
-      (value) => {
-        succeeded(ticket);
-        return value;
-      },
-      (err: unknown) => {
-        if (!failed(ticket, err)) throw err;
-        return localSignal(risk, sig, err);
-      },
+    return guarded(
+      () => primary.signal(risk, sig),
+      (cause) => localSignal(risk, sig, cause),
     );
   }
 
