@@ -141,6 +141,31 @@ routes: []
     assert.equal(verdict.allowed ? 0 : verdict.response.status, 404);
   });
 
+  it('logs a failing store at most once a second, counting what it held back', async () => {
+    const broken: Store = {
+      name: 'broken',
+      consume: () => Promise.reject(new Error('connection refused')),
+      signal: () => Promise.reject(new Error('connection refused')),
+      clear: () => undefined,
+      close: () => Promise.resolve(),
+    };
+    const clock = manualClock(1_000_000);
+    const logged: Record<string, unknown>[] = [];
+    const policy = compilePolicy(thing([`{ key: ip, rate: 5/1m }`]), { source: 'policy.yaml' });
+    const pipeline = createPipeline({
+      policy,
+      store: broken,
+      clock,
+      logger: { warn: () => undefined, error: (obj) => logged.push(obj as Record<string, unknown>) },
+    });
+    for (let i = 0; i < 50; i++) assert.equal((await pipeline.admit(req())).allowed, false);
+    assert.equal(logged.length, 1);
+    clock.advance(1000);
+    await pipeline.admit(req());
+    assert.equal(logged.length, 2);
+    assert.equal(logged[1]?.suppressed, 49);
+  });
+
   it('fails closed with 503 when the store throws', async () => {
     const broken: Store = {
       name: 'broken',

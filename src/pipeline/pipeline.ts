@@ -74,6 +74,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   let identifier = createIdentifier(policy.identities, clock);
   let clientAddress = createClientAddress(clientOptions(policy));
   const seed = options.seed ?? randomInt(2 ** 31);
+  let lastStoreErrorLog = -Infinity;
+  let suppressedStoreErrors = 0;
   let defenses = buildDefenses(policy, seed);
 
   function clientOptions(p: CompiledPolicy) {
@@ -195,7 +197,17 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       // The memory store answers synchronously: skip the microtask an await would cost.
       batch = answer instanceof Promise ? await answer : answer;
     } catch (err) {
-      logger?.error({ err, route: route.id, store: store.name }, 'store unavailable; denying');
+      // One line per second at most: during an outage every request on a deny route lands
+      // here, and a log line per request would bury the one that explains it.
+      const now = clock.now();
+      if (now - lastStoreErrorLog >= 1000) {
+        lastStoreErrorLog = now;
+        logger?.error(
+          { err, route: route.id, store: store.name, suppressed: suppressedStoreErrors },
+          'store unavailable; denying',
+        );
+        suppressedStoreErrors = 0;
+      } else suppressedStoreErrors++;
       const detail = 'the rate-limit store is unavailable; try again shortly';
       return deny(
         route,
