@@ -358,7 +358,8 @@ async function down(decisions: number): Promise<LatencyResult> {
       decisions,
     );
     const sorted = Array.from(latency).sort((a, b) => a - b);
-    const pct = (p: number): number => sorted[Math.min(decisions - 1, Math.ceil(p * decisions) - 1)] as number;
+    const pct = (p: number): number =>
+      sorted[Math.min(decisions - 1, Math.ceil(p * decisions) - 1)] as number;
     return {
       decisions,
       p50Ms: pct(0.5),
