@@ -88,7 +88,8 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   client.defineCommand('enumguardConsume', { lua: CONSUME_SCRIPT });
   client.defineCommand('enumguardSignal', { lua: SIGNAL_SCRIPT });
   client.defineCommand('enumguardRefund', { lua: REFUND_SCRIPT });
-  if (options.batch !== undefined) client.defineCommand('enumguardConsumeBatch', { lua: CONSUME_BATCH_SCRIPT });
+  if (options.batch !== undefined)
+    client.defineCommand('enumguardConsumeBatch', { lua: CONSUME_BATCH_SCRIPT });
   const commands = client as unknown as ScriptCommands;
 
   const cohorts = new Map<string, string>();
@@ -134,9 +135,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   const clusterConsume = createClusterConsume(ctx);
   const clusterSignal = createClusterSignal(ctx);
   const batcher =
-    options.batch === undefined || cluster
-      ? undefined
-      : createConsumeBatcher(ctx, options.batch);
+    options.batch === undefined || cluster ? undefined : createConsumeBatcher(ctx, options.batch);
 
   async function consume(checks: readonly LimitCheck[], risk?: RiskLookup): Promise<RiskedOutcome> {
     const prepared = prepare(checks);
