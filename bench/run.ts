@@ -4,6 +4,7 @@
  *
  *   npm run bench                       everything (~8 minutes; needs wrk and nginx)
  *   npx tsx bench/run.ts --only decisions,memory --no-write
+ *   npx tsx bench/run.ts --only redis          the Redis store (needs Redis on 127.0.0.1:6379)
  *
  * Figures are shown rounded toward the unfavourable side, so a goal is never met on paper
  * only; every "met" is judged on the unrounded measurement.
@@ -17,9 +18,10 @@ import { run as runAdapters, type AdapterRow } from './adapters.ts';
 import { floorTo, markdown as decisionsMarkdown, run as runDecisions } from './decisions.ts';
 import { run as runGateway, type GatewayBench } from './gateway.ts';
 import { markdown as memoryMarkdown, type MemoryBench } from './memory.ts';
+import { markdown as redisMarkdown, run as runRedis } from './redis.ts';
 import type { WrkResult } from './wrk.ts';
 
-const PARTS = ['decisions', 'memory', 'gateway', 'adapters'] as const;
+const PARTS = ['decisions', 'memory', 'gateway', 'adapters', 'redis'] as const;
 type Part = (typeof PARTS)[number];
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -28,6 +30,7 @@ const RESULTS = fileURLToPath(new URL('RESULTS.md', import.meta.url));
 const DECISIONS = { seconds: 2, rounds: 5 };
 const GATEWAY = { seconds: 10, rounds: 3 };
 const ADAPTERS = { seconds: 5, rounds: 3 };
+const REDIS = { requests: 200_000, routeRequests: 50_000, rounds: 3, redis: '127.0.0.1:6379' };
 
 /** The goals from the issue, judged on unrounded figures. */
 const GATEWAY_RATIO_GOAL = 1.0;
@@ -147,7 +150,16 @@ async function adapters(): Promise<string> {
   );
 }
 
-const RUNNERS: Record<Part, () => Promise<string>> = { decisions, memory, gateway, adapters };
+async function redis(): Promise<string> {
+  const r = await runRedis(REDIS);
+  return section(
+    'Redis store vs rate-limiter-flexible RateLimiterRedis',
+    `npx tsx bench/redis.ts --requests ${REDIS.requests} --route-requests ${REDIS.routeRequests} --rounds ${REDIS.rounds} --redis ${REDIS.redis}`,
+    redisMarkdown(r),
+  );
+}
+
+const RUNNERS: Record<Part, () => Promise<string>> = { decisions, memory, gateway, adapters, redis };
 
 function parseParts(only: string | undefined): Part[] {
   if (only === undefined) return [...PARTS];

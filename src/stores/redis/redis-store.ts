@@ -3,6 +3,8 @@ import { EnumguardError } from '../../core/errors.ts';
 import type { LimitCheck } from '../../core/limit.ts';
 import type { RiskedOutcome, RiskLookup, RiskReading, RiskSignal, Store } from '../store.ts';
 import { targetFingerprint } from '../target-set.ts';
+import { createConsumeBatcher, type BatchOptions } from './batch.ts';
+import { CONSUME_BATCH_SCRIPT } from './batch-script.ts';
 import { createClusterConsume, createClusterSignal } from './cluster.ts';
 import { readingOf, riskLayers } from './risk-layers.ts';
 import { consumeCall, outcomeOf, parseConsume, type PreparedCheck } from './consume-args.ts';
@@ -35,6 +37,12 @@ export interface RedisStoreOptions {
    * each call. The function exists for tests that compare stores on one manual clock.
    */
   readonly time?: 'redis' | (() => number);
+  /**
+   * Send the consume calls issued together (same event-loop turn, or within maxDelayMs) as one
+   * script call (batch.ts). Standalone Redis and requests without a risk lookup only; the rest
+   * go one call each. Off by default.
+   */
+  readonly batch?: BatchOptions;
 }
 
 const DAY = 86_400_000;
@@ -47,6 +55,7 @@ interface ScriptCommands {
   enumguardConsume(numKeys: number, ...args: string[]): Promise<unknown>;
   enumguardSignal(numKeys: number, ...args: string[]): Promise<unknown>;
   enumguardRefund(numKeys: number, ...args: string[]): Promise<unknown>;
+  enumguardConsumeBatch(numKeys: number, ...args: string[]): Promise<unknown>;
 }
 
 export type ScriptName = keyof ScriptCommands;
@@ -79,6 +88,8 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   client.defineCommand('enumguardConsume', { lua: CONSUME_SCRIPT });
   client.defineCommand('enumguardSignal', { lua: SIGNAL_SCRIPT });
   client.defineCommand('enumguardRefund', { lua: REFUND_SCRIPT });
+  if (options.batch !== undefined)
+    client.defineCommand('enumguardConsumeBatch', { lua: CONSUME_BATCH_SCRIPT });
   const commands = client as unknown as ScriptCommands;
 
   const cohorts = new Map<string, string>();
@@ -123,9 +134,12 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   const cluster = client.isCluster;
   const clusterConsume = createClusterConsume(ctx);
   const clusterSignal = createClusterSignal(ctx);
+  const batcher =
+    options.batch === undefined || cluster ? undefined : createConsumeBatcher(ctx, options.batch);
 
   async function consume(checks: readonly LimitCheck[], risk?: RiskLookup): Promise<RiskedOutcome> {
     const prepared = prepare(checks);
+    if (batcher !== undefined && risk === undefined) return batcher.consume(prepared);
     if (cluster) {
       const answer = await clusterConsume(prepared, risk);
       if (answer !== undefined) return answer;
