@@ -197,4 +197,44 @@ describe('gateway on Redis: kill and restart under load', () => {
     assert.match(logs, /redis reconnected/);
     assert.doesNotMatch(logs, /request failed inside the gateway/);
   });
+
+  it('starts while Redis is down, answers by each route mode, and goes global once Redis is up', async (t) => {
+    if (redis.skipped(t)) return;
+    const server = redis.get();
+    await running?.stop(100);
+    running = undefined;
+    await server.kill();
+    const path = join(dir, 'policy-down.yaml');
+    const prefix2 = `${prefix}b`;
+    writeFileSync(path, policy(server.url, upstream?.url ?? '', prefix2));
+    const startedAt = performance.now();
+    const { logger, lines } = captureLogger('info');
+    running = await startGateway({ policyPath: path, port: 0, host: '127.0.0.1', logger, watch: false });
+    const gw = running;
+    assert.ok(performance.now() - startedAt < 2000, 'the start does not wait for Redis');
+    const base = `http://127.0.0.1:${gw.address.port}`;
+    const status = async (route: string, user = ''): Promise<number> => {
+      const res = await fetch(base + route, { headers: { 'x-user': user } });
+      await res.arrayBuffer();
+      return res.status;
+    };
+    assert.equal(await status('/local'), 200);
+    assert.equal(await status('/deny'), 503);
+    let allowed = 0;
+    for (let i = 0; i < 10; i++) if ((await status('/per-user', 'cold')) === 200) allowed++;
+    assert.equal(allowed, 3, 'the local share while Redis has never answered');
+    assert.match(lines.join(''), /redis is not reachable at startup/);
+
+    await server.restart();
+    const restartedAt = performance.now();
+    while ((await status('/deny')) !== 200) {
+      assert.ok(performance.now() - restartedAt < 8000, 'Redis not picked up 8 s after it came up');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    t.diagnostic(`Redis picked up ${(performance.now() - restartedAt).toFixed(0)} ms after it came up`);
+    allowed = 0;
+    for (let i = 0; i < 10; i++) if ((await status('/per-user', 'warm')) === 200) allowed++;
+    assert.equal(allowed, 9, 'the global limit once Redis answers');
+    assert.match(lines.join(''), /redis connected/);
+  });
 });
