@@ -80,7 +80,10 @@ function startInstance(config: string, upstream: string): Promise<Instance> {
       child.kill('SIGKILL');
       reject(new Error(`gateway process ${why}:\n${output.join('').slice(-2000)}`));
     }
-    child.once('exit', (code, signal) => fail(`exited (${code ?? signal})`));
+    let ready = false;
+    child.once('exit', (code, signal) => {
+      if (!ready) fail(`exited (${code ?? signal})`);
+    });
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
       output.push(`${line}\n`);
       let entry: { msg?: string; listen?: string };
@@ -91,9 +94,9 @@ function startInstance(config: string, upstream: string): Promise<Instance> {
       }
       if (entry.msg === 'gateway listening') base = entry.listen;
       if (entry.msg === 'redis connected') connected = true;
-      if (base !== undefined && connected) {
+      if (base !== undefined && connected && !ready) {
         clearTimeout(timer);
-        child.removeAllListeners('exit');
+        ready = true;
         resolve({ child, base, output });
       }
     });

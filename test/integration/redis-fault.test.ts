@@ -189,6 +189,8 @@ describe('gateway on Redis: kill and restart under load', () => {
       Number(await inspect.pttl(keys[0] ?? '')) > 3_000_000,
       'the per-user limit state, kept for its hour',
     );
+    await inspect.quit();
+    inspect = undefined;
 
     const logs = captured.lines.join('');
     assert.match(logs, /"store":\{"kind":"redis","redis":"redis:\/\/127\.0\.0\.1:\d+\/?"/);
