@@ -33,7 +33,7 @@ describe('persisted store', () => {
     const persisted = await openPersistedStore({
       clock: manualClock(1_700_000_000_000),
       logger,
-      snapshot: { snapshotPath: path, snapshotEveryMs: 30_000 },
+      snapshot: { kind: 'memory', snapshotPath: path, snapshotEveryMs: 30_000 },
     });
     // Start writes an empty snapshot at once: a path that cannot be written fails the start.
     assert.equal((await loadSnapshot(path))?.keys, 0);
@@ -62,7 +62,7 @@ describe('persisted store', () => {
     const persisted = await openPersistedStore({
       clock: manualClock(1_700_000_000_000),
       logger,
-      snapshot: { snapshotPath: path, snapshotEveryMs: 30_000 },
+      snapshot: { kind: 'memory', snapshotPath: path, snapshotEveryMs: 30_000 },
     });
     await persisted.close();
     assert.deepEqual(readdirSync(dir).sort(), ['.other.snap.a1b2c3d4e5f6.tmp', 'store.snap']);
@@ -75,7 +75,7 @@ describe('persisted store', () => {
     const persisted = await openPersistedStore({
       clock: manualClock(1_700_000_000_000),
       logger,
-      snapshot: { snapshotPath: join(dir, 'store.snap'), snapshotEveryMs: 1_000 },
+      snapshot: { kind: 'memory', snapshotPath: join(dir, 'store.snap'), snapshotEveryMs: 1_000 },
     });
     // Ten ticks while the first save has not finished (no I/O ran in between): one save.
     for (let i = 0; i < 10; i++) t.mock.timers.tick(1_000);

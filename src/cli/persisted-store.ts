@@ -2,7 +2,7 @@ import { rename } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.ts';
 import { EnumguardError, isEnumguardError } from '../core/errors.ts';
-import type { StoreConfig } from '../policy/types.ts';
+import type { MemoryStoreConfig } from '../policy/types.ts';
 import { createMemoryStore, type MemoryStore } from '../stores/memory-store.ts';
 import { loadSnapshot, removeStaleTemps, saveSnapshot } from '../stores/snapshot-file.ts';
 
@@ -19,7 +19,7 @@ export interface PersistedStoreOptions {
   readonly logger: Logger;
   readonly maxKeys?: number | undefined;
   /** From the policy's server.store; without it the store lives and dies with the process. */
-  readonly snapshot: StoreConfig | undefined;
+  readonly snapshot: MemoryStoreConfig | undefined;
 }
 
 /**

@@ -6,7 +6,8 @@ import { createPipeline, type Pipeline } from '../pipeline/pipeline.ts';
 import { systemClock } from '../pipeline/system-clock.ts';
 import { loadPolicy, watchPolicy } from '../policy/index.ts';
 import { EnumguardError } from '../core/errors.ts';
-import { openPersistedStore } from './persisted-store.ts';
+import { openGatewayStore } from './gateway-store.ts';
+import type { ResilientStoreStats } from '../stores/resilient-store.ts';
 
 export interface StartOptions {
   readonly policyPath: string;
@@ -15,7 +16,7 @@ export interface StartOptions {
   readonly port: number;
   readonly host: string;
   readonly logger?: Logger;
-  /** Bound of the memory store. */
+  /** Bound of the memory store (with Redis: of the local fallback store). */
   readonly maxKeys?: number;
   /** Reload on file change and on SIGHUP (default true). */
   readonly watch?: boolean;
@@ -26,12 +27,14 @@ export interface RunningGateway {
   readonly pipeline: Pipeline;
   readonly address: AddressInfo;
   readonly logger: Logger;
+  /** With a Redis store: the circuit state and the resilient wrapper's counters; else undefined. */
+  storeStats(): ResilientStoreStats | undefined;
   /** Applies the policy file again now (what SIGHUP does). */
   reload(): Promise<void>;
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Composes policy, memory store, pipeline, upstream pool and server into a running gateway. */
+/** Composes policy, store (memory or Redis: gateway-store.ts), pipeline, upstream pool and server into a running gateway. */
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const logger = options.logger ?? pino({ name: 'enumguard' });
   const policy = await loadPolicy(options.policyPath);
@@ -43,11 +46,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     );
   }
   // server.store is read here only: a reload cannot move a store that is already running.
-  const persisted = await openPersistedStore({
+  const persisted = await openGatewayStore(policy.server.store, {
     clock: systemClock,
     logger,
     maxKeys: options.maxKeys || undefined,
-    snapshot: policy.server.store,
   });
   const { store } = persisted;
   let warned = false;
@@ -120,6 +122,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       listen: `http://${address.address}:${address.port}`,
       upstream: upstream.origin,
       routes: policy.routes.length,
+      store: persisted.summary,
     },
     'gateway listening',
   );
@@ -129,6 +132,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     pipeline,
     address,
     logger,
+    storeStats: () => persisted.stats(),
     reload: async () => {
       if (watcher) await watcher.reload();
     },

@@ -141,7 +141,7 @@ routes: []
     assert.equal(verdict.allowed ? 0 : verdict.response.status, 404);
   });
 
-  it('logs a failing store at most once a second, counting what it held back', async () => {
+  it('logs a failing store at most once every 10 s, counting what it held back', async () => {
     const broken: Store = {
       name: 'broken',
       consume: () => Promise.reject(new Error('connection refused')),
@@ -160,10 +160,10 @@ routes: []
     });
     for (let i = 0; i < 50; i++) assert.equal((await pipeline.admit(req())).allowed, false);
     assert.equal(logged.length, 1);
-    clock.advance(1000);
+    clock.advance(10_000);
     await pipeline.admit(req());
     assert.equal(logged.length, 2);
-    assert.equal(logged[1]?.suppressed, 49);
+    assert.equal(logged[1]?.deniedSinceLastLine, 49);
   });
 
   it('fails closed with 503 when the store throws', async () => {

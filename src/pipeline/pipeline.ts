@@ -23,6 +23,9 @@ import { normalizeTargets } from './targets.ts';
 import type { Admission, Caller, PlainRequest, PlainResponse, ResponsePlan } from './types.ts';
 
 /** The minimal logger the pipeline needs; pino's logger fits it. */
+/** The pipeline logs a request it denies because the store is unavailable at most this often. */
+const STORE_DENY_LOG_MS = 10_000;
+
 export interface PipelineLogger {
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
@@ -70,12 +73,12 @@ export interface Pipeline {
  */
 export function createPipeline(options: PipelineOptions): Pipeline {
   const { store, clock, logger } = options;
+  let lastStoreDenyLog = -Infinity;
+  let storeDenials = 0;
   let policy = options.policy;
   let identifier = createIdentifier(policy.identities, clock);
   let clientAddress = createClientAddress(clientOptions(policy));
   const seed = options.seed ?? randomInt(2 ** 31);
-  let lastStoreErrorLog = -Infinity;
-  let suppressedStoreErrors = 0;
   let defenses = buildDefenses(policy, seed);
 
   function clientOptions(p: CompiledPolicy) {
@@ -197,17 +200,18 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       // The memory store answers synchronously: skip the microtask an await would cost.
       batch = answer instanceof Promise ? await answer : answer;
     } catch (err) {
-      // One line per second at most: during an outage every request on a deny route lands
-      // here, and a log line per request would bury the one that explains it.
+      // Once per STORE_DENY_LOG_MS at most: a deny route answers every request 503 during an
+      // outage, and a line per request would flood the log the outage must be read from
+      // (the resilient store logs the outage itself and its state changes).
       const now = clock.now();
-      if (now - lastStoreErrorLog >= 1000) {
-        lastStoreErrorLog = now;
+      if (now - lastStoreDenyLog >= STORE_DENY_LOG_MS) {
         logger?.error(
-          { err, route: route.id, store: store.name, suppressed: suppressedStoreErrors },
+          { err, route: route.id, store: store.name, deniedSinceLastLine: storeDenials },
           'store unavailable; denying',
         );
-        suppressedStoreErrors = 0;
-      } else suppressedStoreErrors++;
+        lastStoreDenyLog = now;
+        storeDenials = 0;
+      } else storeDenials++;
       const detail = 'the rate-limit store is unavailable; try again shortly';
       return deny(
         route,

@@ -154,13 +154,86 @@ describe('compilePolicy server.store', () => {
   it('resolves the snapshot path against the policy file and defaults snapshotEvery to 30s', async () => {
     const policy = await loadPolicy(join(FIXTURES, 'valid-store.yaml'));
     assert.deepEqual(policy.server.store, {
+      kind: 'memory',
       snapshotPath: join(FIXTURES, 'state/enumguard.snap'),
       snapshotEveryMs: 30_000,
     });
     const absolute = compilePolicy(
       'version: 1\nserver:\n  store: { snapshot: /var/lib/eg.snap, snapshotEvery: 5m }\nroutes: []\n',
     );
-    assert.deepEqual(absolute.server.store, { snapshotPath: '/var/lib/eg.snap', snapshotEveryMs: 300_000 });
+    assert.deepEqual(absolute.server.store, {
+      kind: 'memory',
+      snapshotPath: '/var/lib/eg.snap',
+      snapshotEveryMs: 300_000,
+    });
+  });
+
+  it('compiles a standalone Redis with the defaults: prefix eg, the fixed seed, 50 ms, one instance', async () => {
+    const policy = await loadPolicy(join(FIXTURES, 'valid-store-redis.yaml'));
+    assert.deepEqual(policy.server.store, {
+      kind: 'redis',
+      target: { mode: 'standalone', url: 'redis://127.0.0.1:6379' },
+      prefix: 'eg',
+      seed: undefined,
+      seedEnv: undefined,
+      timeoutMs: 50,
+      instances: 1,
+    });
+  });
+
+  it('compiles a cluster with prefix, timeout, instances and a seed read from the environment', () => {
+    const policy = compilePolicy(
+      [
+        'version: 1',
+        'server:',
+        '  store:',
+        '    cluster: ["127.0.0.1:7000", "[::1]:7001"]',
+        '    prefix: gw1',
+        '    seedEnv: EG_SEED',
+        '    timeout: 20ms',
+        '    instances: 3',
+        'routes: []',
+      ].join('\n'),
+      { env: { EG_SEED: '4294967295, 17' } },
+    );
+    assert.deepEqual(policy.server.store, {
+      kind: 'redis',
+      target: {
+        mode: 'cluster',
+        nodes: [
+          { host: '127.0.0.1', port: 7000 },
+          { host: '::1', port: 7001 },
+        ],
+      },
+      prefix: 'gw1',
+      seed: [-1, 17],
+      seedEnv: 'EG_SEED',
+      timeoutMs: 20,
+      instances: 3,
+    });
+  });
+
+  it('refuses a seed that is not two 32-bit integers without echoing it', () => {
+    assert.throws(
+      () =>
+        compilePolicy('version: 1\nserver:\n  store: { redis: "redis://h:1", seedEnv: S }\nroutes: []\n', {
+          env: { S: 'hunter2' },
+        }),
+      {
+        message:
+          '<inline>:3 server.store.seedEnv: environment variable S must hold two 32-bit integers like "1234567,89012345", got 7 characters',
+      },
+    );
+  });
+
+  it('never shows a password of a bad Redis URL', () => {
+    assert.throws(
+      () => compilePolicy('version: 1\nserver:\n  store: { redis: "http://:pw@h:1" }\nroutes: []\n'),
+      {
+        message:
+          '<inline>:3 server.store.redis: expected a redis:// or rediss:// URL like "redis://127.0.0.1:6379", got a URL with credentials (not shown)',
+      },
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import type { Environment } from './detect-section.ts';
 import { resolveJwtKey } from './jwt-key.ts';
 import { fromZodIssues, PolicyError, policyErrorMap, sortIssues, type RawIssue } from './issues.ts';
@@ -6,6 +6,7 @@ import { limitKeyText } from './limit-key.ts';
 import { parseYamlSource, type SourceMap } from './locate.ts';
 import { buildRisk } from './risk-section.ts';
 import { buildRouteRisk } from './route-risk.ts';
+import { buildStore } from './store-section.ts';
 import { policySchema, type PolicyDocument, type RouteDocument } from './schema.ts';
 import type { ApiKeysConfig, CompiledLimit, CompiledPolicy, CompiledRoute, JwtConfig } from './types.ts';
 import type { PathSegment } from './values.ts';
@@ -81,6 +82,10 @@ function build(
     );
   });
   const { server } = doc;
+  const store =
+    server.store === undefined
+      ? undefined
+      : buildStore(server.store, ['server', 'store'], baseDir, env, issues);
   return {
     source,
     upstream: doc.upstream,
@@ -92,13 +97,7 @@ function build(
       requestTimeoutMs: server.requestTimeout,
       idleTimeoutMs: server.idleTimeout,
       upstreamTimeoutMs: server.upstreamTimeout,
-      store:
-        server.store === undefined
-          ? undefined
-          : {
-              snapshotPath: resolve(baseDir, server.store.snapshot),
-              snapshotEveryMs: server.store.snapshotEvery,
-            },
+      store,
     },
     identities: { apiKeys, jwt },
     routes,

@@ -51,7 +51,7 @@ const secretField = field((v) =>
 );
 
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const envNameField = field((v) =>
+export const envNameField = field((v) =>
   typeof v === 'string' && ENV_NAME_RE.test(v)
     ? ok(v)
     : fail<string>(

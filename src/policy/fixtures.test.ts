@@ -171,15 +171,34 @@ const EXPECTED: Record<string, string> = {
   ].join('\n'),
   'invalid-short-secret.yaml':
     'invalid-short-secret.yaml:5 identities.jwt.secret: secret must be at least 32 bytes for HS256 (RFC 7518 §3.2), got 9',
+  'invalid-store-bad-cluster-node.yaml':
+    'invalid-store-bad-cluster-node.yaml:6 server.store.cluster[1]: expected a cluster node "host:port" like "127.0.0.1:7000", got "redis-node-2"',
+  'invalid-store-bad-prefix.yaml':
+    'invalid-store-bad-prefix.yaml:5 server.store.prefix: expected a key prefix of up to 64 letters, digits, "_", ".", ":" or "-" like "eg", got "eg:{x}"',
+  'invalid-store-bad-redis-url.yaml':
+    'invalid-store-bad-redis-url.yaml:4 server.store.redis: expected a redis:// or rediss:// URL like "redis://127.0.0.1:6379", got "127.0.0.1:6379"',
   'invalid-store-bad-snapshot-every.yaml':
     'invalid-store-bad-snapshot-every.yaml:5 server.store.snapshotEvery: expected a duration like "10s", "5 m" or "1h", got "soon"',
-  'invalid-store-no-snapshot.yaml': 'invalid-store-no-snapshot.yaml:3 server.store.snapshot: is required',
+  'invalid-store-instances-zero.yaml':
+    'invalid-store-instances-zero.yaml:5 server.store.instances: expected a positive integer, got 0',
+  'invalid-store-no-snapshot.yaml':
+    'invalid-store-no-snapshot.yaml:3 server.store: set exactly one of snapshot, redis or cluster',
+  'invalid-store-redis-and-cluster.yaml':
+    'invalid-store-redis-and-cluster.yaml:3 server.store: set exactly one of snapshot, redis or cluster, got redis and cluster',
+  'invalid-store-redis-with-snapshot-every.yaml':
+    'invalid-store-redis-with-snapshot-every.yaml:5 server.store.snapshotEvery: applies to snapshot (the memory store), not to redis',
+  'invalid-store-seed-env-unset.yaml':
+    'invalid-store-seed-env-unset.yaml:5 server.store.seedEnv: environment variable ENUMGUARD_FIXTURE_UNSET_SEED is not set',
+  'invalid-store-snapshot-and-redis.yaml':
+    'invalid-store-snapshot-and-redis.yaml:3 server.store: set exactly one of snapshot, redis or cluster, got snapshot and redis',
   'invalid-store-snapshot-every-too-long.yaml':
     'invalid-store-snapshot-every-too-long.yaml:5 server.store.snapshotEvery: expected at most 24d between snapshots, got "30d"',
   'invalid-store-snapshot-every.yaml':
     'invalid-store-snapshot-every.yaml:5 server.store.snapshotEvery: expected at least 1s between snapshots, got "100ms"',
+  'invalid-store-snapshot-with-instances.yaml':
+    'invalid-store-snapshot-with-instances.yaml:5 server.store.instances: applies to redis or cluster, not to snapshot',
   'invalid-store-unknown-key.yaml':
-    'invalid-store-unknown-key.yaml:5 server.store.every: unknown key "every"; expected one of snapshot, snapshotEvery',
+    'invalid-store-unknown-key.yaml:5 server.store.every: unknown key "every"; expected one of snapshot, snapshotEvery, redis, cluster, prefix, seedEnv, timeout, instances',
   'invalid-two-key-sources.yaml':
     'invalid-two-key-sources.yaml:3 identities.jwt: set exactly one of secret, publicKey, publicKeyFile or jwksFile, got publicKeyFile and jwksFile',
   'invalid-unknown-algorithm.yaml':

@@ -23,6 +23,7 @@ import { egressSchema } from './egress-section.ts';
 import { parseLimitKey } from './limit-key.ts';
 import { compilePathPattern } from './path-pattern.ts';
 import { riskSchema } from './risk-section.ts';
+import { storeSchema } from './store-section.ts';
 import { parseSize } from './size.ts';
 import { describeValue, fail, ok, type FieldResult } from './values.ts';
 
@@ -39,7 +40,6 @@ const DEFAULTS = {
   idleTimeoutMs: 5_000,
   upstreamTimeoutMs: 10_000,
   clockToleranceMs: 30_000,
-  snapshotEveryMs: 30_000,
 } as const;
 
 const upstreamField = field((v) => {
@@ -48,25 +48,6 @@ const upstreamField = field((v) => {
     if (url.protocol === 'http:' || url.protocol === 'https:') return ok(v);
   }
   return fail<string>(`expected an http:// or https:// URL, got ${describeValue(v)}`);
-});
-
-// Each snapshot writes the whole store (about 1.2 KB per key holding 300 targets): more often
-// than once a second would spend the disk on copies nobody restores.
-const MAX_TIMER_MS = 2 ** 31 - 1;
-const snapshotEveryField = field((v) => {
-  const r = durationField.safeParse(v);
-  if (!r.success) return fail<number>(r.error.issues[0]?.message ?? 'expected a duration');
-  if (r.data < 1000) return fail<number>(`expected at least 1s between snapshots, got ${describeValue(v)}`);
-  // Node runs a timer of more than 2^31 - 1 ms (24.8 days) after 1 ms instead: it would save
-  // without pause.
-  if (r.data > MAX_TIMER_MS)
-    return fail<number>(`expected at most 24d between snapshots, got ${describeValue(v)}`);
-  return ok(r.data);
-});
-
-const storeSchema = z.strictObject({
-  snapshot: textField,
-  snapshotEvery: snapshotEveryField.default(DEFAULTS.snapshotEveryMs),
 });
 
 const serverSchema = z.strictObject({

@@ -125,15 +125,45 @@ export interface ServerConfig {
   readonly idleTimeoutMs: number;
   /** Time allowed for the upstream to answer (504 past it). */
   readonly upstreamTimeoutMs: number;
-  /** The memory store's snapshot, when it should survive restarts. Read at start only. */
+  /**
+   * Where counters live: the memory store with a snapshot, or a Redis shared by every
+   * instance. Undefined: the memory store, lost on restart. Read at start only.
+   */
   readonly store: StoreConfig | undefined;
 }
 
-export interface StoreConfig {
+export type StoreConfig = MemoryStoreConfig | RedisStoreConfig;
+
+/** `server.store.snapshot`: the in-process memory store, saved to a file. */
+export interface MemoryStoreConfig {
+  readonly kind: 'memory';
   /** Absolute path of the snapshot file (relative ones are resolved against the policy's directory). */
   readonly snapshotPath: string;
   /** Time between periodic snapshots; one more is written on graceful shutdown. */
   readonly snapshotEveryMs: number;
+}
+
+export interface RedisNodeAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** `server.store.redis` or `server.store.cluster`: one Redis/Valkey shared by every instance (issue 5). */
+export interface RedisStoreConfig {
+  readonly kind: 'redis';
+  readonly target:
+    | { readonly mode: 'standalone'; readonly url: string }
+    | { readonly mode: 'cluster'; readonly nodes: readonly RedisNodeAddress[] };
+  /** First part of every key (default "eg"). */
+  readonly prefix: string;
+  /** Fingerprint seed read from `seedEnv`; undefined: the Redis store's fixed default seed. */
+  readonly seed: readonly [number, number] | undefined;
+  /** The environment variable the seed came from, for logs (never the seed itself). */
+  readonly seedEnv: string | undefined;
+  /** Most milliseconds one store call may take before the route's storeUnavailable mode answers. */
+  readonly timeoutMs: number;
+  /** Gateway instances sharing the Redis: `local` fallback enforces limit / instances here. */
+  readonly instances: number;
 }
 
 export interface IdentitiesConfig {

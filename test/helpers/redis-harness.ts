@@ -248,10 +248,11 @@ async function spawnServer(
   dir: string,
   cluster: boolean,
   extra: (port: number) => Record<string, string> = () => ({}),
+  fixedPort?: number,
 ): Promise<Spawned> {
   let last = '';
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort(cluster);
+  for (let attempt = 0; attempt < (fixedPort === undefined ? 5 : 1); attempt++) {
+    const port = fixedPort ?? (await freePort(cluster));
     const log = join(dir, `redis-${port}.log`);
     const config: Record<string, string> = {
       port: String(port),
@@ -324,6 +325,46 @@ export async function redisStandalone(options: { useDefault?: boolean } = {}): P
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+export interface RestartableRedis extends RedisStandalone {
+  /** SIGKILLs the server, what a crash looks like (no shutdown, no save), and waits for its exit. */
+  kill(): Promise<void>;
+  /** Starts redis-server again on the same port (empty: it saves nothing) and waits for its PONG. */
+  restart(): Promise<void>;
+}
+
+/** A redis-server of the test's own on a free port (never 6379), to kill and restart: fault tests. */
+export async function redisRestartable(): Promise<RestartableRedis> {
+  await ensureRedisInstalled();
+  const dir = tempDir();
+  let server: Spawned;
+  try {
+    server = await spawnServer(dir, false);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  const { port } = server;
+  return {
+    host: HOST,
+    port,
+    url: `redis://${HOST}:${port}`,
+    async kill() {
+      const { child } = server;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
+    async restart() {
+      server = await spawnServer(dir, false, () => ({}), port);
+    },
+    async stop() {
+      await stopChild(server.child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Three masters on loopback, joined by `redis-cli --cluster create`, all slots assigned. */

@@ -1,0 +1,169 @@
+import { Cluster, Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Clock } from '../core/clock.ts';
+import type { RedisStoreConfig } from '../policy/types.ts';
+import { createRedisStore } from '../stores/redis/index.ts';
+import {
+  createResilientStore,
+  type ResilientStore,
+  type ResilientStoreStats,
+} from '../stores/resilient-store.ts';
+
+export interface GatewayRedisStore {
+  readonly store: ResilientStore;
+  /** What the startup log says about the store (no password, no seed). */
+  readonly summary: Record<string, unknown>;
+  /** Stops the outage reminder, closes the stores and the client. */
+  close(): Promise<void>;
+}
+
+export interface GatewayRedisOptions {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Bound of the local insurance store (`local` fallback). */
+  readonly maxKeys?: number | undefined;
+  /** How often a warning repeats while the circuit is not closed (default 10 s). */
+  readonly remindEveryMs?: number;
+}
+
+/** ioredis reconnects on its own: every 50 ms, 100 ms, … at most once a second. */
+const retryStrategy = (attempt: number): number => Math.min(1000, 50 * attempt);
+/** A Redis that accepts no TCP connection must not hold a (re)connect attempt for ioredis' default 10 s. */
+const CONNECT_TIMEOUT_MS = 2000;
+
+/**
+ * The gateway's store when the policy names a Redis (issue 5): an ioredis client, the Redis
+ * store on it, and the resilient wrapper (timeout, circuit breaker, each route's
+ * storeUnavailable mode) around that.
+ *
+ * - The client has no offline queue (`enableOfflineQueue: false`): while disconnected a command
+ *   fails at once instead of waiting, and nothing piles up to flood Redis on reconnect.
+ *   `maxRetriesPerRequest: 1`: a command caught by a dropped connection fails, not retries.
+ * - connect() is started, not awaited: a gateway whose Redis is down at startup starts anyway,
+ *   logs a warning, and answers by each route's mode until ioredis' reconnect succeeds; the
+ *   breaker's half-open probe then closes the circuit by itself.
+ * - Logs: one warning when the connection is lost (not one per reconnect attempt), one info
+ *   when it is back, the wrapper's circuit state changes, and a reminder every `remindEveryMs`
+ *   while the circuit is not closed, with the wrapper's counters (errors, timeouts, fallbacks
+ *   by mode), the nearest thing to metrics the gateway has.
+ */
+export function openRedisStore(config: RedisStoreConfig, options: GatewayRedisOptions): GatewayRedisStore {
+  const { clock, logger } = options;
+  const where = describeTarget(config);
+  const client =
+    config.target.mode === 'standalone'
+      ? new Redis(config.target.url, {
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 1,
+          lazyConnect: true,
+          connectTimeout: CONNECT_TIMEOUT_MS,
+          retryStrategy,
+        })
+      : new Cluster(
+          config.target.nodes.map((n) => ({ host: n.host, port: n.port })),
+          {
+            enableOfflineQueue: false,
+            lazyConnect: true,
+            clusterRetryStrategy: retryStrategy,
+            // The Cluster sets each node's offline queue and retry strategy from its own options.
+            redisOptions: { maxRetriesPerRequest: 1, connectTimeout: CONNECT_TIMEOUT_MS },
+          },
+        );
+
+  // An 'error' event without a listener is printed by ioredis on every reconnect attempt.
+  let down = false;
+  let everReady = false;
+  let lastError = '';
+  client.on('error', (err: Error) => {
+    lastError = err.message;
+    if (down) return;
+    down = true;
+    logger.warn(
+      { redis: where, error: err.message },
+      'redis connection lost or refused; ioredis keeps reconnecting, routes answer by their storeUnavailable mode',
+    );
+  });
+  client.on('ready', () => {
+    if (down || !everReady)
+      logger.info({ redis: where }, everReady ? 'redis reconnected' : 'redis connected');
+    down = false;
+    everReady = true;
+  });
+  client.connect().catch((err: unknown) => {
+    logger.warn(
+      { redis: where, error: lastError || (err instanceof Error ? err.message : String(err)) },
+      'redis is not reachable at startup; the gateway starts anyway and uses Redis once it answers',
+    );
+    down = true;
+  });
+
+  const primary = createRedisStore({
+    client,
+    prefix: config.prefix,
+    ...(config.seed ? { seed: config.seed } : {}),
+  });
+  const store = createResilientStore({
+    primary,
+    clock,
+    timeoutMs: config.timeoutMs,
+    instances: config.instances,
+    logger,
+    ...(options.maxKeys === undefined ? {} : { fallback: { local: { maxKeys: options.maxKeys } } }),
+  });
+
+  let last: ResilientStoreStats = store.stats();
+  const remind = setInterval(() => {
+    const now = store.stats();
+    if (now.state !== 'closed') {
+      logger.warn(
+        {
+          redis: where,
+          state: now.state,
+          primaryErrors: now.primaryErrors - last.primaryErrors,
+          timeouts: now.timeouts - last.timeouts,
+          fallbacks: {
+            deny: now.fallbacks.deny - last.fallbacks.deny,
+            allow: now.fallbacks.allow - last.fallbacks.allow,
+            local: now.fallbacks.local - last.fallbacks.local,
+          },
+          lastError: now.lastError?.message,
+        },
+        'store circuit still not closed: answering by each route storeUnavailable mode (counts since the last line)',
+      );
+    }
+    last = now;
+  }, options.remindEveryMs ?? 10_000);
+  remind.unref();
+
+  return {
+    store,
+    summary: {
+      kind: 'redis',
+      redis: where,
+      prefix: config.prefix,
+      seed: config.seedEnv === undefined ? 'default (fixed, public)' : `from ${config.seedEnv}`,
+      timeoutMs: config.timeoutMs,
+      instances: config.instances,
+    },
+    async close() {
+      clearInterval(remind);
+      await store.close();
+      // quit() waits for replies to commands already sent; a client that is not connected has
+      // nothing to wait for (and quit() would only fail without an offline queue).
+      if (client.status === 'ready') {
+        await client.quit().catch(() => client.disconnect());
+      } else client.disconnect();
+    },
+  };
+}
+
+/** `redis://host:port/db` without user or password, or the cluster's nodes. */
+export function describeTarget(config: RedisStoreConfig): string {
+  if (config.target.mode === 'cluster') {
+    return `cluster ${config.target.nodes.map((n) => (n.host.includes(':') ? `[${n.host}]:${n.port}` : `${n.host}:${n.port}`)).join(',')}`;
+  }
+  const url = new URL(config.target.url);
+  url.username = '';
+  url.password = '';
+  return url.toString();
+}
