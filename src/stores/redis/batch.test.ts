@@ -2,6 +2,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { connectLocalRedis, LOCAL_REDIS_UNREACHABLE } from '../../../test/helpers/local-redis.ts';
 import { manualClock } from '../../core/clock.ts';
 import { isEnumguardError } from '../../core/errors.ts';
 import type { LimitCheck, LimitSpec } from '../../core/limit.ts';
@@ -10,28 +11,9 @@ import { createRedisStore, type RedisStoreOptions } from './redis-store.ts';
 
 // Against the local Redis on 127.0.0.1:6379, each store on its own random prefix, cleared at
 // the end. Without Redis the suite skips, except in CI, where it must fail.
-async function connect(): Promise<Redis | undefined> {
-  const c = new Redis({
-    host: '127.0.0.1',
-    port: 6379,
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => null,
-  });
-  c.on('error', () => {});
-  try {
-    await c.connect();
-    await c.ping();
-    return c;
-  } catch {
-    c.disconnect();
-    return undefined;
-  }
-}
 
-const client = await connect();
-const unreachable = 'Redis is not reachable on 127.0.0.1:6379';
+const client = await connectLocalRedis();
+const unreachable = LOCAL_REDIS_UNREACHABLE;
 after(() => client?.disconnect());
 
 const MIN = 60_000;
@@ -125,7 +107,7 @@ describe(
     }
 
     it('sends the requests issued in one turn as one script call, at most maxSize each', async () => {
-      const own = (await connect()) as Redis;
+      const own = (await connectLocalRedis()) as Redis;
       try {
         const s = store(own, { batch: { maxSize: 4 } });
         const commands = own as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;

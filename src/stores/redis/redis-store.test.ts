@@ -1,7 +1,8 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { connectLocalRedis, LOCAL_REDIS_UNREACHABLE } from '../../../test/helpers/local-redis.ts';
 import { manualClock, type ManualClock } from '../../core/clock.ts';
 import type { LimitCheck, LimitSpec } from '../../core/limit.ts';
 import { riskModel } from '../../core/risk.ts';
@@ -11,28 +12,9 @@ import { createRedisStore, type RedisStoreOptions } from './redis-store.ts';
 
 // Self-contained against the local Redis on 127.0.0.1:6379; every test uses its own random
 // prefix and clears it. Without Redis the suite skips, except in CI, where it must fail.
-async function connect(): Promise<Redis | undefined> {
-  const client = new Redis({
-    host: '127.0.0.1',
-    port: 6379,
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => null,
-  });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.ping();
-    return client;
-  } catch {
-    client.disconnect();
-    return undefined;
-  }
-}
 
-const client = await connect();
-const unreachable = 'Redis is not reachable on 127.0.0.1:6379';
+const client = await connectLocalRedis();
+const unreachable = LOCAL_REDIS_UNREACHABLE;
 after(() => client?.disconnect());
 
 const MIN = 60_000;
