@@ -19,14 +19,12 @@ import type { PlainRequest } from '../src/pipeline/types.ts';
 import { compilePolicy } from '../src/policy/index.ts';
 import { createMemoryStore } from '../src/stores/memory-store.ts';
 import type { Store } from '../src/stores/store.ts';
+import { address, NEVER_DENY, subnet } from './keys.ts';
 import { median } from './wrk.ts';
 
 const KEYS = 100_000;
-const PER_SUBNET = 250; // 100,000 addresses in 400 /24 networks
 const API_KEYS = 1_000;
 const CHUNK = 1_000;
-/** High enough that no side ever denies: the benchmark measures the allow path. */
-const NEVER_DENY = 1e9;
 
 export interface SideResult {
   readonly name: string;
@@ -61,16 +59,6 @@ const gcra = (id: string): LimitSpec => ({
   windowMs: 1000,
   burst: NEVER_DENY,
 });
-
-function address(i: number): string {
-  const net = Math.floor(i / PER_SUBNET);
-  return `10.${(net >>> 8) & 255}.${net & 255}.${(i % PER_SUBNET) + 1}`;
-}
-
-function subnet(i: number): string {
-  const net = Math.floor(i / PER_SUBNET);
-  return `10.${(net >>> 8) & 255}.${net & 255}.0/24`;
-}
 
 function denied(name: string): never {
   throw new Error(`${name} denied a decision: the benchmark must only measure allows`);

@@ -26,17 +26,15 @@ import { createResilientStore } from '../src/stores/resilient-store.ts';
 import type { Store } from '../src/stores/store.ts';
 import { floorTo, perSecText } from './decisions.ts';
 import { freePort } from './free-port.ts';
+import { address, NEVER_DENY, subnet } from './keys.ts';
 import { median } from './wrk.ts';
 
 const KEYS = 100_000;
-const PER_SUBNET = 250; // 100,000 addresses in 400 /24 networks
 const IDENTITIES = 1_000;
 /** Each request's 50 targets come from this many numbers: the target sets stay bounded (≤ 1,000 per identity). */
 const TARGET_POOL = 1_000;
 const TARGETS_PER_REQUEST = 50;
 export const IN_FLIGHT = 256;
-/** High enough that no side ever denies: the benchmark measures the allow path. */
-const NEVER_DENY = 1e9;
 
 /** The goals from the issue, judged on unrounded figures. */
 export const SINGLE_GOAL = 2;
@@ -98,16 +96,6 @@ const windowed = (id: string, algorithm: 'sliding-window' | 'fixed-window'): Lim
   windowMs: 1000,
   burst: NEVER_DENY,
 });
-
-function address(i: number): string {
-  const net = Math.floor(i / PER_SUBNET);
-  return `10.${(net >>> 8) & 255}.${net & 255}.${(i % PER_SUBNET) + 1}`;
-}
-
-function subnet(i: number): string {
-  const net = Math.floor(i / PER_SUBNET);
-  return `10.${(net >>> 8) & 255}.${net & 255}.0/24`;
-}
 
 const phone = (n: number): string => `+1415555${String(n).padStart(4, '0')}`;
 

@@ -2,6 +2,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { spec } from '../../../test/helpers/limit-spec.ts';
 import { connectLocalRedis, LOCAL_REDIS_UNREACHABLE } from '../../../test/helpers/local-redis.ts';
 import { manualClock } from '../../core/clock.ts';
 import { isEnumguardError } from '../../core/errors.ts';
@@ -18,19 +19,6 @@ after(() => client?.disconnect());
 
 const MIN = 60_000;
 const T0 = 1_700_000_000_000;
-const spec = (
-  id: string,
-  algorithm: LimitSpec['algorithm'],
-  limit: number,
-  windowMs = MIN,
-  burst = limit,
-): LimitSpec => ({
-  id,
-  algorithm,
-  limit,
-  windowMs,
-  burst,
-});
 
 /** A small seeded generator (mulberry32), so a failing sequence repeats. */
 function rng(seed: number): () => number {

@@ -8,9 +8,7 @@
  * Numbers travel as strings formatted with %.17g, which round-trips a double exactly: a Lua
  * number returned as is would be truncated to an integer reply.
  */
-export const LUA_COMMON = `
-if redis.replicate_commands then pcall(redis.replicate_commands) end
-
+export const LUA_NUMBERS = `
 local function num(x)
   local n = tonumber(x)
   if n == nil or n ~= n or n == math.huge or n == -math.huge then return 0 end
@@ -18,7 +16,11 @@ local function num(x)
 end
 
 local function fmt(x) return string.format('%.17g', x) end
+`;
 
+export const LUA_COMMON = `
+if redis.replicate_commands then pcall(redis.replicate_commands) end
+${LUA_NUMBERS}
 -- Time: the caller's (tests only) or the Redis server's, so instances with skewed clocks agree.
 local function now_ms(arg)
   if arg ~= '' then return tonumber(arg) end

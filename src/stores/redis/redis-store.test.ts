@@ -2,6 +2,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { spec } from '../../../test/helpers/limit-spec.ts';
 import { connectLocalRedis, LOCAL_REDIS_UNREACHABLE } from '../../../test/helpers/local-redis.ts';
 import { manualClock, type ManualClock } from '../../core/clock.ts';
 import type { LimitCheck, LimitSpec } from '../../core/limit.ts';
@@ -24,19 +25,6 @@ const model = riskModel({
   thresholds: { observe: 10, shrink: 20, challenge: 40, block: 80 },
   shrinkFactor: 0.25,
   block: { baseMs: 30 * MIN, multiplier: 2, maxMs: 24 * 60 * MIN, forgetAfterMs: 7 * 24 * 60 * MIN },
-});
-const spec = (
-  id: string,
-  algorithm: LimitSpec['algorithm'],
-  limit: number,
-  windowMs = MIN,
-  burst = limit,
-): LimitSpec => ({
-  id,
-  algorithm,
-  limit,
-  windowMs,
-  burst,
 });
 const check = (s: LimitSpec, key: string, cost = 1, extra: Partial<LimitCheck> = {}): LimitCheck => ({
   spec: s,

@@ -1,3 +1,5 @@
+import { LUA_NUMBERS } from './lua-common.ts';
+
 /**
  * The refund script, cluster mode only: a request whose checks span several slots runs one
  * consume call per slot; when one slot denies after others committed, this takes back what
@@ -9,14 +11,7 @@
  * (-1: not a distinct check), then those targets. KEYS: per check its state hash and, for a
  * distinct check, its target set. Reply: the number of checks refunded.
  */
-export const REFUND_SCRIPT = `
-local function num(x)
-  local n = tonumber(x)
-  if n == nil or n ~= n or n == math.huge or n == -math.huge then return 0 end
-  return n
-end
-local function fmt(x) return string.format('%.17g', x) end
-
+export const REFUND_SCRIPT = `${LUA_NUMBERS}
 local n = tonumber(ARGV[1])
 local ai, ki, done = 2, 1, 0
 for i = 1, n do
