@@ -170,14 +170,15 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       return { allowed: true, route, caller, decision: ALLOW_UNLIMITED, headers: {} };
 
     // Targets are normalized once and shared by the distinct limits and the detectors.
-    const targetsAt = new Map<string, string[]>();
+    // Routes name one targets pointer in practice: remember the last one, no map per request.
+    let lastPointer: string | undefined;
+    let lastTargets: string[] = [];
     const targetsOf = (pointer: string): string[] => {
-      let t = targetsAt.get(pointer);
-      if (t === undefined) {
-        t = normalizeTargets(resolvePointer(req.body, pointer));
-        targetsAt.set(pointer, t);
+      if (pointer !== lastPointer) {
+        lastTargets = normalizeTargets(resolvePointer(req.body, pointer));
+        lastPointer = pointer;
       }
-      return t;
+      return lastTargets;
     };
     const checks: LimitCheck[] = route.limits.map((limit) => {
       const key = limitKey(limit, caller, req.headers);
