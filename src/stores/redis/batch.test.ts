@@ -99,11 +99,13 @@ describe(
       try {
         const s = store(own, { batch: { maxSize: 4 } });
         const commands = own as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-        const original = commands.enumguardConsumeBatch as (...args: unknown[]) => Promise<unknown>;
+        const original = commands.enumguardConsume as (...args: unknown[]) => Promise<unknown>;
         const sizes: number[] = [];
-        commands.enumguardConsumeBatch = (...args: unknown[]) => {
-          sizes.push(Number(args[1 + Number(args[0])]));
-          return original.apply(own, args);
+        commands.enumguardConsume = async (...args: unknown[]) => {
+          // The call's reply holds one reply per request it decided.
+          const reply = (await original.apply(own, args)) as unknown[];
+          sizes.push(reply.length);
+          return reply;
         };
         const limit = spec('l', 'gcra', 100);
         const answers = await Promise.all(

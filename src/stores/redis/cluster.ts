@@ -1,8 +1,8 @@
 import { riskLevelRank } from '../../core/risk-config.ts';
 import type { RiskedOutcome, RiskLookup, RiskReading, RiskSignal } from '../store.ts';
+import { sendAlone } from './batch.ts';
 import {
   COHORT,
-  consumeCall,
   IDENTITY,
   outcomeOf,
   parseConsume,
@@ -32,11 +32,7 @@ import { parseSignal, signalCall } from './signal-args.ts';
  *          cohort is), then the prefix's and the cohort's, one call per slot.
  */
 export function createClusterConsume(ctx: StoreContext) {
-  const limits = (wantAdded: boolean) => ({
-    maxTargets: ctx.maxTargets,
-    targetTtlMs: ctx.targetTtlMs,
-    wantAdded,
-  });
+  const send = sendAlone(ctx);
 
   async function readOne(
     risk: RiskLookup,
@@ -53,8 +49,7 @@ export function createClusterConsume(ctx: StoreContext) {
       shadow: risk.shadow,
       riskTtlMs: ctx.riskTtlMs,
     };
-    const call = consumeCall(ctx.now(), mode, [], limits(false));
-    const reply = parseConsume(await ctx.run('enumguardConsume', call.keys, call.argv), mask, [], false);
+    const reply = parseConsume(await send({ risk: mode, checks: [] }), mask, []);
     // No call here holds both the identity and its cohort, so none answers 'cohort'.
     if (reply.status !== 'ok') throw new Error('unreachable: cohort answer without the identity');
     return reply;
@@ -109,21 +104,24 @@ export function createClusterConsume(ctx: StoreContext) {
       if (group === undefined) groups.set(slot, [c]);
       else group.push(c);
     }
-    const wantAdded = groups.size > 1;
+    const run = async (group: PreparedCheck[], dryRun: boolean) => {
+      const reply = parseConsume(await send({ risk: mode, checks: group, dryRun }), 0, group);
+      if (reply.status !== 'ok') throw new Error('unreachable: cohort answer without risk keys');
+      return { group, reply };
+    };
+    // The slots without target sets first, in parallel; those holding a distinct check only once
+    // every other slot allowed, one after the other (targets cannot be safely taken back: see
+    // refund), and as a dry run (decided, nothing written) once any slot denied.
+    const all = [...groups.values()];
     const replies = await Promise.all(
-      [...groups.values()].map(async (group) => {
-        const call = consumeCall(ctx.now(), mode, group, limits(wantAdded));
-        const reply = parseConsume(
-          await ctx.run('enumguardConsume', call.keys, call.argv),
-          0,
-          group,
-          wantAdded,
-        );
-        if (reply.status !== 'ok') throw new Error('unreachable: cohort answer without risk keys');
-        return { group, reply };
-      }),
+      all.filter((g) => !g.some((c) => c.targets !== undefined)).map(async (g) => run(g, false)),
     );
-    const allowed = replies.every((r) => r.reply.allowed);
+    let allowed = replies.every((r) => r.reply.allowed);
+    for (const group of all.filter((g) => g.some((c) => c.targets !== undefined))) {
+      const r = await run(group, !allowed);
+      replies.push(r);
+      allowed &&= r.reply.allowed;
+    }
     if (!allowed) {
       // Atomic per slot only: the slots that committed give back what they charged.
       await Promise.all(replies.filter((r) => r.reply.allowed).map((r) => refund(r.group, r.reply)));
@@ -135,37 +133,42 @@ export function createClusterConsume(ctx: StoreContext) {
     return reading === undefined ? { allowed, outcomes } : { allowed, outcomes, risk: reading };
   };
 
+  /**
+   * Takes back what one slot's call charged (refund-script.ts). Distinct checks are left as they
+   * are: a target the refused request added may already have been found there by a concurrent
+   * request, which paid nothing for it, so removing it (and its charge) would let that caller
+   * look up one more number than its limit. The refused request is charged early, never the
+   * limit loosened.
+   */
   async function refund(
     group: readonly PreparedCheck[],
     reply: Extract<ReturnType<typeof parseConsume>, { status: 'ok' }>,
   ): Promise<void> {
     const keys: string[] = [];
-    const argv: string[] = ['0'];
+    const argv: string[] = [ctx.now(), '0'];
     let count = 0;
-    let distinct = 0;
     // Two checks on one key: each was stepped from the stored state and the last charged one's
-    // state was written, so only its cost comes back (the targets of both do).
+    // state was written, so only its cost comes back.
     const last = new Map<string, number>();
     group.forEach((c, i) => {
       if ((reply.steps[i]?.cost ?? 0) > 0) last.set(c.stateKey, i);
     });
     group.forEach((c, i) => {
-      const added = c.targets === undefined ? undefined : (reply.added[distinct++] ?? []);
       const step = reply.steps[i];
-      if (step === undefined || step.cost === 0) return;
-      const cost = last.get(c.stateKey) === i ? step.cost : 0;
+      if (c.targets !== undefined || step === undefined || last.get(c.stateKey) !== i) return;
       const { spec } = c.check;
       const algorithm = spec.algorithm === 'gcra' ? 1 : spec.algorithm === 'sliding-window' ? 2 : 3;
       keys.push(c.stateKey);
-      argv.push(String(algorithm), String(spec.limit), String(spec.windowMs), String(cost), String(step.s0));
-      if (added === undefined) argv.push('-1');
-      else {
-        keys.push(c.targetKey);
-        argv.push(String(added.length), ...added);
-      }
+      argv.push(
+        String(algorithm),
+        String(spec.limit),
+        String(spec.windowMs),
+        String(step.cost),
+        String(step.s0),
+      );
       count++;
     });
-    argv[0] = String(count);
+    argv[1] = String(count);
     if (count > 0) await ctx.run('enumguardRefund', keys, argv);
   }
 }

@@ -1,4 +1,4 @@
-import type { LimitCheck, LimitOutcome } from '../../core/limit.ts';
+import type { LimitCheck, LimitOutcome, LimitSpec } from '../../core/limit.ts';
 import type { RiskModel, RiskState } from '../../core/risk.ts';
 import type { RiskLayerRecord } from '../risk-table.ts';
 
@@ -37,53 +37,91 @@ export interface ConsumeCall {
   readonly argv: string[];
 }
 
+/** One request of a consume call: how it treats risk, and its checks. */
+export interface ConsumeRequest {
+  readonly risk: RiskMode;
+  readonly checks: readonly PreparedCheck[];
+  /** Decide but write no limit state or target (cluster.ts: a slot's share of a refused request). */
+  readonly dryRun?: boolean;
+}
+
+type Ramp = LimitCheck['ramp'];
+
+/**
+ * The KEYS and ARGV of one consume call deciding `requests` in order (consume-script.ts). The
+ * limit specs the checks use are sent once per call and named by number, so a batch of many
+ * requests on the same route repeats only keys, costs and targets.
+ */
 export function consumeCall(
   now: string,
-  risk: RiskMode,
-  checks: readonly PreparedCheck[],
-  limits: { readonly maxTargets: number; readonly targetTtlMs: number; readonly wantAdded: boolean },
+  requests: readonly ConsumeRequest[],
+  limits: { readonly maxTargets: number; readonly targetTtlMs: number },
 ): ConsumeCall {
+  const stateKeys: string[] = [];
   const keys: string[] = [];
-  const argv: string[] = [now, String(risk.mode)];
-  if (risk.mode === 1) {
-    const { thresholds, halfLifeMs, shrinkFactor } = risk.model.config;
-    keys.push(...risk.keys);
-    argv.push(
-      String(risk.mask),
-      risk.cohort,
-      String(halfLifeMs),
-      String(thresholds.shrink ?? -1),
-      String(thresholds.challenge ?? -1),
-      String(shrinkFactor),
-      risk.shadow ? '1' : '0',
-      String(risk.riskTtlMs),
-    );
-  } else if (risk.mode === 2) {
-    argv.push('0', '', String(risk.quotaFactor), String(risk.ageMs), '-1', '1', '0', '1');
-  } else {
-    argv.push('0', '', '1', '-1', '-1', '1', '0', '1');
-  }
-  argv.push(String(limits.maxTargets), String(limits.targetTtlMs), limits.wantAdded ? '1' : '0');
-  argv.push(String(checks.length));
-  for (const { check, stateKey, targetKey, targets } of checks) {
-    const { spec, ramp } = check;
-    keys.push(stateKey);
-    argv.push(
-      String(ALGORITHM_CODES[spec.algorithm]),
-      String(spec.limit),
-      String(spec.windowMs),
-      String(spec.burst),
-      String(check.cost),
-      String(ramp?.from ?? -1),
-      String(ramp?.overMs ?? 0),
-      String(targets === undefined ? -1 : targets.length),
-    );
-    if (targets !== undefined) {
-      keys.push(targetKey);
-      for (const t of targets) argv.push(t);
+  const argv: string[] = [now, String(limits.maxTargets), String(limits.targetTtlMs), '', ''];
+  const specs = new Map<LimitSpec, Map<Ramp, string>>();
+  let specCount = 0;
+  const specNumber = (spec: LimitSpec, ramp: Ramp): string => {
+    let byRamp = specs.get(spec);
+    if (byRamp === undefined) specs.set(spec, (byRamp = new Map<Ramp, string>()));
+    let n = byRamp.get(ramp);
+    if (n === undefined) {
+      byRamp.set(ramp, (n = String(++specCount)));
+      argv.push(
+        String(ALGORITHM_CODES[spec.algorithm]),
+        String(spec.limit),
+        String(spec.windowMs),
+        String(spec.burst),
+        String(ramp?.from ?? -1),
+        String(ramp?.overMs ?? 0),
+      );
     }
+    return n;
+  };
+  // Specs first (ARGV[5] is their count), then the requests: encode the requests aside.
+  const body: string[] = [String(requests.length)];
+  for (const { risk, checks, dryRun } of requests) {
+    const head = body.length;
+    body.push('', '', String(checks.length), dryRun === true ? '0' : '1', String(risk.mode));
+    const firstKey = keys.length;
+    if (risk.mode === 1) {
+      const { thresholds, halfLifeMs, shrinkFactor } = risk.model.config;
+      for (const k of risk.keys) keys.push(k);
+      body.push(
+        String(risk.mask),
+        risk.cohort,
+        String(halfLifeMs),
+        String(thresholds.shrink ?? -1),
+        String(thresholds.challenge ?? -1),
+        String(shrinkFactor),
+        risk.shadow ? '1' : '0',
+        String(risk.riskTtlMs),
+      );
+    } else if (risk.mode === 2) {
+      body.push(String(risk.quotaFactor), String(risk.ageMs));
+    }
+    body.push(String(checks.length));
+    for (const { check, stateKey, targetKey, targets } of checks) {
+      stateKeys.push(stateKey);
+      body.push(
+        specNumber(check.spec, check.ramp),
+        String(check.cost),
+        targets === undefined ? '-1' : String(targets.length),
+      );
+      if (targets !== undefined) {
+        keys.push(targetKey);
+        for (const t of targets) body.push(t);
+      }
+    }
+    body[head] = String(body.length - head - 3);
+    body[head + 1] = String(keys.length - firstKey);
   }
-  return { keys, argv };
+  argv[3] = String(stateKeys.length);
+  argv[4] = String(specCount);
+  for (const x of body) argv.push(x);
+  for (const k of keys) stateKeys.push(k);
+  return { keys: stateKeys, argv };
 }
 
 /** A risk record as a script answers it. */
@@ -110,15 +148,16 @@ export type ConsumeReply =
       /** One per layer bit in the call's mask, in bit order; undefined for a missing record. */
       readonly layers: readonly (RawRiskRecord | undefined)[];
       readonly steps: readonly StepReply[];
-      /** With wantAdded: per distinct check (in check order), the targets it added. */
-      readonly added: readonly (readonly string[])[];
     };
 
 export function layerCount(mask: number): number {
   return (mask & 1) + ((mask >> 1) & 1) + ((mask >> 2) & 1);
 }
 
-function state(r: readonly string[], at: number): RiskState {
+/** A script reply's fields: whole numbers arrive as numbers, the rest as strings. */
+export type ReplyFields = readonly (string | number)[];
+
+function state(r: ReplyFields, at: number): RiskState {
   return {
     score: Number(r[at]),
     at: Number(r[at + 1]),
@@ -128,10 +167,10 @@ function state(r: readonly string[], at: number): RiskState {
 }
 
 /** Reads `count` layers of 11 fields each from `r` at `at`. */
-export function parseLayers(r: readonly string[], at: number, count: number): (RawRiskRecord | undefined)[] {
+export function parseLayers(r: ReplyFields, at: number, count: number): (RawRiskRecord | undefined)[] {
   const out: (RawRiskRecord | undefined)[] = [];
   for (let i = 0; i < count; i++, at += 11) {
-    if (r[at] !== '1') {
+    if (Number(r[at]) !== 1) {
       out.push(undefined);
       continue;
     }
@@ -139,30 +178,25 @@ export function parseLayers(r: readonly string[], at: number, count: number): (R
       state: state(r, at + 1),
       shadow: state(r, at + 5),
       firstSeen: Number(r[at + 9]),
-      cohort: r[at + 10] ?? '',
+      cohort: String(r[at + 10] ?? ''),
     });
   }
   return out;
 }
 
-export function parseConsume(
-  reply: unknown,
-  mask: number,
-  checks: readonly PreparedCheck[],
-  wantAdded: boolean,
-): ConsumeReply {
-  const r = reply as string[];
-  if (r[0] === 'cohort') return { status: 'cohort', cohort: r[1] ?? '' };
+/** One request's reply (`reply` is its element of the call's reply). */
+export function parseConsume(reply: unknown, mask: number, checks: readonly PreparedCheck[]): ConsumeReply {
+  const r = reply as ReplyFields;
+  if (r[0] === 'cohort') return { status: 'cohort', cohort: String(r[1] ?? '') };
   const count = layerCount(mask);
-  const layers = parseLayers(r, 4, count);
-  const riskDenied = r[3] === '1';
+  const layers = count === 0 ? [] : parseLayers(r, 3, count);
+  const riskDenied = r[2] === 1;
   const steps: StepReply[] = [];
-  const added: string[][] = [];
   if (!riskDenied) {
-    let at = 4 + 11 * count;
+    let at = 3 + 11 * count;
     for (let i = 0; i < checks.length; i++, at += 6) {
       steps.push({
-        allowed: r[at] === '1',
+        allowed: r[at] === 1,
         remaining: Number(r[at + 1]),
         resetMs: Number(r[at + 2]),
         retryAfterMs: Number(r[at + 3]),
@@ -170,16 +204,8 @@ export function parseConsume(
         s0: Number(r[at + 5]),
       });
     }
-    if (wantAdded) {
-      for (const c of checks) {
-        if (c.targets === undefined) continue;
-        const n = Number(r[at]);
-        added.push(r.slice(at + 1, at + 1 + n));
-        at += 1 + n;
-      }
-    }
   }
-  return { status: 'ok', now: Number(r[1]), allowed: r[2] === '1', riskDenied, layers, steps, added };
+  return { status: 'ok', now: Number(r[0]), allowed: r[1] === 1, riskDenied, layers, steps };
 }
 
 export function outcomeOf(check: LimitCheck, step: StepReply): LimitOutcome {

@@ -1,29 +1,45 @@
 import { LUA_COMMON } from './lua-common.ts';
 
 /**
- * The consume script: one call decides a request (or, in cluster mode, one slot's share of it).
+ * The consume script: one call decides one or more requests (a batch, see batch.ts), each on
+ * its own and all-or-nothing, in order. In cluster mode a call carries one slot's share of one
+ * request.
  *
  * ARGV (see consume-args.ts, which writes it):
- *   1 now ('' = Redis TIME)        2 risk mode: 0 none, 1 read the risk keys, 2 given in 5..6
- *   3 layer mask (1 identity, 2 prefix, 4 cohort: which risk keys lead KEYS, in that order)
- *   4 the cohort an identity seen for the first time gets (the current prefix's cohort tag)
- *   5 mode 1: half-life | mode 2: the quota factor    6 mode 1: shrink threshold | mode 2: age ms
- *   7 challenge threshold (-1 none)   8 shrink factor   9 policy in shadow (0/1)   10 risk TTL ms
- *   11 most targets per set   12 target-set TTL ms   13 return the targets added (0/1)
- *   14 number of checks, then per check: algorithm (1 gcra, 2 sliding, 3 fixed), limit,
- *      windowMs, burst, cost, ramp from (-1 none), ramp over ms, number of targets (-1: not a
- *      distinct check), then that many target fingerprints.
- * KEYS: the risk keys named by the mask, then per check its state hash and, for a distinct
- * check, its target set (same hash tag, same slot).
+ *   1 now ('' = Redis TIME, read once per call, whole ms)
+ *   2 most targets per set   3 target-set TTL ms
+ *   4 number of limit state keys K (they lead KEYS, one per check of every request, in order)
+ *   5 number of limit specs S, then per spec: algorithm (1 gcra, 2 sliding, 3 fixed), limit,
+ *     windowMs, burst, ramp from (-1 none), ramp over ms
+ *   then the number of requests R, then per request:
+ *     the number of its arguments after these three, the number of its other KEYS, its number
+ *     of checks; write (1, or 0 for a dry run: decided, no limit state or target written);
+ *     risk mode: 0 none | 1 read the risk keys, followed by: layer mask (1 identity, 2 prefix,
+ *       4 cohort: which risk keys lead the request's KEYS, in that order), the cohort an identity
+ *       seen for the first time gets, half-life, shrink threshold (-1 none), challenge threshold
+ *       (-1 none), shrink factor, policy in shadow (0/1), risk TTL ms | 2 given: quota factor, age ms;
+ *     the number of checks, then per check: spec number (1-based), cost, number of targets
+ *       (-1: not a distinct check), then that many target fingerprints.
+ * KEYS: the K limit state keys, read by one MGET; then per request the risk keys named by its
+ * mask, then per distinct check its target set (same hash tag as its state key, same slot).
+ * Each redis.call costs a few µs whatever it does (Redis 7.0), so the call reads every state
+ * at once and TIME once, and a request writes one SET per limit it charges.
  *
- * Reply: 'cohort', <tag> when the identity's stored cohort is not the one given in KEYS (the
- * caller retries with it, nothing was written). Otherwise 'ok', now, allowed (1/0), risk denied
- * (1/0), 11 fields per risk layer in the mask (see push_risk), then 6 per check: allowed,
- * remaining, resetMs, retryAfterMs, cost charged, next s0; then, with ARGV[13], per distinct
- * check the number of targets added and the targets.
+ * State: one string per limit key, written with its TTL in the same SET: "<tat>" for GCRA,
+ * "<start> <previous> <current>" for the windows. A value that does not parse is a fresh state
+ * (a key whose algorithm changed in a policy edit starts afresh).
+ *
+ * Reply: one reply per request. 'cohort', <tag> when the identity's stored cohort is not the one
+ * given in its KEYS (the caller retries with it; nothing of that request was written). Otherwise
+ * now, allowed (1/0), risk denied (1/0), 11 fields per risk layer in the mask (see push_risk),
+ * then 6 per check: allowed, remaining, resetMs, retryAfterMs, cost charged, next s0. Numbers that are whole
+ * travel as integer replies, the rest as exact %.17g strings (rv in lua-common.ts).
  */
 const CONSUME_BODY = `
 local EPS = 1e-6
+
+local floor = math.floor
+local now = now_ms(ARGV[1])
 
 local function gcra(limit, w, burst, fresh, s0, cost, now)
   local interval = w / limit
@@ -116,160 +132,204 @@ local function enforced_rank(score, at, blockedUntil, now, h, shrinkAt, challeng
   return 0
 end
 
-local now = now_ms(ARGV[1])
-local mode = tonumber(ARGV[2])
-local ki = 1
-local out = {'ok', fmt(now), '1', '0'}
-local scale = mode ~= 0
-local quota, age = 1, 0
-
-if mode == 1 then
-  local mask = tonumber(ARGV[3])
-  local cohort = ARGV[4]
-  local h, shrinkAt, challengeAt = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
-  local shrinkFactor, shadow, riskTtl = tonumber(ARGV[8]), ARGV[9] == '1', tonumber(ARGV[10])
-  local records = {}
-  if mask % 2 == 1 then
-    local key = KEYS[ki]
-    local r = read_risk(key)
-    if r == nil then
-      redis.call('HSET', key, 'f', fmt(now), 'c', cohort)
-      r = {0, 0, 0, 0, 0, 0, 0, 0, now, cohort, 0}
-    elseif r[10] == false then
-      redis.call('HSET', key, 'c', cohort)
-      r[10] = cohort
-    elseif math.floor(mask / 4) % 2 == 1 and r[10] ~= cohort then
-      return {'cohort', r[10]}
-    end
-    -- An identity's first-seen time is its age: kept at least riskTtl after its last request.
-    redis.call('PEXPIRE', key, math.max(riskTtl, ttl_until(r[11], now)))
-    age = math.max(0, now - r[9])
-    records[#records + 1] = r
-    ki = ki + 1
-  end
-  if math.floor(mask / 2) % 2 == 1 then
-    records[#records + 1] = read_risk(KEYS[ki]) or false
-    ki = ki + 1
-  end
-  if math.floor(mask / 4) % 2 == 1 then
-    records[#records + 1] = read_risk(KEYS[ki]) or false
-    ki = ki + 1
-  end
-  local rank = 0
-  for _, r in ipairs(records) do
-    if r then
-      push_risk(out, r)
-      rank = math.max(rank, enforced_rank(r[1], r[2], r[4], now, h, shrinkAt, challengeAt, shadow))
-    else
-      push_risk(out, nil)
-    end
-  end
-  if rank >= 3 then
-    -- Blocked or challenged: refused before any limit is stepped, so nothing is charged.
-    out[3] = '0'
-    out[4] = '1'
-    return out
-  end
-  if rank == 2 then quota = shrinkFactor end
-elseif mode == 2 then
-  quota, age = tonumber(ARGV[5]), tonumber(ARGV[6])
-end
-
-local maxTargets, targetTtl, wantAdded = tonumber(ARGV[11]), tonumber(ARGV[12]), ARGV[13] == '1'
-local n = tonumber(ARGV[14])
-local ai = 15
-local allowed = true
-local checks = {}
-for i = 1, n do
-  local alg, limit, w = tonumber(ARGV[ai]), tonumber(ARGV[ai + 1]), tonumber(ARGV[ai + 2])
-  local burst, cost = tonumber(ARGV[ai + 3]), tonumber(ARGV[ai + 4])
-  local rampFrom, rampOver, nt = tonumber(ARGV[ai + 5]), tonumber(ARGV[ai + 6]), tonumber(ARGV[ai + 7])
-  ai = ai + 8
-  local c = {key = KEYS[ki]}
-  ki = ki + 1
-  if nt >= 0 then
-    c.tkey = KEYS[ki]
-    ki = ki + 1
-    -- The caller sends each target once; charge only those this key has never queried.
-    local unseen = {}
-    for j = ai, ai + nt - 1 do
-      if redis.call('SISMEMBER', c.tkey, ARGV[j]) == 0 then unseen[#unseen + 1] = ARGV[j] end
-    end
-    ai = ai + nt
-    c.unseen = unseen
-    cost = #unseen
-  end
-  if scale then
-    local factor = quota
-    if rampFrom >= 0 then factor = quota * ramp_factor(rampFrom, rampOver, age) end
-    cost = scaled_cost(cost, factor)
-  end
-  local st = redis.call('HMGET', c.key, 'p', 'q', 'r', 'e')
-  local fresh = st[4] == false or num(st[4]) <= now
-  local s0, s1, s2 = num(st[1]), num(st[2]), num(st[3])
+local function parse_state(alg, v)
+  if not v then return true, 0, 0, 0 end
   if alg == 1 then
-    c.ok, c.remaining, c.reset, c.retry, c.s0, c.s1, c.s2, c.exp = gcra(limit, w, burst, fresh, s0, cost, now)
-  elseif alg == 2 then
-    c.ok, c.remaining, c.reset, c.retry, c.s0, c.s1, c.s2, c.exp = sliding(limit, w, fresh, s0, s1, s2, cost, now)
-  else
-    c.ok, c.remaining, c.reset, c.retry, c.s0, c.s1, c.s2, c.exp = fixed(limit, w, fresh, s0, s1, cost, now)
+    local tat = tonumber(v)
+    if tat == nil then return true, 0, 0, 0 end
+    return false, tat, 0, 0
   end
-  c.cost = cost
-  if not c.ok then allowed = false end
-  checks[i] = c
+  local a, b, c = string.match(v, '^(%S+) (%S+) (%S+)$')
+  a, b, c = tonumber(a), tonumber(b), tonumber(c)
+  if a == nil or b == nil or c == nil then return true, 0, 0, 0 end
+  return false, a, b, c
 end
 
-if allowed then
-  -- All or nothing: state and target sets are written only when every check allowed.
+local function state_value(alg, s0, s1, s2)
+  if alg == 1 then return s0 end
+  if s0 == floor(s0) and s1 == floor(s1) and s2 == floor(s2) and math.abs(s0) < 2^53 then
+    return string.format('%d %d %d', s0, s1, s2)
+  end
+  return string.format('%.17g %.17g %.17g', s0, s1, s2)
+end
+
+local maxTargets, targetTtl = tonumber(ARGV[2]), tonumber(ARGV[3])
+
+-- Every limit state of the call in one MGET (KEYS[1..K]); later requests of a batch read what
+-- earlier ones wrote from this table, which the writes below keep current.
+local stateCount = tonumber(ARGV[4])
+local states = {}
+for j = 1, stateCount, 1000 do
+  local last = math.min(stateCount, j + 999)
+  local values = redis.call('MGET', unpack(KEYS, j, last))
+  for m = 1, #values do states[KEYS[j + m - 1]] = values[m] end
+end
+
+local specs = {}
+local ai = 6
+for s = 1, tonumber(ARGV[5]) do
+  specs[s] = {tonumber(ARGV[ai]), tonumber(ARGV[ai + 1]), tonumber(ARGV[ai + 2]),
+    tonumber(ARGV[ai + 3]), tonumber(ARGV[ai + 4]), tonumber(ARGV[ai + 5])}
+  ai = ai + 6
+end
+
+-- One request: its arguments from ARGV[ai], its limit states from KEYS[si], its other keys
+-- from KEYS[ki].
+local function consume_one(ai, si, ki)
+  local write, mode = ARGV[ai] == '1', tonumber(ARGV[ai + 1])
+  ai = ai + 2
+  local out = {now, 1, 0}
+  local scale = mode ~= 0
+  local quota, age = 1, 0
+
+  if mode == 1 then
+    local mask, cohort = tonumber(ARGV[ai]), ARGV[ai + 1]
+    local h, shrinkAt, challengeAt = tonumber(ARGV[ai + 2]), tonumber(ARGV[ai + 3]), tonumber(ARGV[ai + 4])
+    local shrinkFactor, shadow, riskTtl = tonumber(ARGV[ai + 5]), ARGV[ai + 6] == '1', tonumber(ARGV[ai + 7])
+    ai = ai + 8
+    local records = {}
+    if mask % 2 == 1 then
+      local key = KEYS[ki]
+      local r = read_risk(key)
+      if r == nil then
+        redis.call('HSET', key, 'f', now, 'c', cohort)
+        r = {0, 0, 0, 0, 0, 0, 0, 0, now, cohort, 0}
+      elseif r[10] == false then
+        redis.call('HSET', key, 'c', cohort)
+        r[10] = cohort
+      elseif math.floor(mask / 4) % 2 == 1 and r[10] ~= cohort then
+        return {'cohort', r[10]}
+      end
+      -- An identity's first-seen time is its age: kept at least riskTtl after its last request.
+      redis.call('PEXPIRE', key, math.max(riskTtl, ttl_until(r[11], now)))
+      age = math.max(0, now - r[9])
+      records[#records + 1] = r
+      ki = ki + 1
+    end
+    if math.floor(mask / 2) % 2 == 1 then
+      records[#records + 1] = read_risk(KEYS[ki]) or false
+      ki = ki + 1
+    end
+    if math.floor(mask / 4) % 2 == 1 then
+      records[#records + 1] = read_risk(KEYS[ki]) or false
+      ki = ki + 1
+    end
+    local rank = 0
+    for _, r in ipairs(records) do
+      if r then
+        push_risk(out, r)
+        rank = math.max(rank, enforced_rank(r[1], r[2], r[4], now, h, shrinkAt, challengeAt, shadow))
+      else
+        push_risk(out, nil)
+      end
+    end
+    if rank >= 3 then
+      -- Blocked or challenged: refused before any limit is stepped, so nothing is charged.
+      out[2] = 0
+      out[3] = 1
+      return out
+    end
+    if rank == 2 then quota = shrinkFactor end
+  elseif mode == 2 then
+    quota, age = tonumber(ARGV[ai]), tonumber(ARGV[ai + 1])
+    ai = ai + 2
+  end
+
+  local n = tonumber(ARGV[ai])
+  ai = ai + 1
+  local allowed = true
+  local checks = {}
   for i = 1, n do
-    local c = checks[i]
-    if c.cost > 0 then
-      local ttl = ttl_until(c.exp, now)
-      redis.call('HSET', c.key, 'p', fmt(c.s0), 'q', fmt(c.s1), 'r', fmt(c.s2), 'e', fmt(c.exp))
-      redis.call('PEXPIRE', c.key, ttl)
-      local u = c.unseen
-      if u ~= nil and #u > 0 then
-        -- Bounded: a set that would pass maxTargets is forgotten whole. Its targets count as
-        -- new again, which makes the limit stricter, never looser.
-        if redis.call('SCARD', c.tkey) + #u > maxTargets then redis.call('DEL', c.tkey) end
-        if #u <= maxTargets then
-          for j = 1, #u, 1000 do
-            redis.call('SADD', c.tkey, unpack(u, j, math.min(#u, j + 999)))
+    local spec = specs[tonumber(ARGV[ai])]
+    local cost, nt = tonumber(ARGV[ai + 1]), tonumber(ARGV[ai + 2])
+    ai = ai + 3
+    local alg, limit, w, burst = spec[1], spec[2], spec[3], spec[4]
+    local c = {key = KEYS[si], alg = alg}
+    si = si + 1
+    if nt >= 0 then
+      c.tkey = KEYS[ki]
+      ki = ki + 1
+      -- The caller sends each target once; charge only those this key has never queried.
+      local unseen = {}
+      for j = ai, ai + nt - 1, 1000 do
+        local last = math.min(ai + nt - 1, j + 999)
+        local member = redis.call('SMISMEMBER', c.tkey, unpack(ARGV, j, last))
+        for m = 1, #member do
+          if member[m] == 0 then unseen[#unseen + 1] = ARGV[j + m - 1] end
+        end
+      end
+      ai = ai + nt
+      c.unseen = unseen
+      cost = #unseen
+    end
+    if scale then
+      local factor = quota
+      if spec[5] >= 0 then factor = quota * ramp_factor(spec[5], spec[6], age) end
+      cost = scaled_cost(cost, factor)
+    end
+    local fresh, s0, s1, s2 = parse_state(alg, states[c.key])
+    if alg == 1 then
+      c.ok, c.remaining, c.reset, c.retry, c.s0, c.s1, c.s2, c.exp = gcra(limit, w, burst, fresh, s0, cost, now)
+    elseif alg == 2 then
+      c.ok, c.remaining, c.reset, c.retry, c.s0, c.s1, c.s2, c.exp = sliding(limit, w, fresh, s0, s1, s2, cost, now)
+    else
+      c.ok, c.remaining, c.reset, c.retry, c.s0, c.s1, c.s2, c.exp = fixed(limit, w, fresh, s0, s1, cost, now)
+    end
+    c.cost = cost
+    if not c.ok then allowed = false end
+    checks[i] = c
+  end
+
+  if not allowed then
+    out[2] = 0
+  elseif write then
+    -- All or nothing: state and target sets are written only when every check allowed.
+    for i = 1, n do
+      local c = checks[i]
+      if c.cost > 0 then
+        local ttl = ttl_until(c.exp, now)
+        local value = state_value(c.alg, c.s0, c.s1, c.s2)
+        states[c.key] = value
+        redis.call('SET', c.key, value, 'PX', ttl)
+        local u = c.unseen
+        if u ~= nil and #u > 0 then
+          -- Bounded: a set that would pass maxTargets is forgotten whole. Its targets count as
+          -- new again, which makes the limit stricter, never looser.
+          if redis.call('SCARD', c.tkey) + #u > maxTargets then redis.call('DEL', c.tkey) end
+          if #u <= maxTargets then
+            for j = 1, #u, 1000 do
+              redis.call('SADD', c.tkey, unpack(u, j, math.min(#u, j + 999)))
+            end
+            redis.call('PEXPIRE', c.tkey, math.max(ttl, targetTtl))
           end
-          redis.call('PEXPIRE', c.tkey, math.max(ttl, targetTtl))
         end
       end
     end
   end
-else
-  out[3] = '0'
+
+  for i = 1, n do
+    local c = checks[i]
+    local ok = 0
+    if c.ok then ok = 1 end
+    out[#out + 1] = ok
+    out[#out + 1] = rv(c.remaining)
+    out[#out + 1] = rv(c.reset)
+    out[#out + 1] = rv(c.retry)
+    out[#out + 1] = rv(c.cost)
+    out[#out + 1] = rv(c.s0)
+  end
+  return out
 end
 
-for i = 1, n do
-  local c = checks[i]
-  local ok = '0'
-  if c.ok then ok = '1' end
-  out[#out + 1] = ok
-  out[#out + 1] = fmt(c.remaining)
-  out[#out + 1] = fmt(c.reset)
-  out[#out + 1] = fmt(c.retry)
-  out[#out + 1] = fmt(c.cost)
-  out[#out + 1] = fmt(c.s0)
+local replies = {}
+local si, ki = 1, stateCount + 1
+for q = 1, tonumber(ARGV[ai]) do
+  ai = ai + 1
+  local na, nk, ns = tonumber(ARGV[ai]), tonumber(ARGV[ai + 1]), tonumber(ARGV[ai + 2])
+  replies[q] = consume_one(ai + 3, si, ki)
+  ai, si, ki = ai + 2 + na, si + ns, ki + nk
 end
-if wantAdded then
-  for i = 1, n do
-    local u = checks[i].unseen
-    if u ~= nil then
-      if allowed and checks[i].cost > 0 then
-        out[#out + 1] = tostring(#u)
-        for j = 1, #u do out[#out + 1] = u[j] end
-      else
-        out[#out + 1] = '0'
-      end
-    end
-  end
-end
-return out
+return replies
 `;
 
 export const CONSUME_SCRIPT = LUA_COMMON + CONSUME_BODY;

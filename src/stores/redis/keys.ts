@@ -5,7 +5,7 @@ import { fingerprint, type Fingerprint } from '../fingerprint.ts';
  * key is named by the 64-bit keyed fingerprint (fingerprint.ts) of its text, in hex, inside a
  * Redis Cluster hash tag, so the keys that must share a slot share a tag:
  *
- *   <prefix>:{<fp(check key)>}:s        a limit's state (hash p, q, r = s0, s1, s2; e = expiresAt)
+ *   <prefix>:{<fp(check key)>}:l        a limit's state (a string with its TTL, see consume-script.ts)
  *   <prefix>:{<fp(check key)>}:t        its target set (distinct limits): same tag, same slot
  *   <prefix>:{<fp("i|" identity)>}:r    an identity's risk record (hash, see lua-common.ts)
  *   <prefix>:{<fp("p|" ip prefix)>}:r   an IP prefix's risk record
@@ -33,7 +33,7 @@ export function createKeyNamer(prefix: string, seed: readonly [number, number]):
       fingerprint(text, seedA, seedB, fp);
       return hex(fp.a) + hex(fp.b);
     },
-    state: (tag) => `${prefix}:{${tag}}:s`,
+    state: (tag) => `${prefix}:{${tag}}:l`,
     targets: (tag) => `${prefix}:{${tag}}:t`,
     risk: (tag) => `${prefix}:{${tag}}:r`,
     pattern: `${prefix.replace(/[*?[\]\\]/g, '\\$&')}:{*`,

@@ -16,16 +16,25 @@ local function num(x)
 end
 
 local function fmt(x) return string.format('%.17g', x) end
+
+-- A number for a reply: whole numbers as integer replies (no formatting on either side),
+-- the rest as exact strings. The caller reads both with Number().
+local function rv(x)
+  if x == math.floor(x) and x < 2^53 and x > -2^53 then return x end
+  return fmt(x)
+end
 `;
 
 export const LUA_COMMON = `
 if redis.replicate_commands then pcall(redis.replicate_commands) end
 ${LUA_NUMBERS}
 -- Time: the caller's (tests only) or the Redis server's, so instances with skewed clocks agree.
+-- Whole milliseconds, as the gateway's own clock gives: state then mostly holds whole numbers,
+-- which are cheap to write and answer.
 local function now_ms(arg)
   if arg ~= '' then return tonumber(arg) end
   local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
 -- A positive TTL in whole ms for a key that must live until \`at\`.
@@ -55,15 +64,15 @@ local function read_risk(key)
   return r
 end
 
--- One layer of the reply: present flag, the nine numbers, the cohort ('' for none).
+-- One layer of the reply: present flag (1/0), the nine numbers, the cohort ('' for none).
 local function push_risk(out, r)
   if r == nil then
-    out[#out + 1] = '0'
+    out[#out + 1] = 0
     for i = 1, 10 do out[#out + 1] = '' end
     return
   end
-  out[#out + 1] = '1'
-  for i = 1, 9 do out[#out + 1] = fmt(r[i]) end
+  out[#out + 1] = 1
+  for i = 1, 9 do out[#out + 1] = rv(r[i]) end
   out[#out + 1] = r[10] or ''
 end
 `;

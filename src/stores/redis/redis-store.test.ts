@@ -269,7 +269,7 @@ describe(
       const keys = await client.keys(`${prefix}:*`);
       assert.ok(keys.length >= 4, `keys: ${keys.join(' ')}`);
       for (const key of keys) {
-        assert.match(key, new RegExp(`^${prefix}:\\{[0-9a-f]{16}\\}:[strr]$`));
+        assert.match(key, new RegExp(`^${prefix}:\\{[0-9a-f]{16}\\}:[ltr]$`));
         const dump = JSON.stringify(await client.call('DUMP', key));
         for (const plain of [secret, '198.51.100', '15551234567', 'route/limit'])
           assert.ok(!dump.includes(plain));

@@ -3,11 +3,10 @@ import { EnumguardError } from '../../core/errors.ts';
 import type { LimitCheck } from '../../core/limit.ts';
 import type { RiskedOutcome, RiskLookup, RiskReading, RiskSignal, Store } from '../store.ts';
 import { targetFingerprint } from '../target-set.ts';
-import { createConsumeBatcher, type BatchOptions } from './batch.ts';
-import { CONSUME_BATCH_SCRIPT } from './batch-script.ts';
+import { createConsumeBatcher, sendAlone, type BatchOptions, type ConsumeSender } from './batch.ts';
 import { createClusterConsume, createClusterSignal } from './cluster.ts';
 import { readingOf, riskLayers } from './risk-layers.ts';
-import { consumeCall, outcomeOf, parseConsume, type PreparedCheck } from './consume-args.ts';
+import { outcomeOf, parseConsume, type PreparedCheck } from './consume-args.ts';
 import { CONSUME_SCRIPT } from './consume-script.ts';
 import { createKeyNamer, type KeyNamer } from './keys.ts';
 import { REFUND_SCRIPT } from './refund-script.ts';
@@ -39,8 +38,8 @@ export interface RedisStoreOptions {
   readonly time?: 'redis' | (() => number);
   /**
    * Send the consume calls issued together (same event-loop turn, or within maxDelayMs) as one
-   * script call (batch.ts). Standalone Redis and requests without a risk lookup only; the rest
-   * go one call each. Off by default.
+   * script call (batch.ts). Standalone Redis only: in a cluster each call goes alone. Off by
+   * default.
    */
   readonly batch?: BatchOptions;
 }
@@ -55,7 +54,6 @@ interface ScriptCommands {
   enumguardConsume(numKeys: number, ...args: string[]): Promise<unknown>;
   enumguardSignal(numKeys: number, ...args: string[]): Promise<unknown>;
   enumguardRefund(numKeys: number, ...args: string[]): Promise<unknown>;
-  enumguardConsumeBatch(numKeys: number, ...args: string[]): Promise<unknown>;
 }
 
 export type ScriptName = keyof ScriptCommands;
@@ -88,8 +86,6 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   client.defineCommand('enumguardConsume', { lua: CONSUME_SCRIPT });
   client.defineCommand('enumguardSignal', { lua: SIGNAL_SCRIPT });
   client.defineCommand('enumguardRefund', { lua: REFUND_SCRIPT });
-  if (options.batch !== undefined)
-    client.defineCommand('enumguardConsumeBatch', { lua: CONSUME_BATCH_SCRIPT });
   const commands = client as unknown as ScriptCommands;
 
   const cohorts = new Map<string, string>();
@@ -134,12 +130,11 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   const cluster = client.isCluster;
   const clusterConsume = createClusterConsume(ctx);
   const clusterSignal = createClusterSignal(ctx);
-  const batcher =
-    options.batch === undefined || cluster ? undefined : createConsumeBatcher(ctx, options.batch);
+  const send: ConsumeSender =
+    options.batch === undefined || cluster ? sendAlone(ctx) : createConsumeBatcher(ctx, options.batch);
 
   async function consume(checks: readonly LimitCheck[], risk?: RiskLookup): Promise<RiskedOutcome> {
     const prepared = prepare(checks);
-    if (batcher !== undefined && risk === undefined) return batcher.consume(prepared);
     if (cluster) {
       const answer = await clusterConsume(prepared, risk);
       if (answer !== undefined) return answer;
@@ -152,12 +147,10 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         risk === undefined || layers === undefined
           ? ({ mode: 0 } as const)
           : ({ mode: 1, ...layers, model: risk.model, shadow: risk.shadow, riskTtlMs } as const);
-      const call = consumeCall(ctx.now(), riskMode, prepared, { maxTargets, targetTtlMs, wantAdded: false });
       const reply = parseConsume(
-        await ctx.run('enumguardConsume', call.keys, call.argv),
+        await send({ risk: riskMode, checks: prepared }),
         layers?.mask ?? 0,
         prepared,
-        false,
       );
       if (reply.status === 'cohort') {
         if (attempt > 0 || risk === undefined || layers === undefined) {
