@@ -2,6 +2,8 @@ import { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.ts';
 import type { RedisStoreConfig } from '../policy/types.ts';
+import { createInstanceCount } from '../stores/instance-count.ts';
+import { createInstanceHeartbeat } from '../stores/instance-heartbeat.ts';
 import { createRedisStore } from '../stores/redis/index.ts';
 import {
   createResilientStore,
@@ -13,7 +15,9 @@ export interface GatewayRedisStore {
   readonly store: ResilientStore;
   /** What the startup log says about the store (no password, no seed). */
   readonly summary: Record<string, unknown>;
-  /** Stops the outage reminder, closes the stores and the client. */
+  /** Gateways heartbeating on this Redis at the last beat (undefined before one answered), and the share's divisor. */
+  instances(): { readonly observed: number | undefined; readonly enforced: number };
+  /** Stops the heartbeat (removing this instance) and the outage reminder, closes the stores and the client. */
   close(): Promise<void>;
 }
 
@@ -24,6 +28,8 @@ export interface GatewayRedisOptions {
   readonly maxKeys?: number | undefined;
   /** How often a warning repeats while the circuit is not closed (default 10 s). */
   readonly remindEveryMs?: number;
+  /** Milliseconds between instance heartbeats (default 5 s; tests shorten it). */
+  readonly heartbeatEveryMs?: number;
 }
 
 /** ioredis reconnects on its own: every 50 ms, 100 ms, … at most once a second. */
@@ -50,9 +56,13 @@ const CONNECT_TIMEOUT_MS = 2000;
 export function openRedisStore(config: RedisStoreConfig, options: GatewayRedisOptions): GatewayRedisStore {
   const { clock, logger } = options;
   const where = describeTarget(config);
+  // username/passwordEnv (never in the policy file): AUTH on the standalone, or on every cluster node.
+  const auth =
+    config.auth === undefined ? {} : { username: config.auth.username, password: config.auth.password };
   const client =
     config.target.mode === 'standalone'
       ? new Redis(config.target.url, {
+          ...auth,
           enableOfflineQueue: false,
           maxRetriesPerRequest: 1,
           lazyConnect: true,
@@ -66,7 +76,7 @@ export function openRedisStore(config: RedisStoreConfig, options: GatewayRedisOp
             lazyConnect: true,
             clusterRetryStrategy: retryStrategy,
             // The Cluster sets each node's offline queue and retry strategy from its own options.
-            redisOptions: { maxRetriesPerRequest: 1, connectTimeout: CONNECT_TIMEOUT_MS },
+            redisOptions: { ...auth, maxRetriesPerRequest: 1, connectTimeout: CONNECT_TIMEOUT_MS },
           },
         );
 
@@ -83,11 +93,23 @@ export function openRedisStore(config: RedisStoreConfig, options: GatewayRedisOp
       'redis connection lost or refused; ioredis keeps reconnecting, routes answer by their storeUnavailable mode',
     );
   });
+  // The gateways count each other (instances: auto) or check the configured count against the live one.
+  const count = createInstanceCount(config.instances, logger);
+  const heartbeat = createInstanceHeartbeat({
+    client,
+    prefix: config.prefix,
+    logger,
+    onCount: count.observe,
+    ...(options.heartbeatEveryMs === undefined ? {} : { everyMs: options.heartbeatEveryMs }),
+  });
+  heartbeat.start();
   client.on('ready', () => {
     if (down || !everReady)
       logger.info({ redis: where }, everReady ? 'redis reconnected' : 'redis connected');
     down = false;
     everReady = true;
+    // Counted at once, not a beat later: a gateway that starts is seen by the others' next beat.
+    void heartbeat.beat();
   });
   client.connect().catch((err: unknown) => {
     logger.warn(
@@ -106,7 +128,7 @@ export function openRedisStore(config: RedisStoreConfig, options: GatewayRedisOp
     primary,
     clock,
     timeoutMs: config.timeoutMs,
-    instances: config.instances,
+    instances: count.current,
     logger,
     ...(options.maxKeys === undefined ? {} : { fallback: { local: { maxKeys: options.maxKeys } } }),
   });
@@ -144,9 +166,15 @@ export function openRedisStore(config: RedisStoreConfig, options: GatewayRedisOp
       seed: config.seedEnv === undefined ? 'default (fixed, public)' : `from ${config.seedEnv}`,
       timeoutMs: config.timeoutMs,
       instances: config.instances,
+      auth:
+        config.auth === undefined
+          ? 'none'
+          : `${config.auth.username ?? 'default'} user, password from ${config.auth.passwordEnv}`,
     },
+    instances: () => ({ observed: count.observed(), enforced: count.current() }),
     async close() {
       clearInterval(remind);
+      await heartbeat.stop();
       await store.close();
       // quit() waits for replies to commands already sent; a client that is not connected has
       // nothing to wait for (and quit() would only fail without an offline queue).

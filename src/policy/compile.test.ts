@@ -168,7 +168,7 @@ describe('compilePolicy server.store', () => {
     });
   });
 
-  it('compiles a standalone Redis with the defaults: prefix eg, the fixed seed, 50 ms, one instance', async () => {
+  it('compiles a standalone Redis with the defaults: prefix eg, the fixed seed, 50 ms, instances auto, no AUTH', async () => {
     const policy = await loadPolicy(join(FIXTURES, 'valid-store-redis.yaml'));
     assert.deepEqual(policy.server.store, {
       kind: 'redis',
@@ -177,7 +177,8 @@ describe('compilePolicy server.store', () => {
       seed: undefined,
       seedEnv: undefined,
       timeoutMs: 50,
-      instances: 1,
+      instances: 'auto',
+      auth: undefined,
     });
   });
 
@@ -210,7 +211,39 @@ describe('compilePolicy server.store', () => {
       seedEnv: 'EG_SEED',
       timeoutMs: 20,
       instances: 3,
+      auth: undefined,
     });
+  });
+
+  it('compiles cluster AUTH: the password read from passwordEnv, with or without an ACL user', () => {
+    const doc = (lines: string[]) =>
+      ['version: 1', 'server:', '  store:', '    cluster: ["127.0.0.1:7000"]', ...lines, 'routes: []'].join(
+        '\n',
+      );
+    const env = { EG_REDIS_PASSWORD: 's3cr3t pass' };
+    const acl = compilePolicy(doc(['    username: enumguard', '    passwordEnv: EG_REDIS_PASSWORD']), {
+      env,
+    });
+    assert.deepEqual(acl.server.store?.kind === 'redis' && acl.server.store.auth, {
+      username: 'enumguard',
+      password: 's3cr3t pass',
+      passwordEnv: 'EG_REDIS_PASSWORD',
+    });
+    const plain = compilePolicy(doc(['    passwordEnv: EG_REDIS_PASSWORD']), { env });
+    assert.deepEqual(plain.server.store?.kind === 'redis' && plain.server.store.auth, {
+      username: undefined,
+      password: 's3cr3t pass',
+      passwordEnv: 'EG_REDIS_PASSWORD',
+    });
+    // A standalone URL without credentials takes them from passwordEnv too.
+    const standalone = compilePolicy(
+      'version: 1\nserver:\n  store: { redis: "redis://h:1", passwordEnv: EG_REDIS_PASSWORD }\nroutes: []\n',
+      { env },
+    );
+    assert.equal(
+      standalone.server.store?.kind === 'redis' && standalone.server.store.auth?.password,
+      's3cr3t pass',
+    );
   });
 
   it('refuses a seed that is not two 32-bit integers without echoing it', () => {

@@ -180,7 +180,19 @@ const EXPECTED: Record<string, string> = {
   'invalid-store-bad-snapshot-every.yaml':
     'invalid-store-bad-snapshot-every.yaml:5 server.store.snapshotEvery: expected a duration like "10s", "5 m" or "1h", got "soon"',
   'invalid-store-instances-zero.yaml':
-    'invalid-store-instances-zero.yaml:5 server.store.instances: expected a positive integer, got 0',
+    'invalid-store-instances-zero.yaml:5 server.store.instances: expected a positive integer or "auto", got 0',
+  'invalid-store-instances-word.yaml':
+    'invalid-store-instances-word.yaml:5 server.store.instances: expected a positive integer or "auto", got "many"',
+  'invalid-store-password-env-unset.yaml':
+    'invalid-store-password-env-unset.yaml:5 server.store.passwordEnv: environment variable ENUMGUARD_FIXTURE_UNSET_REDIS_PASSWORD is not set',
+  'invalid-store-username-without-password-env.yaml':
+    'invalid-store-username-without-password-env.yaml:5 server.store.username: username needs passwordEnv, the environment variable holding its password',
+  'invalid-store-url-and-password-env.yaml':
+    'invalid-store-url-and-password-env.yaml:5 server.store.passwordEnv: the redis URL already carries credentials: keep them in the URL or in username/passwordEnv, not both',
+  'invalid-store-snapshot-with-password-env.yaml':
+    'invalid-store-snapshot-with-password-env.yaml:5 server.store.passwordEnv: applies to redis or cluster, not to snapshot',
+  'invalid-store-bad-username.yaml':
+    'invalid-store-bad-username.yaml:5 server.store.username: expected a Redis ACL user name like "enumguard", got "gate way"',
   'invalid-store-no-snapshot.yaml':
     'invalid-store-no-snapshot.yaml:3 server.store: set exactly one of snapshot, redis or cluster',
   'invalid-store-redis-and-cluster.yaml':
@@ -198,7 +210,7 @@ const EXPECTED: Record<string, string> = {
   'invalid-store-snapshot-with-instances.yaml':
     'invalid-store-snapshot-with-instances.yaml:5 server.store.instances: applies to redis or cluster, not to snapshot',
   'invalid-store-unknown-key.yaml':
-    'invalid-store-unknown-key.yaml:5 server.store.every: unknown key "every"; expected one of snapshot, snapshotEvery, redis, cluster, prefix, seedEnv, timeout, instances',
+    'invalid-store-unknown-key.yaml:5 server.store.every: unknown key "every"; expected one of snapshot, snapshotEvery, redis, cluster, prefix, seedEnv, timeout, instances, username, passwordEnv',
   'invalid-two-key-sources.yaml':
     'invalid-two-key-sources.yaml:3 identities.jwt: set exactly one of secret, publicKey, publicKeyFile or jwksFile, got publicKeyFile and jwksFile',
   'invalid-unknown-algorithm.yaml':

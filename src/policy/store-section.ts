@@ -2,10 +2,10 @@ import { resolve } from 'node:path';
 import * as z from 'zod';
 import type { Environment } from './detect-section.ts';
 import { envNameField } from './detect-section.ts';
-import { durationField, field, positiveIntField } from './fields.ts';
+import { durationField, field } from './fields.ts';
 import type { RawIssue } from './issues.ts';
-import type { RedisNodeAddress, StoreConfig } from './types.ts';
-import { describeValue, fail, ok, type FieldResult, type PathSegment } from './values.ts';
+import type { RedisAuth, RedisNodeAddress, StoreConfig } from './types.ts';
+import { describeValue, fail, ok, parsePositiveInt, type FieldResult, type PathSegment } from './values.ts';
 
 /**
  * `server.store`: where the gateway keeps its counters. Either the in-process memory store
@@ -19,7 +19,8 @@ export const STORE_DEFAULTS = {
   prefix: 'eg',
   // Tens of milliseconds (issue 5): a dead Redis must cost a request little, never seconds.
   timeoutMs: 50,
-  instances: 1,
+  // Count the gateways through Redis (src/stores/instance-heartbeat.ts) rather than trust a number.
+  instances: 'auto',
 } as const;
 
 // Each snapshot writes the whole store (about 1.2 KB per key holding 300 targets): more often
@@ -78,6 +79,20 @@ const timeoutField = field((v) => {
   return ok(r.data);
 });
 
+const instancesField = field((v): FieldResult<number | 'auto'> => {
+  if (v === 'auto') return ok('auto');
+  const n = parsePositiveInt(v);
+  return n.ok ? n : fail(`expected a positive integer or "auto", got ${describeValue(v)}`);
+});
+
+// An ACL user name: printable, no spaces (Redis ACL rules forbid them in user names).
+const USERNAME_RE = /^[!-~]{1,128}$/;
+const usernameField = field((v) =>
+  typeof v === 'string' && USERNAME_RE.test(v)
+    ? ok(v)
+    : fail<string>(`expected a Redis ACL user name like "enumguard", got ${describeValue(v)}`),
+);
+
 export const storeSchema = z.strictObject({
   snapshot: field((v) =>
     typeof v === 'string' && v !== ''
@@ -91,12 +106,15 @@ export const storeSchema = z.strictObject({
   prefix: prefixField.optional(),
   seedEnv: envNameField.optional(),
   timeout: timeoutField.optional(),
-  instances: positiveIntField.optional(),
+  instances: instancesField.optional(),
+  // The password never sits in the policy file: passwordEnv names the variable holding it.
+  username: usernameField.optional(),
+  passwordEnv: envNameField.optional(),
 });
 
 export type StoreDocument = z.output<typeof storeSchema>;
 
-const REDIS_ONLY = ['prefix', 'seedEnv', 'timeout', 'instances'] as const;
+const REDIS_ONLY = ['prefix', 'seedEnv', 'timeout', 'instances', 'username', 'passwordEnv'] as const;
 
 /** The validated section → StoreConfig, or undefined with issues pushed. */
 export function buildStore(
@@ -136,6 +154,8 @@ export function buildStore(
   }
   const seed = doc.seedEnv === undefined ? undefined : readSeed(doc.seedEnv, [...at, 'seedEnv'], env, issues);
   if (doc.seedEnv !== undefined && seed === undefined) return undefined;
+  const auth = readAuth(doc, at, env, issues);
+  if (auth === null) return undefined;
   return {
     kind: 'redis',
     target:
@@ -147,7 +167,48 @@ export function buildStore(
     seedEnv: doc.seedEnv,
     timeoutMs: doc.timeout ?? STORE_DEFAULTS.timeoutMs,
     instances: doc.instances ?? STORE_DEFAULTS.instances,
+    auth,
   };
+}
+
+/**
+ * `username` and `passwordEnv`: AUTH for every node of a cluster, or for a standalone whose URL
+ * carries no credentials. undefined: no AUTH; null: issues were pushed. Never echoes the password.
+ */
+function readAuth(
+  doc: StoreDocument,
+  at: readonly PathSegment[],
+  env: Environment,
+  issues: RawIssue[],
+): RedisAuth | undefined | null {
+  if (doc.passwordEnv === undefined) {
+    if (doc.username === undefined) return undefined;
+    issues.push({
+      path: [...at, 'username'],
+      message: 'username needs passwordEnv, the environment variable holding its password',
+    });
+    return null;
+  }
+  if (doc.redis !== undefined) {
+    const url = new URL(doc.redis);
+    if (url.username !== '' || url.password !== '') {
+      issues.push({
+        path: [...at, 'passwordEnv'],
+        message:
+          'the redis URL already carries credentials: keep them in the URL or in username/passwordEnv, not both',
+      });
+      return null;
+    }
+  }
+  const password = env[doc.passwordEnv];
+  if (password === undefined || password === '') {
+    issues.push({
+      path: [...at, 'passwordEnv'],
+      message: `environment variable ${doc.passwordEnv} is not set`,
+    });
+    return null;
+  }
+  return { username: doc.username, password, passwordEnv: doc.passwordEnv };
 }
 
 const SEED_RE = /^\s*(-?\d{1,10})\s*,\s*(-?\d{1,10})\s*$/;

@@ -162,8 +162,22 @@ export interface RedisStoreConfig {
   readonly seedEnv: string | undefined;
   /** Most milliseconds one store call may take before the route's storeUnavailable mode answers. */
   readonly timeoutMs: number;
-  /** Gateway instances sharing the Redis: `local` fallback enforces limit / instances here. */
-  readonly instances: number;
+  /**
+   * Gateway instances sharing the Redis: `local` fallback enforces limit / instances here.
+   * 'auto' (the default): as many as the instances' heartbeat observes (src/stores/instance-count.ts).
+   */
+  readonly instances: number | 'auto';
+  /** AUTH for the standalone or every cluster node, from `username`/`passwordEnv`; undefined: none. */
+  readonly auth: RedisAuth | undefined;
+}
+
+export interface RedisAuth {
+  /** An ACL user; undefined: the default user (`requirepass`). */
+  readonly username: string | undefined;
+  /** Read from the environment at load. Never logged, never in a message. */
+  readonly password: string;
+  /** The variable it came from, for logs. */
+  readonly passwordEnv: string;
 }
 
 export interface IdentitiesConfig {

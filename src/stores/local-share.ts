@@ -15,20 +15,31 @@ export function shareOf(spec: LimitSpec, instances: number): LimitSpec {
   };
 }
 
-/** Rewrites checks to their local share; the shared specs are computed once per spec object. */
-export function createShareMapper(instances: number): (checks: readonly LimitCheck[]) => LimitCheck[] {
+/**
+ * Rewrites checks to their local share. `instances` is read per call: the gateways' heartbeat
+ * (instance-heartbeat.ts) may change it while the process runs. The shares are computed once
+ * per spec object and instance count.
+ */
+export function createShareMapper(instances: () => number): (checks: readonly LimitCheck[]) => LimitCheck[] {
   // Specs come from the compiled policy and live as long as it does: a WeakMap forgets the
-  // shares of a policy that was reloaded away.
-  const shares = new WeakMap<LimitSpec, LimitSpec>();
-  return (checks) =>
-    checks.map((check) => {
+  // shares of a policy that was reloaded away. A new count starts a new map.
+  let shares = new WeakMap<LimitSpec, LimitSpec>();
+  let sharedBy = 1;
+  return (checks) => {
+    const n = instances();
+    if (n !== sharedBy) {
+      shares = new WeakMap();
+      sharedBy = n;
+    }
+    return checks.map((check) => {
       let spec = shares.get(check.spec);
       if (spec === undefined) {
-        spec = shareOf(check.spec, instances);
+        spec = shareOf(check.spec, n);
         shares.set(check.spec, spec);
       }
       return spec === check.spec ? check : { ...check, spec };
     });
+  };
 }
 
 /**

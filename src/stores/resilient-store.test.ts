@@ -213,6 +213,25 @@ describe('createResilientStore', () => {
     assert.equal((await store.consume([check(three, 'x')])).allowed, false);
   });
 
+  it('reads a changing instance count at each fallback: 10 over 2 allows 5, then over 5 allows 2', async () => {
+    let live = 2;
+    const { store, fake } = setup({ instances: () => live });
+    fake.behaviour = 'fail';
+    const run = async (key: string, n: number) => {
+      const allowed: boolean[] = [];
+      for (let i = 0; i < n; i++) allowed.push((await store.consume([check(TEN, key)])).allowed);
+      return allowed.filter(Boolean).length;
+    };
+    assert.equal(await run('a', 8), 5);
+    live = 5;
+    assert.equal(await run('b', 8), 2);
+    const denied = await store.consume([check(TEN, 'b')]);
+    assert.equal(denied.outcomes[0]?.spec.limit, 2);
+    // A count that is not a positive integer (nothing observed yet, a bug) is 1: the whole limit.
+    live = 0;
+    assert.equal(await run('c', 12), 10);
+  });
+
   it('drops a late answer from a timed-out call: the request is answered once, charged once', async () => {
     const { store, fake, clock } = setup();
     let unhandled = 0;

@@ -27,8 +27,12 @@ export interface ResilientStoreOptions {
     /** Time open before one probe goes to the primary (default 2 s). */
     readonly openMs?: number;
   };
-  /** Gateway instances sharing the primary; `local` mode enforces 1/instances of each limit. Default 1. */
-  readonly instances?: number;
+  /**
+   * Gateway instances sharing the primary; `local` mode enforces 1/instances of each limit.
+   * Default 1. A function is read at each fallback: the count the gateways' heartbeat observes
+   * (instance-count.ts); a value that is not a positive integer counts as 1.
+   */
+  readonly instances?: number | (() => number);
   /** State changes (warn) and the first error of each burst of failures (error). */
   readonly logger?: StoreLogger;
   readonly onStateChange?: (state: BreakerState, previous: BreakerState) => void;
@@ -91,12 +95,19 @@ export function createResilientStore(options: ResilientStoreOptions): ResilientS
     throw new EnumguardError('ERR_CONFIG', `timeoutMs must be a positive number, got ${timeoutMs}`);
   }
   const instances = options.instances ?? 1;
-  if (!Number.isSafeInteger(instances) || instances < 1) {
+  if (typeof instances === 'number' && (!Number.isSafeInteger(instances) || instances < 1)) {
     throw new EnumguardError('ERR_CONFIG', `instances must be a positive integer, got ${instances}`);
   }
   const defaultMode = options.fallback?.mode ?? 'local';
   const local = createMemoryStore({ ...options.fallback?.local, clock });
-  const share = createShareMapper(instances);
+  const share = createShareMapper(
+    typeof instances === 'number'
+      ? () => instances
+      : () => {
+          const n = instances();
+          return Number.isSafeInteger(n) && n >= 1 ? n : 1;
+        },
+  );
 
   let primaryErrors = 0;
   let timeouts = 0;

@@ -49,6 +49,8 @@ export interface RedisStandalone extends RedisNode {
 export interface RedisCluster {
   /** The three masters, each serving a third of the 16384 slots. */
   readonly nodes: readonly RedisNode[];
+  /** The nodes' `requirepass` when started with one (redisCluster({ password })). */
+  readonly password?: string | undefined;
   /** Milliseconds from the first spawn to cluster_state:ok on every node. */
   readonly startedInMs: number;
   stop(): Promise<void>;
@@ -120,9 +122,12 @@ export function redisCommand(
 
 /** `CLUSTER INFO` as a record of its fields (cluster_state, cluster_slots_assigned, …). */
 export async function clusterInfo(port: number, host = HOST): Promise<Record<string, string>> {
-  const text = String(await redisCommand(port, ['CLUSTER', 'INFO'], 1000, host));
+  return parseInfo(String(await redisCommand(port, ['CLUSTER', 'INFO'], 1000, host)));
+}
+
+function parseInfo(text: string): Record<string, string> {
   const info: Record<string, string> = {};
-  for (const line of text.split('\r\n')) {
+  for (const line of text.split(/\r?\n/)) {
     const colon = line.indexOf(':');
     if (colon > 0) info[line.slice(0, colon)] = line.slice(colon + 1);
   }
@@ -249,6 +254,7 @@ async function spawnServer(
   cluster: boolean,
   extra: (port: number) => Record<string, string> = () => ({}),
   fixedPort?: number,
+  alive: (port: number) => Promise<boolean> = (port) => answersPing(port, 200),
 ): Promise<Spawned> {
   let last = '';
   for (let attempt = 0; attempt < (fixedPort === undefined ? 5 : 1); attempt++) {
@@ -275,7 +281,7 @@ async function spawnServer(
     child.once('error', () => (exited = true));
     const deadline = Date.now() + 5000;
     while (!exited && Date.now() < deadline) {
-      if (await answersPing(port, 200)) return { port, child, log };
+      if (await alive(port)) return { port, child, log };
       await new Promise((r) => setTimeout(r, 20));
     }
     child.kill('SIGKILL');
@@ -367,8 +373,21 @@ export async function redisRestartable(): Promise<RestartableRedis> {
   };
 }
 
-/** Three masters on loopback, joined by `redis-cli --cluster create`, all slots assigned. */
-export async function redisCluster(): Promise<RedisCluster> {
+/** `redis-cli` authenticated as the default user: the tiny RESP client sends no AUTH. */
+function cliWithPassword(port: number, password: string, args: readonly string[]): Promise<string> {
+  return run(
+    'redis-cli',
+    ['-h', HOST, '-p', String(port), '--no-auth-warning', '-a', password, ...args],
+    2000,
+  );
+}
+
+/**
+ * Three masters on loopback, joined by `redis-cli --cluster create`, all slots assigned. With
+ * `password`, every node has `requirepass` (and `masterauth`) set to it: clients must AUTH.
+ */
+export async function redisCluster(options: { password?: string } = {}): Promise<RedisCluster> {
+  const { password } = options;
   await ensureRedisInstalled();
   const started = Date.now();
   const dir = tempDir();
@@ -381,18 +400,30 @@ export async function redisCluster(): Promise<RedisCluster> {
     // One at a time: three concurrent free-port probes could pick the same port.
     for (let i = 0; i < 3; i++) {
       servers.push(
-        await spawnServer(dir, true, (port) => ({
-          'cluster-enabled': 'yes',
-          'cluster-config-file': join(dir, `nodes-${port}.conf`),
-          'cluster-node-timeout': '2000',
-        })),
+        await spawnServer(
+          dir,
+          true,
+          (port) => ({
+            'cluster-enabled': 'yes',
+            'cluster-config-file': join(dir, `nodes-${port}.conf`),
+            'cluster-node-timeout': '2000',
+            ...(password === undefined ? {} : { requirepass: password, masterauth: password }),
+          }),
+          undefined,
+          password === undefined
+            ? undefined
+            : async (port) => (await cliWithPassword(port, password, ['PING']).catch(() => '')) === 'PONG',
+        ),
       );
     }
     const addresses = servers.map((s) => `${HOST}:${s.port}`);
     try {
       await run(
         'redis-cli',
-        ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'],
+        [
+          ...(password === undefined ? [] : ['--no-auth-warning', '-a', password]),
+          ...['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'],
+        ],
         30_000,
       );
     } catch (err) {
@@ -405,7 +436,11 @@ export async function redisCluster(): Promise<RedisCluster> {
     for (const { port, log } of servers) {
       let info: Record<string, string> = {};
       while (
-        (info = await clusterInfo(port).catch((): Record<string, string> => ({}))).cluster_state !== 'ok'
+        (info = await (
+          password === undefined
+            ? clusterInfo(port)
+            : cliWithPassword(port, password, ['CLUSTER', 'INFO']).then(parseInfo)
+        ).catch((): Record<string, string> => ({}))).cluster_state !== 'ok'
       ) {
         if (Date.now() > deadline) {
           throw harnessError(
@@ -418,6 +453,7 @@ export async function redisCluster(): Promise<RedisCluster> {
     }
     return {
       nodes: servers.map((s) => ({ host: HOST, port: s.port })),
+      password,
       startedInMs: Date.now() - started,
       stop,
     };
