@@ -28,6 +28,11 @@ export interface MetricFamily {
   readonly samples: readonly MetricSample[];
 }
 
+/** A family of one unlabelled sample: a figure read at scrape time. */
+export function scalarFamily(type: MetricType, name: string, help: string, value: number): MetricFamily {
+  return { name, help, type, samples: [{ value }] };
+}
+
 const METRIC_NAME_RE = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 

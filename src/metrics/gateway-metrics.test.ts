@@ -48,17 +48,17 @@ describe('gateway metrics', () => {
 
   it('counts risk findings by route, detector and shadow, and policy reloads by result', () => {
     const metrics = createGatewayMetrics({ store: memory, processMetrics: false });
-    metrics.riskFinding({ route: 'discover', detector: 'hitRatio', shadow: false });
-    metrics.riskFinding({ route: 'discover', detector: 'canaries', shadow: true });
-    metrics.riskFinding({ route: 'discover', detector: 'canaries', shadow: true });
+    metrics.riskFinding({ route: 'discover', detector: 'hit-ratio', shadow: false });
+    metrics.riskFinding({ route: 'discover', detector: 'canary', shadow: true });
+    metrics.riskFinding({ route: 'discover', detector: 'canary', shadow: true });
     metrics.policyReload('rejected');
     const { samples } = parseExposition(metrics.render());
     assert.equal(
-      samples.get('enumguard_risk_findings_total{route="discover",detector="hitRatio",shadow="false"}'),
+      samples.get('enumguard_risk_findings_total{route="discover",detector="hit-ratio",shadow="false"}'),
       1,
     );
     assert.equal(
-      samples.get('enumguard_risk_findings_total{route="discover",detector="canaries",shadow="true"}'),
+      samples.get('enumguard_risk_findings_total{route="discover",detector="canary",shadow="true"}'),
       2,
     );
     assert.equal(samples.get('enumguard_policy_reloads_total{result="applied"}'), 0);

@@ -1,6 +1,6 @@
 import type { BreakerState } from '../stores/circuit-breaker.ts';
 import type { ResilientStoreStats } from '../stores/resilient-store.ts';
-import type { MetricFamily } from './exposition.ts';
+import { scalarFamily, type MetricFamily } from './exposition.ts';
 import { processFamilies } from './process-metrics.ts';
 import { createRegistry, type MetricRegistry } from './registry.ts';
 
@@ -106,12 +106,7 @@ function storeFamilies(kind: string, stats: ResilientStoreStats | undefined): Me
     samples: [{ labels: { kind }, value: 1 }],
   };
   if (stats === undefined) return [info];
-  const counter = (name: string, help: string, value: number): MetricFamily => ({
-    name,
-    help,
-    type: 'counter',
-    samples: [{ value }],
-  });
+  const counter = scalarFamily.bind(null, 'counter');
   return [
     info,
     counter('enumguard_store_errors_total', 'Shared store calls that failed.', stats.primaryErrors),
@@ -139,12 +134,12 @@ function storeFamilies(kind: string, stats: ResilientStoreStats | undefined): Me
       'Shared store answers that came after their call had timed out, and were dropped.',
       stats.lateAnswers,
     ),
-    {
-      name: 'enumguard_store_circuit_state',
-      help: "The shared store's circuit breaker: 0 closed, 1 half-open (probing), 2 open (not called).",
-      type: 'gauge',
-      samples: [{ value: CIRCUIT_STATE[stats.state] }],
-    },
+    scalarFamily(
+      'gauge',
+      'enumguard_store_circuit_state',
+      "The shared store's circuit breaker: 0 closed, 1 half-open (probing), 2 open (not called).",
+      CIRCUIT_STATE[stats.state],
+    ),
     {
       name: 'enumguard_store_circuit_transitions_total',
       help: "The shared store's circuit breaker transitions, by the state entered.",

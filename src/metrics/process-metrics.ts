@@ -1,5 +1,5 @@
 import { memoryUsage } from 'node:process';
-import type { MetricFamily } from './exposition.ts';
+import { scalarFamily, type MetricFamily } from './exposition.ts';
 
 /**
  * The process basics every Prometheus client exposes under these names, read at each scrape
@@ -9,18 +9,8 @@ import type { MetricFamily } from './exposition.ts';
 export function processFamilies(): MetricFamily[] {
   const cpu = process.cpuUsage();
   const memory = memoryUsage();
-  const gauge = (name: string, help: string, value: number): MetricFamily => ({
-    name,
-    help,
-    type: 'gauge',
-    samples: [{ value }],
-  });
-  const counter = (name: string, help: string, value: number): MetricFamily => ({
-    name,
-    help,
-    type: 'counter',
-    samples: [{ value }],
-  });
+  const gauge = scalarFamily.bind(null, 'gauge');
+  const counter = scalarFamily.bind(null, 'counter');
   return [
     // timeOrigin is when this process started, in ms since the epoch.
     gauge(
