@@ -8,6 +8,7 @@ import { openRedisStore } from './redis-store.ts';
 
 export interface GatewayStore {
   readonly store: Store;
+  readonly kind: StoreConfig['kind'];
   /** The `store` field of the gateway's startup log line. */
   readonly summary: Record<string, unknown>;
   /** The resilient wrapper's counters and circuit state; undefined for the memory store. */
@@ -32,6 +33,7 @@ export async function openGatewayStore(
     const redis = openRedisStore(config, options);
     return {
       store: redis.store,
+      kind: 'redis',
       summary: redis.summary,
       stats: () => redis.store.stats(),
       save: () => Promise.resolve(),
@@ -41,6 +43,7 @@ export async function openGatewayStore(
   const persisted = await openPersistedStore({ ...options, snapshot: config });
   return {
     store: persisted.store,
+    kind: 'memory',
     summary:
       config === undefined
         ? { kind: 'memory', snapshot: 'none: counters are lost on restart' }

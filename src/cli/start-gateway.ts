@@ -1,12 +1,16 @@
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
+import type { AnsweredRequest } from '../gateway/answered.ts';
 import { createGateway, type Gateway } from '../gateway/server.ts';
 import { createUpstreamPool } from '../gateway/upstream.ts';
 import { createPipeline, type Pipeline } from '../pipeline/pipeline.ts';
 import { systemClock } from '../pipeline/system-clock.ts';
 import { loadPolicy, watchPolicy } from '../policy/index.ts';
 import { EnumguardError } from '../core/errors.ts';
+import type { Clock } from '../core/clock.ts';
+import { createGatewayMetrics } from '../metrics/gateway-metrics.ts';
 import { openGatewayStore } from './gateway-store.ts';
+import { openMetricsEndpoint, type MetricsEndpoint } from './metrics-endpoint.ts';
 import type { ResilientStoreStats } from '../stores/resilient-store.ts';
 
 export interface StartOptions {
@@ -20,6 +24,8 @@ export interface StartOptions {
   readonly maxKeys?: number;
   /** Reload on file change and on SIGHUP (default true). */
   readonly watch?: boolean;
+  /** Time for the store, its circuit breaker and the pipeline (default the system clock); tests pass a manual one. */
+  readonly clock?: Clock;
 }
 
 export interface RunningGateway {
@@ -27,6 +33,8 @@ export interface RunningGateway {
   readonly pipeline: Pipeline;
   readonly address: AddressInfo;
   readonly logger: Logger;
+  /** The Prometheus endpoint (`server.metrics`), on its own listener; undefined when the policy has none. */
+  readonly metrics: MetricsEndpoint | undefined;
   /** With a Redis store: the circuit state and the resilient wrapper's counters; else undefined. */
   storeStats(): ResilientStoreStats | undefined;
   /** Applies the policy file again now (what SIGHUP does). */
@@ -37,6 +45,7 @@ export interface RunningGateway {
 /** Composes policy, store (memory or Redis: gateway-store.ts), pipeline, upstream pool and server into a running gateway. */
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const logger = options.logger ?? pino({ name: 'enumguard' });
+  const clock = options.clock ?? systemClock;
   const policy = await loadPolicy(options.policyPath);
   const origin = options.upstream ?? policy.upstream;
   if (origin === undefined) {
@@ -47,16 +56,21 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   }
   // server.store is read here only: a reload cannot move a store that is already running.
   const persisted = await openGatewayStore(policy.server.store, {
-    clock: systemClock,
+    clock,
     logger,
     maxKeys: options.maxKeys || undefined,
   });
   const { store } = persisted;
+  // server.metrics is read at start only, like server.store: a reload does not move a listener.
+  const metrics =
+    policy.server.metrics === undefined
+      ? undefined
+      : createGatewayMetrics({ store: { kind: persisted.kind, stats: () => persisted.stats() } });
   let warned = false;
   const pipeline = createPipeline({
     policy,
     store,
-    clock: systemClock,
+    clock,
     logger,
     onUntrustedForwarded: ({ peer, header }) => {
       if (warned) return;
@@ -70,7 +84,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     },
     // Every detector finding, with the caller's tag (a digest), never its raw key: a header
     // identity is a bearer token.
-    onRisk: (e) =>
+    onRisk: (e) => {
+      metrics?.riskFinding(e);
       logger.warn(
         {
           route: e.route,
@@ -85,14 +100,25 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
           detail: e.detail,
         },
         e.shadow ? 'risk finding (shadow)' : 'risk finding',
-      ),
+      );
+    },
   });
   const upstream = createUpstreamPool(origin, { timeoutMs: policy.server.upstreamTimeoutMs });
-  const gateway = createGateway({ pipeline, upstream, logger });
+  const gateway = createGateway({
+    pipeline,
+    upstream,
+    logger,
+    ...(metrics ? { onAnswered: (a: AnsweredRequest) => metrics.answered(a) } : {}),
+  });
   let address: AddressInfo;
+  let endpoint: MetricsEndpoint | undefined;
   try {
     address = await gateway.listen(options.port, options.host);
+    if (metrics !== undefined && policy.server.metrics !== undefined) {
+      endpoint = await openMetricsEndpoint(policy.server.metrics, metrics, logger);
+    }
   } catch (err) {
+    await gateway.close(0);
     await persisted.close();
     throw err;
   }
@@ -103,9 +129,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       : watchPolicy(options.policyPath, {
           onChange(next) {
             pipeline.setPolicy(next);
+            metrics?.policyReload('applied');
             logger.info({ policy: options.policyPath, routes: next.routes.length }, 'policy reloaded');
           },
           onError(err) {
+            metrics?.policyReload('rejected');
             logger.error(
               { err: { message: err instanceof Error ? err.message : String(err) } },
               'policy rejected; the last good policy stays in force',
@@ -123,6 +151,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       upstream: upstream.origin,
       routes: policy.routes.length,
       store: persisted.summary,
+      metrics: endpoint?.url ?? 'off (server.metrics)',
     },
     'gateway listening',
   );
@@ -132,6 +161,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     pipeline,
     address,
     logger,
+    metrics: endpoint,
     storeStats: () => persisted.stats(),
     reload: async () => {
       if (watcher) await watcher.reload();
@@ -146,6 +176,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
         await gateway.close(graceMs);
         // ...and after it, so the last snapshot holds the last requests' charges.
         await persisted.close();
+        await endpoint?.close();
       })();
       return stopping;
     },

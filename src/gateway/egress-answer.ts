@@ -6,6 +6,7 @@ import { isEnumguardError } from '../core/errors.ts';
 import { createEgressFilter, type EgressConfig, type EgressStats } from '../egress/index.ts';
 import { problemResponse } from '../pipeline/problem.ts';
 import type { PlainResponse, ResponseOutcome, ResponsePlan } from '../pipeline/types.ts';
+import type { Sent } from './answered.ts';
 import { downstreamHeaders } from './headers.ts';
 import { sendPlain } from './send.ts';
 import { classifyUpstreamError, type UpstreamResponse } from './upstream.ts';
@@ -14,6 +15,8 @@ import { classifyUpstreamError, type UpstreamResponse } from './upstream.ts';
 const REWRITTEN = ['content-length', 'transfer-encoding', 'content-encoding'] as const;
 /** Validators and digests of the upstream's bytes, wrong once the filter has changed them. */
 const CHANGED = ['etag', 'content-md5', 'digest', 'content-digest', 'repr-digest'] as const;
+/** The client hung up before its answer: nginx's 499, for the log. */
+const GONE: Sent = { status: 499 };
 
 export type HeldAnswer =
   | { readonly kind: 'held'; readonly chunks: readonly Uint8Array[]; readonly stats: EgressStats }
@@ -68,9 +71,9 @@ export interface PlanAnswer {
  * Honours an allowed request's ResponsePlan. A 2xx JSON answer on a route with egress is
  * filtered and held (see HELD_ANSWER_MIN_BYTES) until `settle` has seen its record count; any
  * other answer counts 0 records, is settled before its first byte and then streamed by the
- * caller. Returns the status sent, or undefined when the caller should stream `up` as usual.
+ * caller. Returns what was sent, or undefined when the caller should stream `up` as usual.
  */
-export async function answerWithPlan(a: PlanAnswer): Promise<number | undefined> {
+export async function answerWithPlan(a: PlanAnswer): Promise<Sent | undefined> {
   const { res, up, plan, logger } = a;
   // Drop the answer if the client hangs up while it is held or settled; the listener keeps
   // the abort this causes from surfacing as an unhandled 'error'.
@@ -93,7 +96,7 @@ export async function answerWithPlan(a: PlanAnswer): Promise<number | undefined>
     // Streamed unheld: its size is unknown before it goes out, so no bytes are charged.
     const replacement = await settle(a, { records: 0, passed: 0 });
     if (gone || replacement !== undefined) up.body.destroy();
-    if (gone) return 499;
+    if (gone) return GONE;
     return replacement === undefined ? undefined : send(res, replacement);
   }
 
@@ -112,7 +115,7 @@ export async function answerWithPlan(a: PlanAnswer): Promise<number | undefined>
   }
 
   const held = await holdFiltered(up.body, plan.egress, a.holdLimit);
-  if (gone) return 499;
+  if (gone) return GONE;
   if (held.kind === 'too-large') {
     logger.warn({ limit: a.holdLimit }, 'upstream answer too large to hold for filtering');
     return send(
@@ -155,7 +158,7 @@ export async function answerWithPlan(a: PlanAnswer): Promise<number | undefined>
   // The filter's output is what is held and sent: the bytes a byte quota charges.
   const { records, passed, bytesOut } = held.stats;
   const replacement = await settle(a, { records, passed, bytes: bytesOut });
-  if (gone) return 499;
+  if (gone) return GONE;
   if (replacement !== undefined) return send(res, replacement);
   const headers: OutgoingHttpHeaders = { ...downstreamHeaders(up.headers), ...a.headers };
   for (const name of REWRITTEN) delete headers[name];
@@ -165,7 +168,7 @@ export async function answerWithPlan(a: PlanAnswer): Promise<number | undefined>
   res.writeHead(up.status, headers);
   for (const c of held.chunks) res.write(c);
   res.end();
-  return up.status;
+  return { status: up.status };
 }
 
 /**
@@ -193,9 +196,9 @@ async function settle(
   }
 }
 
-function send(res: ServerResponse, answer: PlainResponse): number {
+function send(res: ServerResponse, answer: PlainResponse): Sent {
   sendPlain(res, answer);
-  return answer.status;
+  return { status: answer.status, problem: answer.problem };
 }
 
 function header(value: string | string[] | undefined): string | undefined {

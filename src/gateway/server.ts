@@ -4,7 +4,8 @@ import { pipeline as pipeStreams } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import type { Pipeline } from '../pipeline/pipeline.ts';
 import { PROBLEM_CODES, problemResponse } from '../pipeline/problem.ts';
-import type { Admission } from '../pipeline/types.ts';
+import type { Admission, PlainResponse } from '../pipeline/types.ts';
+import { answeredOf, type AnsweredRequest, type Sent } from './answered.ts';
 import { bodyTooLarge, readJsonBody } from './body.ts';
 import { heldAnswerLimit } from '../pipeline/answer-hold.ts';
 import { answerWithPlan } from './egress-answer.ts';
@@ -20,6 +21,8 @@ export interface GatewayOptions {
   readonly pipeline: Pipeline;
   readonly upstream: UpstreamPool;
   readonly logger: Logger;
+  /** Called once per request after its answer went out (metrics); must not throw. */
+  readonly onAnswered?: (answered: AnsweredRequest) => void;
 }
 
 export interface Gateway {
@@ -34,7 +37,7 @@ export interface Gateway {
  * routes that price a request by its JSON body.
  */
 export function createGateway(options: GatewayOptions): Gateway {
-  const { pipeline, upstream, logger } = options;
+  const { pipeline, upstream, logger, onAnswered } = options;
   const limits = pipeline.policy().server;
 
   // Node checks header and request timeouts on this interval; the default (30 s) would let a
@@ -47,6 +50,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         'request failed inside the gateway',
       );
       sendPlain(res, problemResponse('internal-error', 'the gateway failed to handle this request'), true);
+      onAnswered?.({ route: undefined, outcome: 'denied', reason: 'internal-error', status: 500 });
     });
   });
   // Slowloris guards: a client must send its headers, then its whole request, in bounded time.
@@ -78,17 +82,21 @@ export function createGateway(options: GatewayOptions): Gateway {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > bodyLimit) {
       req.resume();
-      sendPlain(res, bodyTooLarge(bodyLimit), true);
+      const answer = bodyTooLarge(bodyLimit);
+      sendPlain(res, answer, true);
+      refused(pipeline.matchRoute(method, path)?.id, answer);
       return;
     }
 
     let buffered: Buffer | undefined;
     let body: unknown;
-    if (pipeline.matchRoute(method, path)?.needsBody) {
+    const matched = pipeline.matchRoute(method, path);
+    if (matched?.needsBody) {
       const read = await readJsonBody(req, bodyLimit);
       if (read.kind === 'aborted') return;
       if (read.kind === 'refused') {
         sendPlain(res, read.response, read.close);
+        refused(matched.id, read.response);
         return;
       }
       buffered = read.bytes;
@@ -100,11 +108,24 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (!req.complete && buffered === undefined) req.resume();
       sendPlain(res, verdict.response);
       logDecision(verdict, method, path, verdict.response.status, started);
+      onAnswered?.({
+        route: verdict.route?.id,
+        outcome: 'denied',
+        reason: verdict.decision.reason,
+        status: verdict.response.status,
+      });
       return;
     }
 
-    const status = await forward(req, res, verdict, url, peer, buffered);
-    logDecision(verdict, method, path, status, started);
+    const sent = await forward(req, res, verdict, url, peer, buffered);
+    logDecision(verdict, method, path, sent.status, started);
+    onAnswered?.(answeredOf(verdict.route?.id, sent));
+  }
+
+  /** Reports a request refused before admission (its body: too large, or not JSON). */
+  function refused(route: string | undefined, answer: PlainResponse): void {
+    const reason = answer.problem ?? 'bad-request';
+    onAnswered?.({ route, outcome: 'denied', reason, status: answer.status });
   }
 
   async function forward(
@@ -114,7 +135,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     url: string,
     peer: string,
     buffered: Buffer | undefined,
-  ): Promise<number> {
+  ): Promise<Sent> {
     const hasBody =
       buffered === undefined &&
       (req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0);
@@ -136,7 +157,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         // keeps the abort this causes from surfacing as an unhandled 'error'.
         up.body.on('error', () => undefined);
         up.body.destroy();
-        return 499;
+        return { status: 499 };
       }
       if (verdict.plan !== undefined) {
         // The plan settles the answer before a byte goes out; a filtered one is held till then.
@@ -163,11 +184,11 @@ export function createGateway(options: GatewayOptions): Gateway {
         res.writeHead(up.status, headers);
         await pipeStreams(up.body, res);
       }
-      return up.status;
+      return { status: up.status };
     } catch (err) {
       if (res.headersSent || clientGone) {
         res.destroy();
-        return res.statusCode;
+        return { status: res.statusCode };
       }
       if (
         err instanceof BodyTooLargeError ||
@@ -175,7 +196,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       ) {
         const limit = pipeline.policy().server.bodyLimitBytes;
         sendPlain(res, bodyTooLarge(limit), true);
-        return 413;
+        return { status: 413, problem: 'body-too-large' };
       }
       const failure = classifyUpstreamError(err);
       logger.warn({ err, upstream: upstream.origin, failure }, 'upstream request failed');
@@ -184,7 +205,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           ? problemResponse('upstream-timeout', 'the upstream service did not answer in time')
           : problemResponse('upstream-failed', 'the upstream service could not be reached');
       sendPlain(res, answer);
-      return answer.status;
+      return { status: answer.status, problem: answer.problem };
     }
   }
 

@@ -60,6 +60,7 @@ export function problemResponse(
       ...options.headers,
     },
     body: JSON.stringify(body),
+    problem: code,
   };
 }
 

@@ -2,6 +2,7 @@ import type { Decision } from '../core/decision.ts';
 import type { CompiledRoute } from '../policy/types.ts';
 import type { Identity } from '../identity/types.ts';
 import type { EgressConfig } from '../egress/config.ts';
+import type { ProblemCode } from './problem.ts';
 
 /** Request headers as Node gives them: lower-case names, repeated headers as arrays. */
 export type HeaderMap = Readonly<Record<string, string | string[] | undefined>>;
@@ -31,6 +32,8 @@ export interface PlainResponse {
    * simulator) read it and skip a stringify/parse round trip; `body` stays the wire truth.
    */
   readonly json?: unknown;
+  /** Set on a problem+json answer the pipeline or the gateway made: its `code` (metrics count by it). */
+  readonly problem?: ProblemCode;
 }
 
 /** Who is asking, as far as the pipeline could tell. */

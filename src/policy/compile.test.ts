@@ -39,6 +39,7 @@ describe('compilePolicy on examples/policy.yaml', () => {
       idleTimeoutMs: 5_000,
       upstreamTimeoutMs: 10_000,
       store: undefined,
+      metrics: undefined,
     });
     assert.equal(policy.unmatched, 'deny');
     assert.deepEqual(

@@ -6,6 +6,7 @@ import { limitKeyText } from './limit-key.ts';
 import { parseYamlSource, type SourceMap } from './locate.ts';
 import { buildRisk } from './risk-section.ts';
 import { buildRouteRisk } from './route-risk.ts';
+import { buildMetrics } from './metrics-section.ts';
 import { buildStore } from './store-section.ts';
 import { policySchema, type PolicyDocument, type RouteDocument } from './schema.ts';
 import type { ApiKeysConfig, CompiledLimit, CompiledPolicy, CompiledRoute, JwtConfig } from './types.ts';
@@ -98,6 +99,7 @@ function build(
       idleTimeoutMs: server.idleTimeout,
       upstreamTimeoutMs: server.upstreamTimeout,
       store,
+      metrics: server.metrics === undefined ? undefined : buildMetrics(server.metrics),
     },
     identities: { apiKeys, jwt },
     routes,

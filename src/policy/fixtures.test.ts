@@ -129,6 +129,22 @@ const EXPECTED: Record<string, string> = {
     'invalid-ip-object-prefix.yaml:7 routes[0].limits[0].key.ip.v6: expected an IPv6 prefix length 0-128, got 129',
   'invalid-ipv4-prefix-33.yaml':
     'invalid-ipv4-prefix-33.yaml:7 routes[0].limits[0].key: expected ipv4/<0-32>, got "ipv4/33"',
+  'invalid-metrics-listen-hostname.yaml':
+    'invalid-metrics-listen-hostname.yaml:4 server.metrics.listen: expected an IPv4 address, "localhost" or a bracketed IPv6 address as the host, got "metrics.internal"',
+  'invalid-metrics-listen-ipv6-unbracketed.yaml':
+    'invalid-metrics-listen-ipv6-unbracketed.yaml:4 server.metrics.listen: expected "host:port" like "127.0.0.1:9464" (an IPv6 host in brackets: "[::1]:9464"), got "::1:9464"',
+  'invalid-metrics-listen-port-only.yaml':
+    'invalid-metrics-listen-port-only.yaml:4 server.metrics.listen: expected "host:port" like "127.0.0.1:9464" (an IPv6 host in brackets: "[::1]:9464"), got 9464',
+  'invalid-metrics-listen-port-range.yaml':
+    'invalid-metrics-listen-port-range.yaml:4 server.metrics.listen: expected a port from 0 to 65535 (0 picks a free one), got 70000',
+  'invalid-metrics-not-a-mapping.yaml':
+    'invalid-metrics-not-a-mapping.yaml:3 server.metrics: expected a mapping, got true',
+  'invalid-metrics-path-no-slash.yaml':
+    'invalid-metrics-path-no-slash.yaml:4 server.metrics.path: expected a path like "/metrics": "/" then visible characters, no "?" or "#", got "metrics"',
+  'invalid-metrics-path-query.yaml':
+    'invalid-metrics-path-query.yaml:5 server.metrics.path: expected a path like "/metrics": "/" then visible characters, no "?" or "#", got "/metrics?x=1"',
+  'invalid-metrics-unknown-key.yaml':
+    'invalid-metrics-unknown-key.yaml:5 server.metrics.port: unknown key "port"; expected one of listen, path',
   'invalid-missing-jwks-file.yaml':
     'invalid-missing-jwks-file.yaml:5 identities.jwt.jwksFile: cannot read "keys/missing.json": no such file (ENOENT)',
   'invalid-missing-path.yaml': 'invalid-missing-path.yaml:4 routes[0].match.path: is required',

@@ -23,6 +23,7 @@ import { egressSchema } from './egress-section.ts';
 import { parseLimitKey } from './limit-key.ts';
 import { compilePathPattern } from './path-pattern.ts';
 import { riskSchema } from './risk-section.ts';
+import { metricsSchema } from './metrics-section.ts';
 import { storeSchema } from './store-section.ts';
 import { parseSize } from './size.ts';
 import { describeValue, fail, ok, type FieldResult } from './values.ts';
@@ -59,6 +60,7 @@ const serverSchema = z.strictObject({
   idleTimeout: durationField.default(DEFAULTS.idleTimeoutMs),
   upstreamTimeout: durationField.default(DEFAULTS.upstreamTimeoutMs),
   store: storeSchema.optional(),
+  metrics: metricsSchema.optional(),
 });
 
 const apiKeyEntrySchema = z.strictObject({

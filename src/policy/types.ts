@@ -130,6 +130,21 @@ export interface ServerConfig {
    * instance. Undefined: the memory store, lost on restart. Read at start only.
    */
   readonly store: StoreConfig | undefined;
+  /**
+   * The Prometheus endpoint's own listener (`server.metrics`); undefined: no metrics endpoint.
+   * Read at start only.
+   */
+  readonly metrics: MetricsConfig | undefined;
+}
+
+/** `server.metrics`: where the Prometheus text exposition is served, apart from the gateway's port. */
+export interface MetricsConfig {
+  /** An IP literal or "localhost"; default 127.0.0.1. */
+  readonly host: string;
+  /** Default 9464; 0 picks a free port. */
+  readonly port: number;
+  /** Default "/metrics". */
+  readonly path: string;
 }
 
 export type StoreConfig = MemoryStoreConfig | RedisStoreConfig;

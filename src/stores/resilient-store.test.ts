@@ -141,6 +141,7 @@ describe('createResilientStore', () => {
     fake.behaviour = 'ok';
     assert.equal((await store.consume([check(TEN)])).fallback, undefined);
     assert.equal(fake.calls, 5);
+    assert.deepEqual(store.stats().transitions, { open: 1, 'half-open': 1, closed: 1 });
   });
 
   it('re-opens when the probe fails, and waits another openMs', async () => {
@@ -151,6 +152,7 @@ describe('createResilientStore', () => {
     assert.equal((await store.consume([check(TEN)])).fallback, 'local');
     assert.equal(fake.calls, 4);
     assert.equal(store.stats().state, 'open');
+    assert.deepEqual(store.stats().transitions, { open: 2, 'half-open': 1, closed: 0 });
     clock.advance(1_999);
     await store.consume([check(TEN)]);
     assert.equal(fake.calls, 4);

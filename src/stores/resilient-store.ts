@@ -56,6 +56,8 @@ export interface ResilientStoreStats {
   readonly signalFallbacks: number;
   /** Answers that came after their call had timed out, and were dropped. */
   readonly lateAnswers: number;
+  /** Circuit transitions, by the state entered. */
+  readonly transitions: { readonly open: number; readonly 'half-open': number; readonly closed: number };
   readonly lastError:
     { readonly at: number; readonly kind: 'error' | 'timeout'; readonly message: string } | undefined;
 }
@@ -114,6 +116,7 @@ export function createResilientStore(options: ResilientStoreOptions): ResilientS
   const fallbacks = { deny: 0, allow: 0, local: 0 };
   let signalFallbacks = 0;
   let lateAnswers = 0;
+  const transitions = { open: 0, 'half-open': 0, closed: 0 };
   let lastError: ResilientStoreStats['lastError'];
   // A burst of failures is logged once: at its first error, until a primary call succeeds.
   let inBurst = false;
@@ -124,6 +127,7 @@ export function createResilientStore(options: ResilientStoreOptions): ResilientS
     clock,
     ...options.breaker,
     onStateChange(state, previous) {
+      transitions[state]++;
       const counts = { primaryErrors, timeouts, fallbacks: { ...fallbacks } };
       logger?.warn(
         { store: primary.name, state, previous, ...counts },
@@ -291,6 +295,7 @@ export function createResilientStore(options: ResilientStoreOptions): ResilientS
       fallbacks: { ...fallbacks },
       signalFallbacks,
       lateAnswers,
+      transitions: { ...transitions },
       lastError,
     }),
   };
