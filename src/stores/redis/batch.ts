@@ -28,12 +28,13 @@ interface Pending {
 /** Sends one request's consume and answers its own reply (one element of the call's reply). */
 export type ConsumeSender = (request: ConsumeRequest) => Promise<unknown>;
 
-/** One request per call: the sender of a store without batching, and of the cluster path. */
-export function sendAlone(ctx: BatchContext): ConsumeSender {
+/** One request per call: the sender of a store without batching, and of the cluster path (with dryRun: see CallLimits). */
+export function sendAlone(ctx: BatchContext, dryRun = false): ConsumeSender {
   return async (request) => {
     const call = consumeCall(ctx.now(), [request], {
       maxTargets: ctx.maxTargets,
       targetTtlMs: ctx.targetTtlMs,
+      dryRun,
     });
     return ((await ctx.run('enumguardConsume', call.keys, call.argv)) as unknown[])[0];
   };

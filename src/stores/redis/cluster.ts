@@ -33,6 +33,7 @@ import { parseSignal, signalCall } from './signal-args.ts';
  */
 export function createClusterConsume(ctx: StoreContext) {
   const send = sendAlone(ctx);
+  const sendDry = sendAlone(ctx, true);
 
   async function readOne(
     risk: RiskLookup,
@@ -105,7 +106,7 @@ export function createClusterConsume(ctx: StoreContext) {
       else group.push(c);
     }
     const run = async (group: PreparedCheck[], dryRun: boolean) => {
-      const reply = parseConsume(await send({ risk: mode, checks: group, dryRun }), 0, group);
+      const reply = parseConsume(await (dryRun ? sendDry : send)({ risk: mode, checks: group }), 0, group);
       if (reply.status !== 'ok') throw new Error('unreachable: cohort answer without risk keys');
       return { group, reply };
     };

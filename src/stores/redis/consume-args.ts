@@ -14,6 +14,7 @@ export interface PreparedCheck {
   readonly index: number;
   readonly check: LimitCheck;
   readonly stateKey: string;
+  /** Its target set, for a distinct check (else empty). */
   readonly targetKey: string;
   readonly targets: readonly string[] | undefined;
 }
@@ -41,11 +42,16 @@ export interface ConsumeCall {
 export interface ConsumeRequest {
   readonly risk: RiskMode;
   readonly checks: readonly PreparedCheck[];
-  /** Decide but write no limit state or target (cluster.ts: a slot's share of a refused request). */
-  readonly dryRun?: boolean;
 }
 
 type Ramp = LimitCheck['ramp'];
+
+export interface CallLimits {
+  readonly maxTargets: number;
+  readonly targetTtlMs: number;
+  /** Decide but write no limit state or target (cluster.ts: a slot's share of a refused request). */
+  readonly dryRun?: boolean;
+}
 
 /**
  * The KEYS and ARGV of one consume call deciding `requests` in order (consume-script.ts). The
@@ -55,19 +61,26 @@ type Ramp = LimitCheck['ramp'];
 export function consumeCall(
   now: string,
   requests: readonly ConsumeRequest[],
-  limits: { readonly maxTargets: number; readonly targetTtlMs: number },
+  limits: CallLimits,
 ): ConsumeCall {
   const stateKeys: string[] = [];
   const keys: string[] = [];
-  const argv: string[] = [now, String(limits.maxTargets), String(limits.targetTtlMs), '', ''];
-  const specs = new Map<LimitSpec, Map<Ramp, string>>();
+  const argv: string[] = [
+    now,
+    String(limits.maxTargets),
+    String(limits.targetTtlMs),
+    limits.dryRun === true ? '0' : '1',
+    '',
+    '',
+  ];
+  const specs = new Map<LimitSpec, Map<Ramp, number>>();
   let specCount = 0;
-  const specNumber = (spec: LimitSpec, ramp: Ramp): string => {
+  const specNumber = (spec: LimitSpec, ramp: Ramp): number => {
     let byRamp = specs.get(spec);
-    if (byRamp === undefined) specs.set(spec, (byRamp = new Map<Ramp, string>()));
+    if (byRamp === undefined) specs.set(spec, (byRamp = new Map<Ramp, number>()));
     let n = byRamp.get(ramp);
     if (n === undefined) {
-      byRamp.set(ramp, (n = String(++specCount)));
+      byRamp.set(ramp, (n = ++specCount));
       argv.push(
         String(ALGORITHM_CODES[spec.algorithm]),
         String(spec.limit),
@@ -79,12 +92,10 @@ export function consumeCall(
     }
     return n;
   };
-  // Specs first (ARGV[5] is their count), then the requests: encode the requests aside.
+  // The specs go first (ARGV[6] is their count): the requests are written aside.
   const body: string[] = [String(requests.length)];
-  for (const { risk, checks, dryRun } of requests) {
-    const head = body.length;
-    body.push('', '', String(checks.length), dryRun === true ? '0' : '1', String(risk.mode));
-    const firstKey = keys.length;
+  for (const { risk, checks } of requests) {
+    body.push(String(risk.mode));
     if (risk.mode === 1) {
       const { thresholds, halfLifeMs, shrinkFactor } = risk.model.config;
       for (const k of risk.keys) keys.push(k);
@@ -104,21 +115,17 @@ export function consumeCall(
     body.push(String(checks.length));
     for (const { check, stateKey, targetKey, targets } of checks) {
       stateKeys.push(stateKey);
-      body.push(
-        specNumber(check.spec, check.ramp),
-        String(check.cost),
-        targets === undefined ? '-1' : String(targets.length),
-      );
-      if (targets !== undefined) {
+      const n = specNumber(check.spec, check.ramp);
+      if (targets === undefined) body.push(String(n), String(check.cost));
+      else {
         keys.push(targetKey);
+        body.push(String(-n), String(targets.length));
         for (const t of targets) body.push(t);
       }
     }
-    body[head] = String(body.length - head - 3);
-    body[head + 1] = String(keys.length - firstKey);
   }
-  argv[3] = String(stateKeys.length);
-  argv[4] = String(specCount);
+  argv[4] = String(stateKeys.length);
+  argv[5] = String(specCount);
   for (const x of body) argv.push(x);
   for (const k of keys) stateKeys.push(k);
   return { keys: stateKeys, argv };
@@ -154,15 +161,25 @@ export function layerCount(mask: number): number {
   return (mask & 1) + ((mask >> 1) & 1) + ((mask >> 2) & 1);
 }
 
-/** A script reply's fields: whole numbers arrive as numbers, the rest as strings. */
-export type ReplyFields = readonly (string | number)[];
+/** A script reply's fields: numbers (see replyNumber), strings, and [M, E] pairs. */
+export type ReplyFields = readonly unknown[];
+
+/**
+ * A number as a script answers it (rv in lua-common.ts): a whole number as an integer, any
+ * other as [M, E] meaning M × 2^E (exact: M is a whole number below 2^53), or a string.
+ */
+export function replyNumber(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (Array.isArray(v)) return (v[0] as number) * 2 ** (v[1] as number);
+  return Number(v);
+}
 
 function state(r: ReplyFields, at: number): RiskState {
   return {
-    score: Number(r[at]),
-    at: Number(r[at + 1]),
-    blocks: Number(r[at + 2]),
-    blockedUntil: Number(r[at + 3]),
+    score: replyNumber(r[at]),
+    at: replyNumber(r[at + 1]),
+    blocks: replyNumber(r[at + 2]),
+    blockedUntil: replyNumber(r[at + 3]),
   };
 }
 
@@ -170,15 +187,15 @@ function state(r: ReplyFields, at: number): RiskState {
 export function parseLayers(r: ReplyFields, at: number, count: number): (RawRiskRecord | undefined)[] {
   const out: (RawRiskRecord | undefined)[] = [];
   for (let i = 0; i < count; i++, at += 11) {
-    if (Number(r[at]) !== 1) {
+    if (replyNumber(r[at]) !== 1) {
       out.push(undefined);
       continue;
     }
     out.push({
       state: state(r, at + 1),
       shadow: state(r, at + 5),
-      firstSeen: Number(r[at + 9]),
-      cohort: String(r[at + 10] ?? ''),
+      firstSeen: replyNumber(r[at + 9]),
+      cohort: typeof r[at + 10] === 'string' ? (r[at + 10] as string) : '',
     });
   }
   return out;
@@ -187,7 +204,7 @@ export function parseLayers(r: ReplyFields, at: number, count: number): (RawRisk
 /** One request's reply (`reply` is its element of the call's reply). */
 export function parseConsume(reply: unknown, mask: number, checks: readonly PreparedCheck[]): ConsumeReply {
   const r = reply as ReplyFields;
-  if (r[0] === 'cohort') return { status: 'cohort', cohort: String(r[1] ?? '') };
+  if (r[0] === 'cohort') return { status: 'cohort', cohort: typeof r[1] === 'string' ? r[1] : '' };
   const count = layerCount(mask);
   const layers = count === 0 ? [] : parseLayers(r, 3, count);
   const riskDenied = r[2] === 1;
@@ -197,15 +214,15 @@ export function parseConsume(reply: unknown, mask: number, checks: readonly Prep
     for (let i = 0; i < checks.length; i++, at += 6) {
       steps.push({
         allowed: r[at] === 1,
-        remaining: Number(r[at + 1]),
-        resetMs: Number(r[at + 2]),
-        retryAfterMs: Number(r[at + 3]),
-        cost: Number(r[at + 4]),
-        s0: Number(r[at + 5]),
+        remaining: replyNumber(r[at + 1]),
+        resetMs: replyNumber(r[at + 2]),
+        retryAfterMs: replyNumber(r[at + 3]),
+        cost: replyNumber(r[at + 4]),
+        s0: replyNumber(r[at + 5]),
       });
     }
   }
-  return { status: 'ok', now: Number(r[0]), allowed: r[1] === 1, riskDenied, layers, steps };
+  return { status: 'ok', now: replyNumber(r[0]), allowed: r[1] === 1, riskDenied, layers, steps };
 }
 
 export function outcomeOf(check: LimitCheck, step: StepReply): LimitOutcome {

@@ -8,22 +8,24 @@ import { LUA_COMMON } from './lua-common.ts';
  * ARGV (see consume-args.ts, which writes it):
  *   1 now ('' = Redis TIME, read once per call, whole ms)
  *   2 most targets per set   3 target-set TTL ms
- *   4 number of limit state keys K (they lead KEYS, one per check of every request, in order)
- *   5 number of limit specs S, then per spec: algorithm (1 gcra, 2 sliding, 3 fixed), limit,
+ *   4 write (1, or 0 for a dry run: decided, no limit state or target written)
+ *   5 number of limit state keys K (they lead KEYS, one per check of every request, in order)
+ *   6 number of limit specs S, then per spec: algorithm (1 gcra, 2 sliding, 3 fixed), limit,
  *     windowMs, burst, ramp from (-1 none), ramp over ms
  *   then the number of requests R, then per request:
- *     the number of its arguments after these three, the number of its other KEYS, its number
- *     of checks; write (1, or 0 for a dry run: decided, no limit state or target written);
  *     risk mode: 0 none | 1 read the risk keys, followed by: layer mask (1 identity, 2 prefix,
- *       4 cohort: which risk keys lead the request's KEYS, in that order), the cohort an identity
- *       seen for the first time gets, half-life, shrink threshold (-1 none), challenge threshold
- *       (-1 none), shrink factor, policy in shadow (0/1), risk TTL ms | 2 given: quota factor, age ms;
- *     the number of checks, then per check: spec number (1-based), cost, number of targets
- *       (-1: not a distinct check), then that many target fingerprints.
+ *       4 cohort: which risk keys lead the request's other KEYS, in that order), the cohort an
+ *       identity seen for the first time gets, half-life, shrink threshold (-1 none), challenge
+ *       threshold (-1 none), shrink factor, policy in shadow (0/1), risk TTL ms | 2 given: quota
+ *       factor, age ms;
+ *     the number of checks, then per check: its spec number and cost; or, for a distinct check,
+ *       minus its spec number, the number of targets and the target fingerprints (the cost is
+ *       the number of targets the set has not seen).
  * KEYS: the K limit state keys, read by one MGET; then per request the risk keys named by its
  * mask, then per distinct check its target set (same hash tag as its state key, same slot).
- * Each redis.call costs a few µs whatever it does (Redis 7.0), so the call reads every state
- * at once and TIME once, and a request writes one SET per limit it charges.
+ * Each redis.call costs a few µs whatever it does (Redis 7.0), and each argument a fraction of
+ * one: the call reads every state at once and TIME once, a request writes one SET per limit it
+ * charges, and a single-limit request travels as four arguments and one key.
  *
  * State: one string per limit key, written with its TTL in the same SET: "<tat>" for GCRA,
  * "<start> <previous> <current>" for the windows. A value that does not parse is a fresh state
@@ -153,11 +155,11 @@ local function state_value(alg, s0, s1, s2)
   return string.format('%.17g %.17g %.17g', s0, s1, s2)
 end
 
-local maxTargets, targetTtl = tonumber(ARGV[2]), tonumber(ARGV[3])
+local maxTargets, targetTtl, write = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4] == '1'
 
 -- Every limit state of the call in one MGET (KEYS[1..K]); later requests of a batch read what
 -- earlier ones wrote from this table, which the writes below keep current.
-local stateCount = tonumber(ARGV[4])
+local stateCount = tonumber(ARGV[5])
 local states = {}
 for j = 1, stateCount, 1000 do
   local last = math.min(stateCount, j + 999)
@@ -166,99 +168,90 @@ for j = 1, stateCount, 1000 do
 end
 
 local specs = {}
-local ai = 6
-for s = 1, tonumber(ARGV[5]) do
+local ai = 7
+for s = 1, tonumber(ARGV[6]) do
   specs[s] = {tonumber(ARGV[ai]), tonumber(ARGV[ai + 1]), tonumber(ARGV[ai + 2]),
     tonumber(ARGV[ai + 3]), tonumber(ARGV[ai + 4]), tonumber(ARGV[ai + 5])}
   ai = ai + 6
 end
 
--- One request: its arguments from ARGV[ai], its limit states from KEYS[si], its other keys
--- from KEYS[ki].
-local function consume_one(ai, si, ki)
-  local write, mode = ARGV[ai] == '1', tonumber(ARGV[ai + 1])
-  ai = ai + 2
-  local out = {now, 1, 0}
-  local scale = mode ~= 0
-  local quota, age = 1, 0
+-- Risk: reads the layers named by r.mask from KEYS[r.ki]; answers the reply's head, the
+-- enforced rank (0 none, 2 shrink, 3 challenge, 4 block) and the identity's age, or a cohort
+-- reply when the identity's stored cohort is not the one the caller named.
+local function read_layers(r, out)
+  local ki, mask = r.ki, r.mask
+  local records = {}
+  local age = 0
+  if mask % 2 == 1 then
+    local key = KEYS[ki]
+    local rec = read_risk(key)
+    if rec == nil then
+      redis.call('HSET', key, 'f', now, 'c', r.cohort)
+      rec = {0, 0, 0, 0, 0, 0, 0, 0, now, r.cohort, 0}
+    elseif rec[10] == false then
+      redis.call('HSET', key, 'c', r.cohort)
+      rec[10] = r.cohort
+    elseif math.floor(mask / 4) % 2 == 1 and rec[10] ~= r.cohort then
+      return nil, {'cohort', rec[10]}
+    end
+    -- An identity's first-seen time is its age: kept at least riskTtl after its last request.
+    redis.call('PEXPIRE', key, math.max(r.ttl, ttl_until(rec[11], now)))
+    age = math.max(0, now - rec[9])
+    records[#records + 1] = rec
+    ki = ki + 1
+  end
+  if math.floor(mask / 2) % 2 == 1 then
+    records[#records + 1] = read_risk(KEYS[ki]) or false
+    ki = ki + 1
+  end
+  if math.floor(mask / 4) % 2 == 1 then
+    records[#records + 1] = read_risk(KEYS[ki]) or false
+  end
+  local rank = 0
+  for _, rec in ipairs(records) do
+    if rec then
+      push_risk(out, rec)
+      rank = math.max(rank, enforced_rank(rec[1], rec[2], rec[4], now, r.h, r.shrinkAt, r.challengeAt, r.shadow))
+    else
+      push_risk(out, nil)
+    end
+  end
+  return rank, age
+end
 
-  if mode == 1 then
-    local mask, cohort = tonumber(ARGV[ai]), ARGV[ai + 1]
-    local h, shrinkAt, challengeAt = tonumber(ARGV[ai + 2]), tonumber(ARGV[ai + 3]), tonumber(ARGV[ai + 4])
-    local shrinkFactor, shadow, riskTtl = tonumber(ARGV[ai + 5]), ARGV[ai + 6] == '1', tonumber(ARGV[ai + 7])
-    ai = ai + 8
-    local records = {}
-    if mask % 2 == 1 then
-      local key = KEYS[ki]
-      local r = read_risk(key)
-      if r == nil then
-        redis.call('HSET', key, 'f', now, 'c', cohort)
-        r = {0, 0, 0, 0, 0, 0, 0, 0, now, cohort, 0}
-      elseif r[10] == false then
-        redis.call('HSET', key, 'c', cohort)
-        r[10] = cohort
-      elseif math.floor(mask / 4) % 2 == 1 and r[10] ~= cohort then
-        return {'cohort', r[10]}
-      end
-      -- An identity's first-seen time is its age: kept at least riskTtl after its last request.
-      redis.call('PEXPIRE', key, math.max(riskTtl, ttl_until(r[11], now)))
-      age = math.max(0, now - r[9])
-      records[#records + 1] = r
-      ki = ki + 1
-    end
-    if math.floor(mask / 2) % 2 == 1 then
-      records[#records + 1] = read_risk(KEYS[ki]) or false
-      ki = ki + 1
-    end
-    if math.floor(mask / 4) % 2 == 1 then
-      records[#records + 1] = read_risk(KEYS[ki]) or false
-      ki = ki + 1
-    end
-    local rank = 0
-    for _, r in ipairs(records) do
-      if r then
-        push_risk(out, r)
-        rank = math.max(rank, enforced_rank(r[1], r[2], r[4], now, h, shrinkAt, challengeAt, shadow))
-      else
-        push_risk(out, nil)
-      end
-    end
+-- Decides one request whose arguments were parsed: r its risk (or nil), checks its checks.
+local function decide(r, quota, age, checks)
+  local out = {now, 1, 0}
+  local scale = r ~= nil
+  if r ~= nil and r.mask ~= nil then
+    local rank, a = read_layers(r, out)
+    if rank == nil then return a end
     if rank >= 3 then
       -- Blocked or challenged: refused before any limit is stepped, so nothing is charged.
       out[2] = 0
       out[3] = 1
       return out
     end
-    if rank == 2 then quota = shrinkFactor end
-  elseif mode == 2 then
-    quota, age = tonumber(ARGV[ai]), tonumber(ARGV[ai + 1])
-    ai = ai + 2
+    age = a
+    if rank == 2 then quota = r.shrinkFactor end
   end
 
-  local n = tonumber(ARGV[ai])
-  ai = ai + 1
   local allowed = true
-  local checks = {}
-  for i = 1, n do
-    local spec = specs[tonumber(ARGV[ai])]
-    local cost, nt = tonumber(ARGV[ai + 1]), tonumber(ARGV[ai + 2])
-    ai = ai + 3
+  for i = 1, #checks do
+    local c = checks[i]
+    local spec = c.spec
     local alg, limit, w, burst = spec[1], spec[2], spec[3], spec[4]
-    local c = {key = KEYS[si], alg = alg}
-    si = si + 1
-    if nt >= 0 then
-      c.tkey = KEYS[ki]
-      ki = ki + 1
+    local cost = c.cost
+    if c.tkey ~= nil then
       -- The caller sends each target once; charge only those this key has never queried.
       local unseen = {}
-      for j = ai, ai + nt - 1, 1000 do
-        local last = math.min(ai + nt - 1, j + 999)
-        local member = redis.call('SMISMEMBER', c.tkey, unpack(ARGV, j, last))
+      local first, last = c.t0, c.t0 + c.nt - 1
+      for j = first, last, 1000 do
+        local member = redis.call('SMISMEMBER', c.tkey, unpack(ARGV, j, math.min(last, j + 999)))
         for m = 1, #member do
           if member[m] == 0 then unseen[#unseen + 1] = ARGV[j + m - 1] end
         end
       end
-      ai = ai + nt
       c.unseen = unseen
       cost = #unseen
     end
@@ -277,18 +270,17 @@ local function consume_one(ai, si, ki)
     end
     c.cost = cost
     if not c.ok then allowed = false end
-    checks[i] = c
   end
 
   if not allowed then
     out[2] = 0
   elseif write then
     -- All or nothing: state and target sets are written only when every check allowed.
-    for i = 1, n do
+    for i = 1, #checks do
       local c = checks[i]
       if c.cost > 0 then
         local ttl = ttl_until(c.exp, now)
-        local value = state_value(c.alg, c.s0, c.s1, c.s2)
+        local value = state_value(c.spec[1], c.s0, c.s1, c.s2)
         states[c.key] = value
         redis.call('SET', c.key, value, 'PX', ttl)
         local u = c.unseen
@@ -307,7 +299,7 @@ local function consume_one(ai, si, ki)
     end
   end
 
-  for i = 1, n do
+  for i = 1, #checks do
     local c = checks[i]
     local ok = 0
     if c.ok then ok = 1 end
@@ -321,13 +313,44 @@ local function consume_one(ai, si, ki)
   return out
 end
 
+-- Every request is parsed whole before it is decided, so one that ends early (a cohort reply,
+-- a refusal by risk) leaves the positions right for the next.
 local replies = {}
 local si, ki = 1, stateCount + 1
 for q = 1, tonumber(ARGV[ai]) do
   ai = ai + 1
-  local na, nk, ns = tonumber(ARGV[ai]), tonumber(ARGV[ai + 1]), tonumber(ARGV[ai + 2])
-  replies[q] = consume_one(ai + 3, si, ki)
-  ai, si, ki = ai + 2 + na, si + ns, ki + nk
+  local mode = tonumber(ARGV[ai])
+  local r, quota, age = nil, 1, 0
+  if mode == 1 then
+    r = {mask = tonumber(ARGV[ai + 1]), cohort = ARGV[ai + 2], h = tonumber(ARGV[ai + 3]),
+      shrinkAt = tonumber(ARGV[ai + 4]), challengeAt = tonumber(ARGV[ai + 5]),
+      shrinkFactor = tonumber(ARGV[ai + 6]), shadow = ARGV[ai + 7] == '1', ttl = tonumber(ARGV[ai + 8]),
+      ki = ki}
+    ki = ki + (r.mask % 2) + (math.floor(r.mask / 2) % 2) + (math.floor(r.mask / 4) % 2)
+    ai = ai + 9
+  elseif mode == 2 then
+    r = {}
+    quota, age = tonumber(ARGV[ai + 1]), tonumber(ARGV[ai + 2])
+    ai = ai + 3
+  else
+    ai = ai + 1
+  end
+  local checks = {}
+  for i = 1, tonumber(ARGV[ai]) do
+    local x = tonumber(ARGV[ai + 1])
+    local c = {key = KEYS[si]}
+    si = si + 1
+    if x < 0 then
+      c.spec, c.nt, c.t0, c.tkey, c.cost = specs[-x], tonumber(ARGV[ai + 2]), ai + 3, KEYS[ki], 0
+      ki = ki + 1
+      ai = ai + 2 + c.nt
+    else
+      c.spec, c.cost = specs[x], tonumber(ARGV[ai + 2])
+      ai = ai + 2
+    end
+    checks[i] = c
+  end
+  replies[q] = decide(r, quota, age, checks)
 end
 return replies
 `;

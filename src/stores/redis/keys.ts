@@ -27,7 +27,8 @@ export interface KeyNamer {
 export function createKeyNamer(prefix: string, seed: readonly [number, number]): KeyNamer {
   const [seedA, seedB] = seed;
   const fp: Fingerprint = { a: 0, b: 0 };
-  const hex = (x: number): string => (x >>> 0).toString(16).padStart(8, '0');
+  // 2^32 + x in hex is '1' and x's 8 digits: slicing the '1' off pads without padStart.
+  const hex = (x: number): string => (0x100000000 + (x >>> 0)).toString(16).slice(1);
   return {
     tag(text) {
       fingerprint(text, seedA, seedB, fp);

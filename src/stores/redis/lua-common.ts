@@ -17,11 +17,15 @@ end
 
 local function fmt(x) return string.format('%.17g', x) end
 
--- A number for a reply: whole numbers as integer replies (no formatting on either side),
--- the rest as exact strings. The caller reads both with Number().
+-- A number for a reply, exactly and without formatting (string.format('%.17g') costs about
+-- 1 µs in Redis's Lua): a whole number as an integer reply; any other as {M, E} with
+-- x = M × 2^E, M a whole number below 2^53 (math.frexp). The caller reads both (replyNumber).
+local rv_floor, rv_frexp, RV_WHOLE, RV_M = math.floor, math.frexp, 2^53, 2^53
 local function rv(x)
-  if x == math.floor(x) and x < 2^53 and x > -2^53 then return x end
-  return fmt(x)
+  if x == rv_floor(x) and x < RV_WHOLE and x > -RV_WHOLE then return x end
+  if x ~= x or x == math.huge or x == -math.huge then return fmt(x) end
+  local m, e = rv_frexp(x)
+  return {m * RV_M, e - 53}
 end
 `;
 

@@ -114,17 +114,21 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   };
 
   function prepare(checks: readonly LimitCheck[]): PreparedCheck[] {
-    return checks.map((check, index) => {
+    const prepared = new Array<PreparedCheck>(checks.length);
+    for (let index = 0; index < checks.length; index++) {
+      const check = checks[index] as LimitCheck;
       const tag = names.tag(check.key);
-      let targets: string[] | undefined;
-      if (check.targets !== undefined) {
-        // Each target once: duplicates within the request are charged once.
-        const unique = new Set<number>();
-        for (const t of check.targets) unique.add(targetFingerprint(t, targetSeed));
-        targets = Array.from(unique, String);
+      if (check.targets === undefined) {
+        prepared[index] = { index, check, stateKey: names.state(tag), targetKey: '', targets: undefined };
+        continue;
       }
-      return { index, check, stateKey: names.state(tag), targetKey: names.targets(tag), targets };
-    });
+      // Each target once: duplicates within the request are charged once.
+      const unique = new Set<number>();
+      for (const t of check.targets) unique.add(targetFingerprint(t, targetSeed));
+      const targets = Array.from(unique, String);
+      prepared[index] = { index, check, stateKey: names.state(tag), targetKey: names.targets(tag), targets };
+    }
+    return prepared;
   }
 
   const cluster = client.isCluster;

@@ -1,5 +1,11 @@
 import type { RiskLookup, RiskSignal } from '../store.ts';
-import { layerCount, parseLayers, type ConsumeCall, type RawRiskRecord } from './consume-args.ts';
+import {
+  layerCount,
+  parseLayers,
+  replyNumber,
+  type ConsumeCall,
+  type RawRiskRecord,
+} from './consume-args.ts';
 import type { StoreContext } from './redis-store.ts';
 
 /** The signal script's KEYS and ARGV (see signal-script.ts). */
@@ -52,13 +58,13 @@ export type SignalReply =
     };
 
 export function parseSignal(reply: unknown, mask: number): SignalReply {
-  const r = reply as string[];
-  if (r[0] === 'cohort') return { status: 'cohort', cohort: r[1] ?? '' };
+  const r = reply as readonly unknown[];
+  if (r[0] === 'cohort') return { status: 'cohort', cohort: typeof r[1] === 'string' ? r[1] : '' };
   const count = layerCount(mask);
   return {
     status: 'ok',
-    now: Number(r[1]),
+    now: replyNumber(r[1]),
     layers: parseLayers(r, 2, count),
-    blockedBefore: Number(r[2 + 11 * count]),
+    blockedBefore: replyNumber(r[2 + 11 * count]),
   };
 }
