@@ -86,7 +86,8 @@ describe('gateway metrics', () => {
       clear: () => backing.clear(),
       close: () => Promise.resolve(),
     };
-    const store = createResilientStore({ primary, clock });
+    let seen = 3;
+    const store = createResilientStore({ primary, clock, instances: () => seen });
     const metrics = createGatewayMetrics({
       store: { kind: 'redis', stats: () => store.stats() },
       processMetrics: false,
@@ -98,6 +99,9 @@ describe('gateway metrics', () => {
 
     let { samples } = parseExposition(metrics.render());
     assert.equal(samples.get('enumguard_store_circuit_state'), 0);
+    assert.equal(samples.get('enumguard_store_instances'), 3, 'the count the local share divides by');
+    seen = 2;
+    assert.equal(parseExposition(metrics.render()).samples.get('enumguard_store_instances'), 2);
     assert.equal(samples.get('enumguard_store_errors_total'), 0);
 
     for (let i = 0; i < 5; i++) await consume('local'); // five errors within 10 s open the circuit

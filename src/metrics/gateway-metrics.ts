@@ -136,6 +136,13 @@ function storeFamilies(kind: string, stats: ResilientStoreStats | undefined): Me
     ),
     scalarFamily(
       'gauge',
+      'enumguard_store_instances',
+      'Gateway instances sharing the store, as this one counts them (server.store.instances, or the ' +
+        'heartbeats seen with auto): the local fallback enforces 1/instances of each limit.',
+      stats.instances,
+    ),
+    scalarFamily(
+      'gauge',
       'enumguard_store_circuit_state',
       "The shared store's circuit breaker: 0 closed, 1 half-open (probing), 2 open (not called).",
       CIRCUIT_STATE[stats.state],

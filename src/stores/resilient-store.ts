@@ -58,6 +58,8 @@ export interface ResilientStoreStats {
   readonly lateAnswers: number;
   /** Circuit transitions, by the state entered. */
   readonly transitions: { readonly open: number; readonly 'half-open': number; readonly closed: number };
+  /** The instance count the `local` fallback divides each limit by, read now. */
+  readonly instances: number;
   readonly lastError:
     { readonly at: number; readonly kind: 'error' | 'timeout'; readonly message: string } | undefined;
 }
@@ -102,14 +104,14 @@ export function createResilientStore(options: ResilientStoreOptions): ResilientS
   }
   const defaultMode = options.fallback?.mode ?? 'local';
   const local = createMemoryStore({ ...options.fallback?.local, clock });
-  const share = createShareMapper(
+  const instanceCount =
     typeof instances === 'number'
       ? () => instances
       : () => {
           const n = instances();
           return Number.isSafeInteger(n) && n >= 1 ? n : 1;
-        },
-  );
+        };
+  const share = createShareMapper(instanceCount);
 
   let primaryErrors = 0;
   let timeouts = 0;
@@ -296,6 +298,7 @@ export function createResilientStore(options: ResilientStoreOptions): ResilientS
       signalFallbacks,
       lateAnswers,
       transitions: { ...transitions },
+      instances: instanceCount(),
       lastError,
     }),
   };

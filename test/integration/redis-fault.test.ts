@@ -155,7 +155,11 @@ describe('gateway on Redis: kill and restart under load', () => {
       `outage: ${outage.length} requests in 1.5 s, p50 ${ms[Math.floor(ms.length / 2)]?.toFixed(2)} ms, ` +
         `p99 ${p99.toFixed(2)} ms, max ${max.toFixed(2)} ms`,
     );
-    assert.ok(p99 < 100, `p99 ${p99.toFixed(1)} ms during the outage`);
+    // The bound separates "never waits on the dead Redis" (a request held by a connect or a
+    // command timeout would take seconds) from a loaded CI machine's noise: with the suite's
+    // other files running on 2 cores this p99 was seen from 22 ms to 256 ms. The ≤ 5 ms decision
+    // latency while Redis is down is measured by the benchmark (bench/redis.ts), not here.
+    assert.ok(p99 < 500, `p99 ${p99.toFixed(1)} ms during the outage`);
     assert.ok(max < 1000, `slowest answer ${max.toFixed(1)} ms during the outage`);
     assert.equal(
       await allowedFor('during'),

@@ -25,7 +25,8 @@ import { LUA_COMMON } from './lua-common.ts';
  * mask, then per distinct check its target set (same hash tag as its state key, same slot).
  * Each redis.call costs a few µs whatever it does (Redis 7.0), and each argument a fraction of
  * one: the call reads every state at once and TIME once, a request writes one SET per limit it
- * charges, and a single-limit request travels as four arguments and one key.
+ * charges (once per call for a key several requests charge), and a single-limit request
+ * travels as four arguments and one key.
  *
  * State: one string per limit key, written with its TTL in the same SET: "<tat>" for GCRA,
  * "<start> <previous> <current>" for the windows. A value that does not parse is a fresh state
@@ -161,6 +162,9 @@ local maxTargets, targetTtl, write = tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[
 -- earlier ones wrote from this table, which the writes below keep current.
 local stateCount = tonumber(ARGV[5])
 local states = {}
+-- Written states, flushed once per key at the end of the call: a key several requests of a
+-- batch charge (a global limit, a busy subnet) costs one SET, not one per request.
+local dirty, dirtyKeys = {}, {}
 for j = 1, stateCount, 1000 do
   local last = math.min(stateCount, j + 999)
   local values = redis.call('MGET', unpack(KEYS, j, last))
@@ -282,7 +286,8 @@ local function decide(r, quota, age, checks)
         local ttl = ttl_until(c.exp, now)
         local value = state_value(c.spec[1], c.s0, c.s1, c.s2)
         states[c.key] = value
-        redis.call('SET', c.key, value, 'PX', ttl)
+        if dirty[c.key] == nil then dirtyKeys[#dirtyKeys + 1] = c.key end
+        dirty[c.key] = ttl
         local u = c.unseen
         if u ~= nil and #u > 0 then
           -- Bounded: a set that would pass maxTargets is forgotten whole. Its targets count as
@@ -351,6 +356,9 @@ for q = 1, tonumber(ARGV[ai]) do
     checks[i] = c
   end
   replies[q] = decide(r, quota, age, checks)
+end
+for _, key in ipairs(dirtyKeys) do
+  redis.call('SET', key, states[key], 'PX', dirty[key])
 end
 return replies
 `;
