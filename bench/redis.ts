@@ -435,7 +435,7 @@ export function markdown(r: RedisBench): string {
     row(r.route.ours, ROUTE_GOAL, ''),
     row(r.route.batched, ROUTE_GOAL, ''),
     '',
-    `Targets new to their set in the measured rounds: ${ceilTo(r.routeNewTargets * 100, 1)}% (the rest are ` +
+    `Targets new to their set in the measured rounds: ${ceilTo(r.routeNewTargets * 100, 1)}% (the rest ` +
       'were already in their set; the pool bounds Redis memory).',
     '',
     '| Redis down (dead port), createResilientStore, breaker open, `local` fallback | decisions | p50 ms | p99 ms | max ms | decisions/s | goal |',
