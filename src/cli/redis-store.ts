@@ -123,6 +123,9 @@ export function openRedisStore(config: RedisStoreConfig, options: GatewayRedisOp
     client,
     prefix: config.prefix,
     ...(config.seed ? { seed: config.seed } : {}),
+    // The decisions of one event-loop turn share one script call (standalone Redis; a cluster
+    // sends each alone): no added wait, and fewer round trips and Redis calls under load.
+    batch: { maxDelayMs: 0, maxSize: 64 },
   });
   const store = createResilientStore({
     primary,

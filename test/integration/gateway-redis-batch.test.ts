@@ -1,0 +1,83 @@
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { openRedisStore, type GatewayRedisStore } from '../../src/cli/redis-store.ts';
+import type { LimitCheck } from '../../src/core/limit.ts';
+import { systemClock } from '../../src/pipeline/system-clock.ts';
+import { captureLogger } from '../helpers/capture-logger.ts';
+import { spec } from '../helpers/limit-spec.ts';
+import { redisStandalone, useRedis } from '../helpers/redis-harness.ts';
+
+/** Script calls the gateway's client sends, seen by MONITOR, for keys under `prefix`. */
+async function watchCalls(url: string, prefix: string): Promise<{ calls: () => number; stop(): void }> {
+  const client = new Redis(url);
+  const monitor = await client.monitor();
+  let calls = 0;
+  monitor.on('monitor', (_time: string, args: string[]) => {
+    if (/^evalsha$/i.test(args[0] ?? '') && args.some((a) => a.startsWith(`${prefix}:`))) calls++;
+  });
+  return {
+    calls: () => calls,
+    stop: () => {
+      monitor.disconnect();
+      client.disconnect();
+    },
+  };
+}
+
+describe('gateway store on standalone Redis: batching', () => {
+  const redis = useRedis(() => redisStandalone());
+  let opened: GatewayRedisStore | undefined;
+  after(() => opened?.close());
+
+  it('decides the requests of one event-loop turn in one script call, each on its own', async (t) => {
+    if (redis.skipped(t)) return;
+    const prefix = `gb${randomUUID().slice(0, 8)}`;
+    const { url } = redis.get();
+    opened = openRedisStore(
+      {
+        kind: 'redis',
+        target: { mode: 'standalone', url },
+        prefix,
+        seed: undefined,
+        seedEnv: undefined,
+        timeoutMs: 1000,
+        instances: 1,
+        auth: undefined,
+      },
+      { clock: systemClock, logger: captureLogger('warn').logger },
+    );
+    const store = opened.store;
+    const limit = spec('batch/three', 'fixed-window', 3, 60_000);
+    const one = (key: string): LimitCheck[] => [{ spec: limit, key, cost: 1 }];
+    // Connected and the script loaded before counting (the gateway does not await connect()).
+    for (let i = 0; ; i++) {
+      const ready = await Promise.resolve(store.consume(one('warm'))).then(
+        (out) => out.fallback === undefined,
+        () => false,
+      );
+      if (ready) break;
+      assert.ok(i < 250, 'the gateway store never reached Redis');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const watch = await watchCalls(url, prefix);
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, async (_, i) =>
+          store.consume(one(i < 5 ? 'same' : `k${i}`), undefined, { unavailable: 'deny' }),
+        ),
+      );
+      await new Promise((r) => setTimeout(r, 50)); // MONITOR lines trail the replies
+      assert.deepEqual(
+        answers.map((a) => a.allowed),
+        [true, true, true, false, false, ...Array<boolean>(15).fill(true)],
+        'each request decided on its own, in issue order: 3 of the 5 on one key allowed',
+      );
+      assert.equal(watch.calls(), 1, 'twenty decisions of one turn in one EVALSHA');
+    } finally {
+      watch.stop();
+      await store.clear();
+    }
+  });
+});
