@@ -30,6 +30,30 @@ describe('redis standalone', () => {
   });
 });
 
+// The gateway's own configuration: same-turn batching (batch.ts), risk lookups included.
+describe('redis standalone, batched', () => {
+  const redis = useRedis(() => redisStandalone());
+  let client: Redis | undefined;
+  after(() => client?.quit());
+  storeContract('redis standalone, batched', ({ startMs, t }) => {
+    if (redis.skipped(t)) return Promise.resolve(undefined);
+    const { host, port } = redis.get();
+    client ??= new Redis({ host, port, lazyConnect: false, maxRetriesPerRequest: 1 });
+    const clock = manualClock(startMs);
+    const store = createRedisStore({
+      client,
+      prefix: `t${randomUUID()}`,
+      time: () => clock.now(),
+      batch: { maxDelayMs: 0, maxSize: 64 },
+    });
+    const close = async () => {
+      await store.clear();
+      await store.close();
+    };
+    return Promise.resolve({ store, advance: (ms: number) => clock.advance(ms), close });
+  });
+});
+
 describe('redis cluster', () => {
   const redis = useRedis(() => redisCluster());
   let client: Cluster | undefined;
