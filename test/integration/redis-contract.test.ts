@@ -2,7 +2,7 @@ import { after, describe } from 'node:test';
 import { randomUUID } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
 import { manualClock } from '../../src/core/clock.ts';
-import { createRedisStore } from '../../src/stores/redis/index.ts';
+import { createRedisStore, type RedisStoreOptions } from '../../src/stores/redis/index.ts';
 import { storeContract } from '../../src/stores/store-contract.ts';
 import { redisCluster, redisStandalone, useRedis } from '../helpers/redis-harness.ts';
 
@@ -12,47 +12,35 @@ import { redisCluster, redisStandalone, useRedis } from '../helpers/redis-harnes
  * `time` option) so the cases can move time; production reads Redis TIME. Each case gets its
  * own key prefix, so a developer's own Redis on 6379 is never touched outside it.
  */
-describe('redis standalone', () => {
-  const redis = useRedis(() => redisStandalone());
-  let client: Redis | undefined;
-  after(() => client?.quit());
-  storeContract('redis standalone', ({ startMs, t }) => {
-    if (redis.skipped(t)) return Promise.resolve(undefined);
-    const { host, port } = redis.get();
-    client ??= new Redis({ host, port, lazyConnect: false, maxRetriesPerRequest: 1 });
-    const clock = manualClock(startMs);
-    const store = createRedisStore({ client, prefix: `t${randomUUID()}`, time: () => clock.now() });
-    const close = async () => {
-      await store.clear();
-      await store.close();
-    };
-    return Promise.resolve({ store, advance: (ms: number) => clock.advance(ms), close });
-  });
-});
-
-// The gateway's own configuration: same-turn batching (batch.ts), risk lookups included.
-describe('redis standalone, batched', () => {
-  const redis = useRedis(() => redisStandalone());
-  let client: Redis | undefined;
-  after(() => client?.quit());
-  storeContract('redis standalone, batched', ({ startMs, t }) => {
-    if (redis.skipped(t)) return Promise.resolve(undefined);
-    const { host, port } = redis.get();
-    client ??= new Redis({ host, port, lazyConnect: false, maxRetriesPerRequest: 1 });
-    const clock = manualClock(startMs);
-    const store = createRedisStore({
-      client,
-      prefix: `t${randomUUID()}`,
-      time: () => clock.now(),
-      batch: { maxDelayMs: 0, maxSize: 64 },
+/** The contract on standalone Redis, for a store made with `options` (batching or not). */
+function standalone(name: string, options: Pick<RedisStoreOptions, 'batch'>): void {
+  describe(name, () => {
+    const redis = useRedis(() => redisStandalone());
+    let client: Redis | undefined;
+    after(() => client?.quit());
+    storeContract(name, ({ startMs, t }) => {
+      if (redis.skipped(t)) return Promise.resolve(undefined);
+      const { host, port } = redis.get();
+      client ??= new Redis({ host, port, lazyConnect: false, maxRetriesPerRequest: 1 });
+      const clock = manualClock(startMs);
+      const store = createRedisStore({
+        client,
+        prefix: `t${randomUUID()}`,
+        time: () => clock.now(),
+        ...options,
+      });
+      const close = async () => {
+        await store.clear();
+        await store.close();
+      };
+      return Promise.resolve({ store, advance: (ms: number) => clock.advance(ms), close });
     });
-    const close = async () => {
-      await store.clear();
-      await store.close();
-    };
-    return Promise.resolve({ store, advance: (ms: number) => clock.advance(ms), close });
   });
-});
+}
+
+standalone('redis standalone', {});
+// The gateway's own configuration: same-turn batching (batch.ts), risk lookups included.
+standalone('redis standalone, batched', { batch: { maxDelayMs: 0, maxSize: 64 } });
 
 describe('redis cluster', () => {
   const redis = useRedis(() => redisCluster());

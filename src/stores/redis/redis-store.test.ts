@@ -7,6 +7,7 @@ import { connectLocalRedis, LOCAL_REDIS_UNREACHABLE } from '../../../test/helper
 import { manualClock, type ManualClock } from '../../core/clock.ts';
 import type { LimitCheck, LimitSpec } from '../../core/limit.ts';
 import { riskModel } from '../../core/risk.ts';
+import { seededRng } from '../../core/rng.ts';
 import { createMemoryStore, type MemoryStore } from '../memory-store.ts';
 import type { RiskedOutcome, RiskLayer, RiskLookup, RiskReading, RiskSignal, Store } from '../store.ts';
 import { createRedisStore, type RedisStoreOptions } from './redis-store.ts';
@@ -63,17 +64,6 @@ function same(redis: RiskedOutcome, memory: RiskedOutcome, what: string): void {
   assert.deepEqual({ ...redis, risk: rounded(redis.risk) }, { ...memory, risk: rounded(memory.risk) }, what);
 }
 
-/** A small seeded generator (mulberry32), so a failing sequence repeats. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe(
   'redis store',
   { skip: client === undefined && process.env.CI !== 'true' ? `${unreachable}: skipped` : false },
@@ -86,7 +76,8 @@ describe(
     for (const algorithm of ['gcra', 'sliding-window', 'fixed-window'] as const) {
       it(`decides a ${algorithm} sequence exactly as the memory store does`, async () => {
         const { redis, memory, clock } = pair();
-        const next = rng(algorithm.length);
+        const seeded = seededRng(algorithm.length); // seeded: a failing sequence repeats
+        const next = (): number => seeded.next();
         const specs = [
           spec('a', algorithm, 5, 1000, 3),
           spec('b', algorithm, 20, 10_000),
