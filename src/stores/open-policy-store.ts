@@ -11,7 +11,8 @@ import { loadRedisAssembly } from './redis-loader.ts';
  *   on close (persisted-store.ts);
  * - `redis` / `cluster`: the Redis store behind the resilient wrapper (timeout, circuit
  *   breaker, each route's storeUnavailable mode), with the gateways' heartbeat
- *   (redis/open-redis-store.ts). ioredis, an optional peer dependency, is imported only here.
+ *   (redis/open-redis-store.ts). Only these import ioredis, an optional peer dependency, and
+ *   only when opened (redis-loader.ts).
  *
  * Only `server.store` is read: a policy reloaded later cannot move a store already running.
  * The caller owns the result and calls `close()` when done.
