@@ -12,3 +12,5 @@ export {
 } from './stores/resilient-store.ts';
 export type { BreakerState } from './stores/circuit-breaker.ts';
 export type { ConsumeOptions, RiskedOutcome, Store } from './stores/store.ts';
+export { openPolicyStore } from './stores/open-policy-store.ts';
+export type { PolicyStore, PolicyStoreLogger, PolicyStoreOptions } from './stores/policy-store-types.ts';

@@ -9,8 +9,8 @@ import { loadPolicy, watchPolicy } from '../policy/index.ts';
 import { EnumguardError } from '../core/errors.ts';
 import type { Clock } from '../core/clock.ts';
 import { createGatewayMetrics } from '../metrics/gateway-metrics.ts';
-import { openGatewayStore } from './gateway-store.ts';
 import { openMetricsEndpoint, type MetricsEndpoint } from './metrics-endpoint.ts';
+import { openPolicyStore } from '../stores/open-policy-store.ts';
 import type { ResilientStoreStats } from '../stores/resilient-store.ts';
 
 export interface StartOptions {
@@ -42,7 +42,7 @@ export interface RunningGateway {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Composes policy, store (memory or Redis: gateway-store.ts), pipeline, upstream pool and server into a running gateway. */
+/** Composes policy, store (memory or Redis: stores/open-policy-store.ts), pipeline, upstream pool and server into a running gateway. */
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const logger = options.logger ?? pino({ name: 'enumguard' });
   const clock = options.clock ?? systemClock;
@@ -55,17 +55,13 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     );
   }
   // server.store is read here only: a reload cannot move a store that is already running.
-  const persisted = await openGatewayStore(policy.server.store, {
-    clock,
-    logger,
-    maxKeys: options.maxKeys || undefined,
-  });
-  const { store } = persisted;
+  const opened = await openPolicyStore(policy, { clock, logger, maxKeys: options.maxKeys || undefined });
+  const { store } = opened;
   // server.metrics is read at start only, like server.store: a reload does not move a listener.
   const metrics =
     policy.server.metrics === undefined
       ? undefined
-      : createGatewayMetrics({ store: { kind: persisted.kind, stats: () => persisted.stats() } });
+      : createGatewayMetrics({ store: { kind: opened.kind, stats: () => opened.stats() } });
   let warned = false;
   const pipeline = createPipeline({
     policy,
@@ -119,7 +115,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     }
   } catch (err) {
     await gateway.close(0);
-    await persisted.close();
+    await opened.close();
     throw err;
   }
 
@@ -150,7 +146,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       listen: `http://${address.address}:${address.port}`,
       upstream: upstream.origin,
       routes: policy.routes.length,
-      store: persisted.summary,
+      store: opened.summary,
       metrics: endpoint?.url ?? 'off (server.metrics)',
     },
     'gateway listening',
@@ -162,7 +158,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     address,
     logger,
     metrics: endpoint,
-    storeStats: () => persisted.stats(),
+    storeStats: () => opened.stats(),
     reload: async () => {
       if (watcher) await watcher.reload();
     },
@@ -172,10 +168,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
         process.off('SIGHUP', onHup);
         watcher?.close();
         // Before the drain too, so an orchestrator that kills a slow drain loses little...
-        await persisted.save();
+        await opened.save();
         await gateway.close(graceMs);
         // ...and after it, so the last snapshot holds the last requests' charges.
-        await persisted.close();
+        await opened.close();
         await endpoint?.close();
       })();
       return stopping;

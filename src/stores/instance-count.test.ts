@@ -53,6 +53,12 @@ describe('createInstanceCount', () => {
   });
 
   it('refuses a setting that is neither a positive integer nor auto', () => {
-    for (const bad of [0, -1, 2.5, Number.NaN]) assert.throws(() => createInstanceCount(bad), RangeError);
+    for (const bad of [0, -1, 2.5, Number.NaN]) {
+      assert.throws(() => createInstanceCount(bad), {
+        name: 'EnumguardError',
+        code: 'ERR_CONFIG',
+        message: `instances must be a positive integer or "auto", got ${bad}`,
+      });
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { EnumguardError } from '../core/errors.ts';
 import type { HeartbeatLogger } from './instance-heartbeat.ts';
 
 /** `server.store.instances`: a fixed number of gateways, or `auto`: as many as heartbeat on the Redis. */
@@ -24,7 +25,10 @@ export interface InstanceCount {
  */
 export function createInstanceCount(setting: InstancesSetting, logger?: HeartbeatLogger): InstanceCount {
   if (setting !== 'auto' && (!Number.isSafeInteger(setting) || setting < 1)) {
-    throw new RangeError(`instances must be a positive integer or "auto", got ${String(setting)}`);
+    throw new EnumguardError(
+      'ERR_CONFIG',
+      `instances must be a positive integer or "auto", got ${String(setting)}`,
+    );
   }
   let last: number | undefined;
   return {

@@ -157,7 +157,10 @@ describe('createInstanceHeartbeat', () => {
   it('refuses an interval that is not a positive integer or a staleness shorter than a beat', () => {
     const { client } = fakeRedis();
     for (const bad of [{ everyMs: 0 }, { everyMs: 1.5 }, { everyMs: 1000, staleAfterMs: 999 }]) {
-      assert.throws(() => createInstanceHeartbeat({ client, prefix: 'eg', ...bad }), RangeError);
+      assert.throws(() => createInstanceHeartbeat({ client, prefix: 'eg', ...bad }), {
+        name: 'EnumguardError',
+        code: 'ERR_CONFIG',
+      });
     }
   });
 

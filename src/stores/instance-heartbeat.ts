@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { EnumguardError } from '../core/errors.ts';
 
 /**
  * Gateways counting each other through the Redis they share (issue 5), so the `local`
@@ -111,7 +112,8 @@ export function createInstanceHeartbeat(options: InstanceHeartbeatOptions): Inst
     !Number.isSafeInteger(staleAfterMs) ||
     staleAfterMs < everyMs
   ) {
-    throw new RangeError(
+    throw new EnumguardError(
+      'ERR_CONFIG',
       `instance heartbeat: everyMs must be a positive integer and staleAfterMs an integer of at least everyMs, got ${everyMs} and ${staleAfterMs}`,
     );
   }
@@ -127,7 +129,10 @@ export function createInstanceHeartbeat(options: InstanceHeartbeatOptions): Inst
     try {
       const now = options.time === undefined ? '' : String(options.time());
       const reply = Number(await client.eval(HEARTBEAT_SCRIPT, 1, key, id, String(staleAfterMs), now));
-      if (!Number.isSafeInteger(reply) || reply < 1) throw new Error(`unexpected heartbeat reply ${reply}`);
+      if (!Number.isSafeInteger(reply) || reply < 1) {
+        // Caught below and logged: the Redis answered, but not with a count.
+        throw new EnumguardError('ERR_STORE_UNAVAILABLE', `unexpected heartbeat reply ${reply}`);
+      }
       if (failing) logger?.info({ key, instances: reply }, 'instance heartbeat answered again');
       failing = false;
       const previous = count;

@@ -27,7 +27,7 @@ function charged(store: ReturnType<typeof createMemoryStore>, check: LimitCheck)
   return (before ?? 0) - (after ?? 0);
 }
 
-// What every store must do with targets is in the Store contract (store-contract.ts); these
+// What every store must do with targets is in the Store contract (src/testing/store-contract.ts); these
 // cases check the memory store's own bookkeeping: stats(), eviction, maxTargetsPerKey.
 describe('memory store, distinct targets', () => {
   it('remembers no target of a denied request (all or nothing)', () => {

@@ -1,8 +1,8 @@
 import { manualClock } from '../core/clock.ts';
 import { createMemoryStore } from './memory-store.ts';
-import { storeContract } from './store-contract.ts';
+import { describeStoreContract } from '../testing/index.ts';
 
-storeContract('memory', ({ startMs }) => {
+describeStoreContract('memory', ({ startMs }) => {
   const clock = manualClock(startMs);
   const store = createMemoryStore({ clock, seed: [1, 2] });
   return Promise.resolve({ store, advance: (ms) => clock.advance(ms), close: () => store.close() });

@@ -20,7 +20,7 @@ const spec = (
 const check = (s: LimitSpec, key: string, cost = 1): LimitCheck => ({ spec: s, key, cost });
 
 describe('memory store', () => {
-  // The behaviour of separate keys and clear() is in the Store contract (store-contract.ts).
+  // The behaviour of separate keys and clear() is in the Store contract (src/testing/store-contract.ts).
   it('counts a key in size() once, and clear() empties it', () => {
     const store = createMemoryStore({ clock: manualClock(0), seed: [3, 4] });
     const one = spec('one', 1);

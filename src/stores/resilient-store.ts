@@ -170,7 +170,12 @@ export function createResilientStore(options: ResilientStoreOptions): ResilientS
           else {
             settled = true;
             clearTimeout(timer);
-            reject(err instanceof Error ? err : new Error(String(err)));
+            // A rejection that is no Error still gets a code and keeps the value as the cause.
+            reject(
+              err instanceof Error
+                ? err
+                : new EnumguardError('ERR_STORE_UNAVAILABLE', String(err), { cause: err }),
+            );
           }
         },
       );
@@ -304,7 +309,10 @@ export function createResilientStore(options: ResilientStoreOptions): ResilientS
   };
 }
 
-const CIRCUIT_OPEN = new Error('the circuit is open: the store failed recently and is not called');
+const CIRCUIT_OPEN = new EnumguardError(
+  'ERR_STORE_UNAVAILABLE',
+  'the circuit is open: the store failed recently and is not called',
+);
 
 function describe(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);

@@ -2,7 +2,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { openRedisStore, type GatewayRedisStore } from '../../src/cli/redis-store.ts';
+import { openRedisStore, type OpenedRedisStore } from '../../src/stores/redis/open-redis-store.ts';
 import type { LimitCheck } from '../../src/core/limit.ts';
 import { systemClock } from '../../src/pipeline/system-clock.ts';
 import { captureLogger } from '../helpers/capture-logger.ts';
@@ -28,7 +28,7 @@ async function watchCalls(url: string, prefix: string): Promise<{ calls: () => n
 
 describe('gateway store on standalone Redis: batching', () => {
   const redis = useRedis(() => redisStandalone());
-  let opened: GatewayRedisStore | undefined;
+  let opened: OpenedRedisStore | undefined;
   after(() => opened?.close());
 
   it('decides the requests of one event-loop turn in one script call, each on its own', async (t) => {

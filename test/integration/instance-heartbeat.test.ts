@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
 import { systemClock } from '../../src/pipeline/system-clock.ts';
 import type { LimitCheck, LimitSpec } from '../../src/core/limit.ts';
-import { openRedisStore, type GatewayRedisStore } from '../../src/cli/redis-store.ts';
+import { openRedisStore, type OpenedRedisStore } from '../../src/stores/redis/open-redis-store.ts';
 import type { RedisStoreConfig } from '../../src/policy/types.ts';
 import { createInstanceHeartbeat, type HeartbeatClient } from '../../src/stores/instance-heartbeat.ts';
 import { captureLogger } from '../helpers/capture-logger.ts';
@@ -95,7 +95,7 @@ async function until(what: string, ok: () => boolean, ms = 5000): Promise<void> 
 
 describe('gateway stores counting each other, then losing Redis', () => {
   const redis = useRedis(redisRestartable);
-  const opened: GatewayRedisStore[] = [];
+  const opened: OpenedRedisStore[] = [];
   after(async () => {
     for (const s of opened) await s.close();
   });
@@ -140,7 +140,7 @@ describe('gateway stores counting each other, then losing Redis', () => {
 
     await redis.get().kill();
     const check = (key: string): LimitCheck => ({ spec: spec(12), key, cost: 1 });
-    const allowedOf = async (store: GatewayRedisStore, key: string): Promise<number> => {
+    const allowedOf = async (store: OpenedRedisStore, key: string): Promise<number> => {
       let allowed = 0;
       for (let i = 0; i < 15; i++) {
         const out = await store.store.consume([check(key)], undefined, { unavailable: 'local' });

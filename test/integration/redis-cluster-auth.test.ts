@@ -1,7 +1,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { openRedisStore, type GatewayRedisStore } from '../../src/cli/redis-store.ts';
+import { openRedisStore, type OpenedRedisStore } from '../../src/stores/redis/open-redis-store.ts';
 import type { LimitCheck } from '../../src/core/limit.ts';
 import { systemClock } from '../../src/pipeline/system-clock.ts';
 import { compilePolicy } from '../../src/policy/index.ts';
@@ -58,7 +58,7 @@ const request = (user: string): LimitCheck[] => [
 
 describe('gateway store on a password-protected Redis Cluster', () => {
   const redis = useRedis(() => redisCluster({ password }));
-  const opened: GatewayRedisStore[] = [];
+  const opened: OpenedRedisStore[] = [];
   after(async () => {
     for (const s of opened) await s.close();
   });

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
 import { manualClock } from '../../src/core/clock.ts';
 import { createRedisStore, type RedisStoreOptions } from '../../src/stores/redis/index.ts';
-import { storeContract } from '../../src/stores/store-contract.ts';
+import { describeStoreContract } from '../../src/testing/index.ts';
 import { redisCluster, redisStandalone, useRedis } from '../helpers/redis-harness.ts';
 
 /**
@@ -18,7 +18,7 @@ function standalone(name: string, options: Pick<RedisStoreOptions, 'batch'>): vo
     const redis = useRedis(() => redisStandalone());
     let client: Redis | undefined;
     after(() => client?.quit());
-    storeContract(name, ({ startMs, t }) => {
+    describeStoreContract(name, ({ startMs, t }) => {
       if (redis.skipped(t)) return Promise.resolve(undefined);
       const { host, port } = redis.get();
       client ??= new Redis({ host, port, lazyConnect: false, maxRetriesPerRequest: 1 });
@@ -46,7 +46,7 @@ describe('redis cluster', () => {
   const redis = useRedis(() => redisCluster());
   let client: Cluster | undefined;
   after(() => client?.quit());
-  storeContract('redis cluster', ({ startMs, t }) => {
+  describeStoreContract('redis cluster', ({ startMs, t }) => {
     if (redis.skipped(t)) return Promise.resolve(undefined);
     client ??= new Cluster([...redis.get().nodes], { redisOptions: { maxRetriesPerRequest: 1 } });
     const clock = manualClock(startMs);

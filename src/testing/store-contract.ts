@@ -21,28 +21,6 @@ export {
   type StoreUnderTest,
 } from './store-contract-kit.ts';
 
-/**
- * The Store contract as tests (DESIGN.md, convention 4): every store — memory, Redis
- * standalone, Redis Cluster — registers this one suite and must pass all of it. It covers
- * what `consume`, `signal` and `clear` promise through the Store interface only; a store's
- * own internals (memory bounds, snapshots, Lua scripts) keep their own tests.
- *
- * Time: the store under test must decide with a clock the test moves. `setup` gets the start
- * time and returns `advance(ms)`, which moves the store's clock forward; nothing else may move
- * it (no wall time), so every sequence below is exact. The memory store passes a manualClock;
- * the Redis store its test-only time function reading the same manualClock instead of TIME.
- *
- *   storeContract('memory', ({ startMs }) => {
- *     const clock = manualClock(startMs);
- *     const store = createMemoryStore({ clock });
- *     return Promise.resolve({ store, advance: (ms) => clock.advance(ms), close: () => store.close() });
- *   });
- *
- * Each case calls `setup` for a fresh, empty store and `close` when done. A store that shares
- * its backend between cases (one Redis for the whole file) must isolate them, e.g. with a key
- * prefix of its own per setup. `setup` may return undefined after calling `t.skip(reason)`:
- * the Redis fixtures do that outside CI when no Redis can be had (test/helpers/redis-harness.ts).
- */
 // A fixed window with room to spare: `remaining` then reads the charged cost exactly.
 const roomy = spec('cd', 'fixed-window', 1_000_000, 3_600_000);
 const numbers = (from: number, count: number): string[] =>
@@ -61,7 +39,34 @@ async function charged(s: StoreUnderTest, c: LimitCheck): Promise<number> {
   return before - (await remaining(s, c));
 }
 
-export function storeContract(name: string, setup: StoreSetup): void {
+/**
+ * The Store contract as tests (DESIGN.md, convention 4): every store — memory, Redis
+ * standalone, Redis Cluster, and any store a user writes — registers this one suite and must
+ * pass all of it. Published as `enumguard/testing`; it registers node:test suites, so run it
+ * under `node --test`. It covers what `consume`, `signal` and `clear` promise through the
+ * Store interface only; a store's own internals (memory bounds, snapshots, Lua scripts) keep
+ * their own tests.
+ *
+ * Time: the store under test must decide with a clock the test moves. `setup` gets the start
+ * time and returns `advance(ms)`, which moves the store's clock forward; nothing else may move
+ * it (no wall time), so every case is exact. The memory store passes a manualClock;
+ * the Redis store its test-only time function reading the same manualClock instead of TIME.
+ *
+ *   import { createMemoryStore, manualClock } from 'enumguard';
+ *   import { describeStoreContract } from 'enumguard/testing';
+ *
+ *   describeStoreContract('memory', ({ startMs }) => {
+ *     const clock = manualClock(startMs);
+ *     const store = createMemoryStore({ clock });
+ *     return Promise.resolve({ store, advance: (ms) => clock.advance(ms), close: () => store.close() });
+ *   });
+ *
+ * Each case calls `setup` for a fresh, empty store and `close` when done. A store that shares
+ * its backend between cases (one Redis for the whole file) must isolate them, e.g. with a key
+ * prefix of its own per setup. `setup` may return undefined after calling `t.skip(reason)`:
+ * enumguard's own Redis fixtures do that outside CI when no Redis can be had.
+ */
+export function describeStoreContract(name: string, setup: StoreSetup): void {
   const contractCase: ContractCase = (title, body) => {
     it(title, async (t) => {
       const s = await setup({ startMs: CONTRACT_START_MS, t });

@@ -1,6 +1,6 @@
 import type { TestContext } from 'node:test';
 import type { LimitCheck, LimitSpec } from '../core/limit.ts';
-import type { RiskedOutcome, RiskLookup, Store } from './store.ts';
+import type { RiskedOutcome, RiskLookup, Store } from '../stores/store.ts';
 
 /** The Store contract's types and helpers, shared by store-contract.ts and its risk half. */
 export interface StoreUnderTest {

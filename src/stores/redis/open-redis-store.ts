@@ -1,17 +1,14 @@
+// The one module of the package that loads ioredis at run time: open-policy-store.ts imports
+// it with import() only when the policy names a Redis, so ioredis stays an optional peer.
 import { Cluster, Redis } from 'ioredis';
-import type { Logger } from 'pino';
-import type { Clock } from '../core/clock.ts';
-import type { RedisStoreConfig } from '../policy/types.ts';
-import { createInstanceCount } from '../stores/instance-count.ts';
-import { createInstanceHeartbeat } from '../stores/instance-heartbeat.ts';
-import { createRedisStore } from '../stores/redis/index.ts';
-import {
-  createResilientStore,
-  type ResilientStore,
-  type ResilientStoreStats,
-} from '../stores/resilient-store.ts';
+import type { RedisStoreConfig } from '../../policy/types.ts';
+import { createInstanceCount } from '../instance-count.ts';
+import { createInstanceHeartbeat } from '../instance-heartbeat.ts';
+import { SILENT_LOGGER, type PolicyStoreOptions } from '../policy-store-types.ts';
+import { createResilientStore, type ResilientStore, type ResilientStoreStats } from '../resilient-store.ts';
+import { createRedisStore } from './redis-store.ts';
 
-export interface GatewayRedisStore {
+export interface OpenedRedisStore {
   readonly store: ResilientStore;
   /** What the startup log says about the store (no password, no seed). */
   readonly summary: Record<string, unknown>;
@@ -21,11 +18,7 @@ export interface GatewayRedisStore {
   close(): Promise<void>;
 }
 
-export interface GatewayRedisOptions {
-  readonly clock: Clock;
-  readonly logger: Logger;
-  /** Bound of the local insurance store (`local` fallback). */
-  readonly maxKeys?: number | undefined;
+export interface OpenRedisStoreOptions extends PolicyStoreOptions {
   /** How often a warning repeats while the circuit is not closed (default 10 s). */
   readonly remindEveryMs?: number;
   /** Milliseconds between instance heartbeats (default 5 s; tests shorten it). */
@@ -38,7 +31,7 @@ const retryStrategy = (attempt: number): number => Math.min(1000, 50 * attempt);
 const CONNECT_TIMEOUT_MS = 2000;
 
 /**
- * The gateway's store when the policy names a Redis (issue 5): an ioredis client, the Redis
+ * The store when the policy names a Redis (issue 5): an ioredis client, the Redis
  * store on it, and the resilient wrapper (timeout, circuit breaker, each route's
  * storeUnavailable mode) around that.
  *
@@ -53,8 +46,9 @@ const CONNECT_TIMEOUT_MS = 2000;
  *   while the circuit is not closed, with the wrapper's counters (errors, timeouts, fallbacks
  *   by mode), the nearest thing to metrics the gateway has.
  */
-export function openRedisStore(config: RedisStoreConfig, options: GatewayRedisOptions): GatewayRedisStore {
-  const { clock, logger } = options;
+export function openRedisStore(config: RedisStoreConfig, options: OpenRedisStoreOptions): OpenedRedisStore {
+  const { clock } = options;
+  const logger = options.logger ?? SILENT_LOGGER;
   const where = describeTarget(config);
   // username/passwordEnv (never in the policy file): AUTH on the standalone, or on every cluster node.
   const auth =

@@ -1,10 +1,10 @@
 import { rename } from 'node:fs/promises';
-import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.ts';
 import { EnumguardError, isEnumguardError } from '../core/errors.ts';
 import type { MemoryStoreConfig } from '../policy/types.ts';
-import { createMemoryStore, type MemoryStore } from '../stores/memory-store.ts';
-import { loadSnapshot, removeStaleTemps, saveSnapshot } from '../stores/snapshot-file.ts';
+import { createMemoryStore, type MemoryStore } from './memory-store.ts';
+import type { PolicyStoreLogger } from './policy-store-types.ts';
+import { loadSnapshot, removeStaleTemps, saveSnapshot } from './snapshot-file.ts';
 
 export interface PersistedStore {
   readonly store: MemoryStore;
@@ -16,14 +16,14 @@ export interface PersistedStore {
 
 export interface PersistedStoreOptions {
   readonly clock: Clock;
-  readonly logger: Logger;
+  readonly logger: PolicyStoreLogger;
   readonly maxKeys?: number | undefined;
   /** From the policy's server.store; without it the store lives and dies with the process. */
   readonly snapshot: MemoryStoreConfig | undefined;
 }
 
 /**
- * The gateway's memory store, restored from its snapshot at start and saved periodically and
+ * The memory store `server.store.snapshot` names (open-policy-store.ts), restored from its snapshot at start and saved periodically and
  * at shutdown, so a restart neither hands every scanner a fresh distinct-target quota nor
  * lifts a block.
  *

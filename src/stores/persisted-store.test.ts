@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { manualClock } from '../core/clock.ts';
 import type { LimitSpec } from '../core/limit.ts';
-import { loadSnapshot } from '../stores/snapshot-file.ts';
+import { loadSnapshot } from './snapshot-file.ts';
 import { openPersistedStore } from './persisted-store.ts';
 
 const spec: LimitSpec = { id: 'q', algorithm: 'gcra', limit: 1, windowMs: 86_400_000, burst: 50 };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { riskModel } from '../core/risk.ts';
-import type { RiskLayer, RiskLookup, RiskReading, RiskSignal } from './store.ts';
+import type { RiskLayer, RiskLookup, RiskReading, RiskSignal } from '../stores/store.ts';
 import {
   check,
   consume,
