@@ -375,3 +375,55 @@ describe('compilePolicy errors', () => {
     );
   });
 });
+
+describe('compilePolicy with a typed object', () => {
+  it('compiles the same document as its YAML text', () => {
+    const text = [
+      'version: 1',
+      'routes:',
+      '  - id: discover',
+      '    match: { method: POST, path: /v1/contacts/discover }',
+      '    auth: none',
+      '    limits:',
+      '      - { id: per-ip, key: ip, rate: 5/1m }',
+    ].join('\n');
+    const fromText = compilePolicy(text);
+    const fromObject = compilePolicy({
+      version: 1,
+      routes: [
+        {
+          id: 'discover',
+          match: { method: 'POST', path: '/v1/contacts/discover' },
+          auth: 'none',
+          limits: [{ id: 'per-ip', key: 'ip', rate: '5/1m' }],
+        },
+      ],
+    });
+    assert.equal(fromObject.routes.length, 1);
+    assert.deepEqual(fromObject.routes[0]?.limits, fromText.routes[0]?.limits);
+  });
+
+  it('locates an invalid object by path, without a line', () => {
+    assert.throws(
+      () =>
+        compilePolicy(
+          {
+            version: 1,
+            routes: [
+              {
+                id: 'r',
+                match: { path: '/x' },
+                auth: 'none',
+                limits: [{ id: 'l', key: 'ip', rate: 'often' }],
+              },
+            ],
+          },
+          { source: 'app-policy' },
+        ),
+      (err: unknown) =>
+        err instanceof PolicyError &&
+        err.issues.every((i) => i.line === 0) &&
+        /^app-policy routes\[0\]\.limits\[0\]\.rate: /.test(err.message),
+    );
+  });
+});

@@ -8,9 +8,9 @@ import { buildRisk } from './risk-section.ts';
 import { buildRouteRisk } from './route-risk.ts';
 import { buildMetrics } from './metrics-section.ts';
 import { buildStore } from './store-section.ts';
-import { policySchema, type PolicyDocument, type RouteDocument } from './schema.ts';
+import { policySchema, type PolicyDocument, type PolicyInput, type RouteDocument } from './schema.ts';
 import type { ApiKeysConfig, CompiledLimit, CompiledPolicy, CompiledRoute, JwtConfig } from './types.ts';
-import type { PathSegment } from './values.ts';
+import { formatPath, type PathSegment } from './values.ts';
 
 export interface CompileOptions {
   /** Where the text came from, for messages and `CompiledPolicy.source`; default "<inline>". */
@@ -22,15 +22,18 @@ export interface CompileOptions {
 }
 
 /**
- * YAML text → CompiledPolicy, in three passes: YAML syntax, the schema (shapes and scalar
- * values), then checks across fields. Each pass reports all it finds; a later pass runs only
- * when the earlier ones found nothing, since it relies on their output.
- * Throws PolicyError (ERR_POLICY_INVALID) listing every issue, one per line, sorted by line.
+ * A policy → CompiledPolicy. The policy is YAML text (a policy file's content) or the same document
+ * as a typed object (`PolicyInput`, what the YAML parses to), for code that builds its policy
+ * instead of reading a file. Three passes: YAML syntax (text only), the schema (shapes and scalar
+ * values), then checks across fields. Each pass reports all it finds; a later pass runs only when
+ * the earlier ones found nothing, since it relies on their output.
+ * Throws PolicyError (ERR_POLICY_INVALID) listing every issue, one per line: sorted by line for
+ * text, by where it was found for an object (whose issues have no line, only the path).
  */
-export function compilePolicy(text: string, options: CompileOptions = {}): CompiledPolicy {
+export function compilePolicy(policy: string | PolicyInput, options: CompileOptions = {}): CompiledPolicy {
   const source = options.source ?? '<inline>';
   const file = options.source === undefined ? source : basename(source);
-  const map = parseYamlSource(text);
+  const map = typeof policy === 'string' ? parseYamlSource(policy) : objectSource(policy);
   if (map.syntaxIssues.length > 0) throw new PolicyError(file, sortIssues(map.syntaxIssues));
 
   if (map.data === null || map.data === undefined) {
@@ -40,7 +43,7 @@ export function compilePolicy(text: string, options: CompileOptions = {}): Compi
   if (!parsed.success) throw located(file, map, fromZodIssues(parsed.error.issues));
 
   const issues: RawIssue[] = [];
-  const policy = build(
+  const compiled = build(
     parsed.data,
     source,
     options.baseDir ?? process.cwd(),
@@ -48,7 +51,16 @@ export function compilePolicy(text: string, options: CompileOptions = {}): Compi
     issues,
   );
   if (issues.length > 0) throw located(file, map, issues);
-  return policy;
+  return compiled;
+}
+
+/** A policy given as an object has no lines: its issues are located by path alone (line 0). */
+function objectSource(data: unknown): SourceMap {
+  return {
+    data,
+    syntaxIssues: [],
+    locate: (issue) => ({ line: 0, path: formatPath(issue.path), message: issue.message }),
+  };
 }
 
 function located(file: string, map: SourceMap, issues: readonly RawIssue[]): PolicyError {

@@ -1,6 +1,7 @@
 // The policy API: load, compile, validate and hot-reload enumguard policy files.
 export * from './types.ts';
 export { compilePolicy, type CompileOptions } from './compile.ts';
+export type { PolicyInput } from './schema.ts';
 export { loadPolicy } from './load.ts';
 export { watchPolicy, type PolicyWatcher, type PolicyWatchLogger, type WatchPolicyOptions } from './watch.ts';
 export { PolicyError, formatIssue, formatIssues, type PolicyIssue } from './issues.ts';

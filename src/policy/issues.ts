@@ -4,7 +4,10 @@ import { describeValue, type PathSegment } from './values.ts';
 
 /** One problem found in a policy file, located for a human: `policy.yaml:14 routes[2].limits[0].rate: …`. */
 export interface PolicyIssue {
-  /** 1-based line of the offending node (or of its parent mapping when a key is missing). */
+  /**
+   * 1-based line of the offending node (or of its parent mapping when a key is missing); 0 when the
+   * policy was given as an object, which has no lines.
+   */
   readonly line: number;
   /** `routes[2].limits[0].rate`; empty for problems with the file as a whole. */
   readonly path: string;
@@ -33,9 +36,9 @@ export class PolicyError extends EnumguardError {
 }
 
 export function formatIssue(file: string, issue: PolicyIssue): string {
-  return issue.path === ''
-    ? `${file}:${issue.line}: ${issue.message}`
-    : `${file}:${issue.line} ${issue.path}: ${issue.message}`;
+  // Line 0: the policy was an object, not text, so only the path locates the issue.
+  const at = issue.line === 0 ? file : `${file}:${issue.line}`;
+  return issue.path === '' ? `${at}: ${issue.message}` : `${at} ${issue.path}: ${issue.message}`;
 }
 
 export function formatIssues(file: string, issues: readonly PolicyIssue[]): string {

@@ -163,6 +163,8 @@ export const policySchema = z.strictObject({
 
 /** The validated document, before cross-field checks and compilation. */
 export type PolicyDocument = z.output<typeof policySchema>;
+/** A policy as written (YAML parsed, or built in code): what `compilePolicy` accepts besides text. */
+export type PolicyInput = z.input<typeof policySchema>;
 export type RouteDocument = PolicyDocument['routes'][number];
 export type LimitDocument = RouteDocument['limits'][number];
 export type JwtDocument = NonNullable<PolicyDocument['identities']['jwt']>;
