@@ -1,3 +1,5 @@
+import { EnumguardError } from './errors.ts';
+
 /**
  * Time enters the engine only through a Clock, so the same code runs live (wall clock)
  * and in simulation (virtual time). Milliseconds since the Unix epoch, possibly fractional.
@@ -19,7 +21,9 @@ export function manualClock(startMs = 0): ManualClock {
   return {
     now: () => t,
     advance(ms: number) {
-      if (!(ms >= 0)) throw new RangeError(`advance() needs a non-negative number of ms, got ${ms}`);
+      if (!(ms >= 0)) {
+        throw new EnumguardError('ERR_CONFIG', `advance() needs a non-negative number of ms, got ${ms}`);
+      }
       t += ms;
     },
     set(ms: number) {

@@ -1,20 +1,29 @@
 /**
  * One error class for the whole package, with stable codes a caller can switch on.
  * Exceptions are for bugs, bad configuration and unreachable infrastructure; a denied
- * request is a Decision, never an exception.
+ * request is a Decision, never an exception. docs/errors.md explains every code (who causes
+ * it, what to do); errors.test.ts keeps the two in step.
  */
 export const ERROR_CODES = [
+  // The policy file parsed but breaks a rule; the message lists every issue with its line.
   'ERR_POLICY_INVALID',
+  // The policy file cannot be read (missing, a directory, no permission).
   'ERR_POLICY_READ',
+  // A simulator scenario, or an agent module it loads, is unusable.
   'ERR_SCENARIO_INVALID',
+  // The store (Redis) did not answer, or answered with an error.
   'ERR_STORE_UNAVAILABLE',
+  // A state snapshot file is not one, or is damaged.
   'ERR_SNAPSHOT_INVALID',
+  // A state snapshot file cannot be read or written.
   'ERR_SNAPSHOT_IO',
+  // The caller's mistake: configuration, a command-line flag, or options and arguments passed
+  // to a public function are wrong. The message names the value and what is expected.
   'ERR_CONFIG',
-  'ERR_UPSTREAM',
   // The upstream answered, but its body is not what the egress filter can pass on safely:
   // malformed JSON, a records pointer naming a non-array, a record over its size bound.
   'ERR_UPSTREAM_BODY',
+  // A bug in enumguard: an invariant broke that no configuration or input can break.
   'ERR_INTERNAL',
 ] as const;
 

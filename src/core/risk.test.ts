@@ -60,10 +60,20 @@ describe('riskModel: decaying score', () => {
     assert.deepEqual(risk.addSignal(corrupt, 2, 5), { score: 2, at: 5, blocks: 0, blockedUntil: 0 });
   });
 
-  it('throws on a non-finite weight or time, which can only be a bug', () => {
-    assert.throws(() => risk.addSignal(EMPTY_RISK_STATE, Number.NaN, 0), RangeError);
-    assert.throws(() => risk.addSignal(EMPTY_RISK_STATE, 1, Number.POSITIVE_INFINITY), RangeError);
-    assert.throws(() => risk.scoreAt(EMPTY_RISK_STATE, Number.NaN), RangeError);
+  it('refuses a non-finite weight or time with ERR_CONFIG, naming the argument', () => {
+    assert.throws(
+      () => risk.addSignal(EMPTY_RISK_STATE, Number.NaN, 0),
+      (e: unknown) =>
+        isEnumguardError(e, 'ERR_CONFIG') && /weight must be a finite number, got NaN/.test(e.message),
+    );
+    assert.throws(
+      () => risk.addSignal(EMPTY_RISK_STATE, 1, Number.POSITIVE_INFINITY),
+      (e: unknown) => isEnumguardError(e, 'ERR_CONFIG'),
+    );
+    assert.throws(
+      () => risk.scoreAt(EMPTY_RISK_STATE, Number.NaN),
+      (e: unknown) => isEnumguardError(e, 'ERR_CONFIG'),
+    );
   });
 });
 

@@ -67,7 +67,12 @@ const isFiniteNumber = (x: number): boolean => Number.isFinite(x);
 const field = (x: number): number => (isFiniteNumber(x) ? x : 0);
 
 function needTime(now: number): void {
-  if (!isFiniteNumber(now)) throw new RangeError(`risk: now must be a finite number of ms, got ${now}`);
+  if (!isFiniteNumber(now)) {
+    throw new EnumguardError(
+      'ERR_CONFIG',
+      `risk: now must be a finite number of ms (a Clock's now()), got ${now}`,
+    );
+  }
 }
 
 /**
@@ -154,7 +159,10 @@ export function riskModel(config: RiskConfig): RiskModel {
   function addSignal(state: RiskState, weight: number, now: number, shadow = false): RiskState {
     needTime(now);
     if (!isFiniteNumber(weight))
-      throw new RangeError(`risk: a signal's weight must be finite, got ${weight}`);
+      throw new EnumguardError(
+        'ERR_CONFIG',
+        `risk: a signal's weight must be a finite number, got ${weight}`,
+      );
     const t = timeFor(state, now);
     const score = Math.max(0, decayScore(state.score, state.at, t, halfLifeMs) + weight);
     let blocks = blocksAt(state, t);

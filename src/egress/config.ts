@@ -1,4 +1,4 @@
-import { EnumguardError } from '../core/errors.ts';
+import { internalError } from '../core/internal-error.ts';
 import { parseJsonPointer, pointerTokens } from '../policy/json-pointer.ts';
 
 export interface EgressConfig {
@@ -30,18 +30,21 @@ export const EGRESS_DEFAULTS = { maxRecordBytes: 1 << 20, maxDepth: 256 } as con
 function count(name: string, value: number | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < min) {
-    throw new EnumguardError('ERR_CONFIG', `egress ${name}: expected an integer >= ${min}, got ${value}`);
+    throw internalError(`egress ${name}: expected an integer >= ${min}, got ${value}`);
   }
   return value;
 }
 
-/** Checks an egress configuration once, at the boundary; every fault is ERR_CONFIG. */
+/**
+ * Checks an egress configuration once. It comes from a policy that compilePolicy validated, so
+ * every fault here is ERR_INTERNAL: the two checks disagree.
+ */
 export function resolveEgressConfig(config: EgressConfig): ResolvedEgressConfig {
   const pointer = parseJsonPointer(config.records);
-  if (!pointer.ok) throw new EnumguardError('ERR_CONFIG', `egress records: ${pointer.error}`);
+  if (!pointer.ok) throw internalError(`egress records: ${pointer.error}`);
   const strip = config.strip ?? [];
   if (!Array.isArray(strip) || strip.some((s) => typeof s !== 'string')) {
-    throw new EnumguardError('ERR_CONFIG', 'egress strip: expected a list of member names');
+    throw internalError('egress strip: expected a list of member names');
   }
   return {
     tokens: pointerTokens(pointer.value),

@@ -168,7 +168,7 @@ describe('createEgressFilter', () => {
     assert.throws(() => filter.end(), /malformed JSON at byte 1/);
   });
 
-  it('refuses a bad configuration with ERR_CONFIG', () => {
+  it('refuses a configuration compilePolicy would have refused, as an enumguard bug (ERR_INTERNAL)', () => {
     const bad: EgressConfig[] = [
       { records: 'contacts' },
       { records: '' },
@@ -180,7 +180,7 @@ describe('createEgressFilter', () => {
     for (const config of bad)
       assert.throws(
         () => createEgressFilter(config),
-        (e: unknown) => isEnumguardError(e, 'ERR_CONFIG'),
+        (e: unknown) => isEnumguardError(e, 'ERR_INTERNAL'),
       );
   });
 });

@@ -1,4 +1,5 @@
 import { EnumguardError } from '../core/errors.ts';
+import { internalError } from '../core/internal-error.ts';
 import { createCapture } from './capture.ts';
 import { resolveEgressConfig, type EgressConfig } from './config.ts';
 import { createJsonScanner } from './json-scanner.ts';
@@ -202,11 +203,12 @@ export function createEgressFilter(config: EgressConfig): EgressFilter {
 
   function guard<T>(step: () => T): T {
     if (failed !== undefined) throw failed;
-    if (ended) throw new EnumguardError('ERR_INTERNAL', 'egress filter used after end()');
+    if (ended) throw internalError('egress filter used after end()');
     try {
       return step();
     } catch (err) {
-      failed = err instanceof Error ? err : new EnumguardError('ERR_INTERNAL', String(err));
+      failed =
+        err instanceof Error ? err : internalError(`the egress filter threw a non-Error: ${String(err)}`);
       throw failed;
     }
   }

@@ -46,7 +46,10 @@ export function createUpstreamPool(
     );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new EnumguardError('ERR_CONFIG', `upstream ${origin} must use http: or https:`);
+    throw new EnumguardError(
+      'ERR_CONFIG',
+      `upstream ${JSON.stringify(origin)} must use http: or https:, like http://127.0.0.1:8080`,
+    );
   }
   const pool = new Pool(url.origin, {
     connections: options.connections ?? 128,

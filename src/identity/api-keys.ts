@@ -8,7 +8,7 @@
  * Keys have high entropy, so a fast hash is enough (unlike passwords, no stretching needed).
  */
 import { hash } from 'node:crypto';
-import { EnumguardError } from '../core/errors.ts';
+import { internalError } from '../core/internal-error.ts';
 import type { ApiKeysConfig } from '../policy/types.ts';
 import type { CredentialResult, HeaderMap, Identity } from './types.ts';
 import { authorizationCredentials } from './authorization.ts';
@@ -38,14 +38,14 @@ export function createApiKeyVerifier(config: ApiKeysConfig): ApiKeyVerifier {
   for (const key of config.keys) {
     const hex = key.sha256.toLowerCase();
     if (!/^[0-9a-f]{64}$/.test(hex)) {
-      throw new EnumguardError('ERR_CONFIG', `API key "${key.id}": sha256 must be 64 hex digits`);
+      throw internalError(
+        `API key "${key.id}": sha256 is not 64 hex digits, yet the policy's validation let it through`,
+      );
     }
     const other = byHash.get(hex);
     if (other !== undefined && other.result.kind === 'ok') {
-      throw new EnumguardError(
-        'ERR_CONFIG',
-        `API keys "${other.result.identity.id}" and "${key.id}" have the same sha256`,
-      );
+      // compilePolicy refuses a repeated sha256 with its line; reaching here means it did not.
+      throw internalError(`API keys "${other.result.identity.id}" and "${key.id}" have the same sha256`);
     }
     const identity: Identity = Object.freeze({
       kind: 'api-key',

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { cidrContains, createIpMatcher, formatCidr, parseCidr, prefixKey } from './cidr.ts';
 import { parseIp } from './ip.ts';
 import type { IpAddress } from './ip.ts';
+import { isEnumguardError } from '../core/errors.ts';
 
 function ip(text: string): IpAddress {
   const parsed = parseIp(text);
@@ -81,9 +82,18 @@ describe('prefixKey', () => {
     assert.notEqual(prefixKey('2001:db8:1:3::1', 24, 64), prefixKey('2001:db8:1:2::1', 24, 64));
   });
 
-  it('refuses non-addresses and impossible bit counts', () => {
-    assert.throws(() => prefixKey('nope', 24, 64), RangeError);
-    assert.throws(() => prefixKey('1.2.3.4', 33, 64), RangeError);
-    assert.throws(() => prefixKey('1.2.3.4', 24, 1.5), RangeError);
+  it('refuses non-addresses and impossible bit counts as enumguard bugs (callers pass validated values)', () => {
+    assert.throws(
+      () => prefixKey('nope', 24, 64),
+      (e: unknown) => isEnumguardError(e, 'ERR_INTERNAL'),
+    );
+    assert.throws(
+      () => prefixKey('1.2.3.4', 33, 64),
+      (e: unknown) => isEnumguardError(e, 'ERR_INTERNAL'),
+    );
+    assert.throws(
+      () => prefixKey('1.2.3.4', 24, 1.5),
+      (e: unknown) => isEnumguardError(e, 'ERR_INTERNAL'),
+    );
   });
 });

@@ -2,6 +2,7 @@
  * CIDR blocks and prefix keys over the word representation of ip.ts: membership is a few
  * integer ANDs per address, with no BigInt on the request path.
  */
+import { internalError } from '../core/internal-error.ts';
 import { formatIp, parseHostAddress, parseIp, unmapIPv4 } from './ip.ts';
 import type { IpAddress } from './ip.ts';
 
@@ -89,14 +90,14 @@ export function formatCidr(cidr: Cidr): string {
  * "1.2.3.0/24"; prefixKey("2001:db8:1:2:a:b:c:d", 24, 64) is "2001:db8:1:2::/64". IPv6 hosts
  * usually get a whole /64 (RFC 4291 §2.5.1, SLAAC privacy addresses rotate inside it), so a
  * per-address limit on IPv6 is no limit at all; key by prefix instead.
- * Throws a RangeError for text that is not an address or bit counts out of range: callers
+ * Throws ERR_INTERNAL for text that is not an address or bit counts out of range: callers
  * pass addresses the client-address resolver already validated.
  */
 export function prefixKey(ip: string | IpAddress, v4Bits: number, v6Bits: number): string {
   const parsed = typeof ip === 'string' ? parseHostAddress(ip) : ip;
-  if (parsed === undefined) throw new RangeError('prefixKey() needs an IP address');
+  if (parsed === undefined) throw internalError('prefixKey() got something that is not an IP address');
   if (!isBitCount(v4Bits, 32) || !isBitCount(v6Bits, 128)) {
-    throw new RangeError(`prefixKey() needs 0..32 IPv4 bits and 0..128 IPv6 bits, got ${v4Bits}, ${v6Bits}`);
+    throw internalError(`prefixKey() needs 0..32 IPv4 bits and 0..128 IPv6 bits, got ${v4Bits}, ${v6Bits}`);
   }
   const addr = unmapIPv4(parsed);
   return formatCidr(buildCidr(addr, addr.family === 4 ? v4Bits : v6Bits));
@@ -108,13 +109,17 @@ export interface IpMatcher {
   readonly size: number;
 }
 
-/** Compiles CIDRs once; throws a RangeError naming the first one that does not parse. */
+/**
+ * Compiles CIDRs once. The policy's validation accepts only CIDRs that parse, so one that does
+ * not is ERR_INTERNAL, naming it.
+ */
 export function createIpMatcher(cidrs: readonly string[]): IpMatcher {
   const v4: Cidr[] = [];
   const v6: Cidr[] = [];
   for (const text of cidrs) {
     const cidr = parseCidr(text);
-    if (cidr === undefined) throw new RangeError(`not an IP address or CIDR: "${text}"`);
+    if (cidr === undefined)
+      throw internalError(`not an IP address or CIDR, yet the policy accepted it: "${text}"`);
     (cidr.family === 4 ? v4 : v6).push(cidr);
   }
   return {

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLruCache } from './lru-cache.ts';
+import { isEnumguardError } from '../core/errors.ts';
 
 describe('createLruCache', () => {
   it('evicts the least recently used entry past its size', () => {
@@ -29,6 +30,9 @@ describe('createLruCache', () => {
     const c = createLruCache<string>(0);
     c.set('k', 'v', 0, 10);
     assert.equal(c.get('k', 0), undefined);
-    assert.throws(() => createLruCache(-1), RangeError);
+    assert.throws(
+      () => createLruCache(-1),
+      (e: unknown) => isEnumguardError(e, 'ERR_INTERNAL'),
+    );
   });
 });

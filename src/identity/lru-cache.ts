@@ -1,3 +1,5 @@
+import { internalError } from '../core/internal-error.ts';
+
 /**
  * A bounded least-recently-used map with per-entry expiry on an injected time. A Map keeps
  * insertion order, so re-inserting on a hit moves an entry to the young end and the oldest
@@ -19,7 +21,7 @@ interface Slot<V> {
 
 export function createLruCache<V>(maxEntries: number): LruCache<V> {
   if (!Number.isInteger(maxEntries) || maxEntries < 0) {
-    throw new RangeError(`an LRU cache needs a whole, non-negative size, got ${maxEntries}`);
+    throw internalError(`an LRU cache needs a whole, non-negative size, got ${maxEntries}`);
   }
   const slots = new Map<string, Slot<V>>();
   return {

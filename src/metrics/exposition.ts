@@ -1,4 +1,4 @@
-import { EnumguardError } from '../core/errors.ts';
+import { internalError } from '../core/internal-error.ts';
 
 /**
  * The Prometheus text exposition format, version 0.0.4
@@ -36,21 +36,17 @@ export function scalarFamily(type: MetricType, name: string, help: string, value
 const METRIC_NAME_RE = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-/** Throws ERR_CONFIG for a name Prometheus would reject: a bug in whoever defined the metric. */
+/** Throws ERR_INTERNAL for a name Prometheus would reject: enumguard defines every metric itself. */
 export function checkMetricName(name: string): void {
   if (!METRIC_NAME_RE.test(name)) {
-    throw new EnumguardError(
-      'ERR_CONFIG',
-      `invalid metric name ${JSON.stringify(name)}: expected [a-zA-Z_:][a-zA-Z0-9_:]*`,
-    );
+    throw internalError(`invalid metric name ${JSON.stringify(name)}: expected [a-zA-Z_:][a-zA-Z0-9_:]*`);
   }
 }
 
 /** Label names match [a-zA-Z_][a-zA-Z0-9_]*; names starting with "__" are Prometheus' own. */
 export function checkLabelName(name: string): void {
   if (!LABEL_NAME_RE.test(name) || name.startsWith('__')) {
-    throw new EnumguardError(
-      'ERR_CONFIG',
+    throw internalError(
       `invalid label name ${JSON.stringify(name)}: expected [a-zA-Z_][a-zA-Z0-9_]* not starting with "__"`,
     );
   }
@@ -91,7 +87,7 @@ function sampleLine(name: string, sample: MetricSample): string {
 
 /**
  * The exposition of `families`, in their order. A name twice, or a name or label name that
- * is not valid, throws ERR_CONFIG: a scrape must never get a page Prometheus rejects whole.
+ * is not valid, throws ERR_INTERNAL: a scrape must never get a page Prometheus rejects whole.
  */
 export function renderExposition(families: readonly MetricFamily[]): string {
   const seen = new Set<string>();
@@ -99,7 +95,7 @@ export function renderExposition(families: readonly MetricFamily[]): string {
   for (const family of families) {
     checkMetricName(family.name);
     if (seen.has(family.name)) {
-      throw new EnumguardError('ERR_CONFIG', `metric ${family.name} is defined twice`);
+      throw internalError(`metric ${family.name} is defined twice`);
     }
     seen.add(family.name);
     out += `# HELP ${family.name} ${escapeHelp(family.help)}\n# TYPE ${family.name} ${family.type}\n`;

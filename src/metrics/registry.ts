@@ -1,4 +1,4 @@
-import { EnumguardError } from '../core/errors.ts';
+import { internalError } from '../core/internal-error.ts';
 import {
   checkLabelName,
   checkMetricName,
@@ -64,15 +64,14 @@ export function createRegistry(): MetricRegistry {
     const labelNames = definition.labelNames ?? NO_LABELS;
     checkMetricName(name);
     for (const label of labelNames) checkLabelName(label);
-    if (names.has(name)) throw new EnumguardError('ERR_CONFIG', `metric ${name} is defined twice`);
+    if (names.has(name)) throw internalError(`metric ${name} is defined twice`);
     names.add(name);
     const series = new Map<string, Series>();
     held.push({ family: { name, help, type }, series });
 
     function keyOf(values: readonly string[]): string {
       if (values.length !== labelNames.length) {
-        throw new EnumguardError(
-          'ERR_INTERNAL',
+        throw internalError(
           `metric ${name} takes ${labelNames.length} label values (${labelNames.join(', ')}), got ${values.length}`,
         );
       }
@@ -114,7 +113,7 @@ export function createRegistry(): MetricRegistry {
         inc(labelValues = NO_LABELS, by = 1) {
           // A counter only goes up (a reset is a process restart): Prometheus' rate() relies on it.
           if (!(by >= 0) || !Number.isFinite(by)) {
-            throw new EnumguardError('ERR_INTERNAL', `counter ${definition.name} cannot add ${by}`);
+            throw internalError(`counter ${definition.name} cannot add ${by}`);
           }
           seriesOf(labelValues).value += by;
         },

@@ -5,6 +5,7 @@
  * attacker sampling random valid candidates in batches of 1,000 (the incident's pattern).
  */
 import { manualClock } from '../core/clock.ts';
+import { internalError } from '../core/internal-error.ts';
 import { seededRng } from '../core/rng.ts';
 import { formatE164 } from './e164.ts';
 import { createReferenceHandler } from './handler.ts';
@@ -32,7 +33,7 @@ console.log(
 const clock = manualClock(population.startMs);
 const service = createReferenceService({ population, clock });
 const attacker = service.register('+4915112345678');
-if (!attacker.ok) throw new Error(attacker.detail);
+if (!attacker.ok) throw internalError(`the reference service refused a fresh number: ${attacker.detail}`);
 for (let i = 0; i < 1000; i++) service.register(4915200000000 + i); // a Sybil swarm exists
 const rng = seededRng(9);
 const batch = new Float64Array(1000);
@@ -72,7 +73,8 @@ let viaHandler = 0;
 const start2 = performance.now();
 while (performance.now() - start2 < (seconds * 1000) / 2) {
   for (let r = 0; r < 20; r++) {
-    if (handle(request).status !== 200) throw new Error('discover failed');
+    const status = handle(request).status;
+    if (status !== 200) throw internalError(`the reference handler answered a valid discover with ${status}`);
     viaHandler += strings.length;
   }
 }

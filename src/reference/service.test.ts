@@ -5,6 +5,7 @@ import { createPopulation, VISIBLE_ABOUT, VISIBLE_PHOTO } from './population/pop
 import { createReferenceService, type ReferenceService } from './service.ts';
 import { createAccountIds } from './account-ids.ts';
 import { formatE164 } from './e164.ts';
+import { isEnumguardError } from '../core/errors.ts';
 
 const population = createPopulation({ seed: 5, accounts: 20_000 });
 const DAY = 86_400_000;
@@ -340,7 +341,10 @@ describe('createReferenceService discoverNumbers', () => {
 
   it('throws for an account that does not exist', () => {
     const { service } = setup();
-    assert.throws(() => service.discoverNumbers(population.accountCount + 5, [1]), RangeError);
+    assert.throws(
+      () => service.discoverNumbers(population.accountCount + 5, [1]),
+      (e: unknown) => isEnumguardError(e, 'ERR_INTERNAL'),
+    );
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.ts';
+import { internalError } from '../core/internal-error.ts';
 import { seededRng } from '../core/rng.ts';
 import { createAccountIds } from './account-ids.ts';
 import { avatarSvg } from './avatar.ts';
@@ -86,7 +87,7 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
   const { population, clock } = options;
   const maxBatch = options.maxBatch ?? 1000;
   if (!Number.isInteger(maxBatch) || maxBatch < 1)
-    throw new RangeError(`maxBatch must be >= 1, got ${maxBatch}`);
+    throw internalError(`the reference service's maxBatch must be a whole number >= 1, got ${maxBatch}`);
   const registry = createRegistry(population, seededRng(mix32(population.seed ^ 0x70c3e5)));
   const ids = createAccountIds(population.seed);
   // Ids are asked for again and again (every lookup that finds an account): compute each once.
@@ -220,7 +221,9 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
     },
 
     discoverNumbers(caller, numbers) {
-      if (!(caller >= 0 && caller < registry.count())) throw new RangeError(`no account ${caller}`);
+      // The simulator's fast path passes account indexes it registered itself.
+      if (!(caller >= 0 && caller < registry.count()))
+        throw internalError(`discoverNumbers: no account ${caller}`);
       const now = clock.now();
       const key = callerKey(caller);
       if (scratchAccounts.length < numbers.length) {

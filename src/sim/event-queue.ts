@@ -1,3 +1,5 @@
+import { internalError } from '../core/internal-error.ts';
+
 /**
  * The simulator's agenda: a binary min-heap of events ordered by virtual time, then by
  * insertion order, so equal times run first-scheduled first and every run is repeatable.
@@ -28,7 +30,8 @@ export function createEventQueue<T>(): EventQueue<T> {
 
   return {
     push(at, item) {
-      if (!Number.isFinite(at)) throw new RangeError(`an event needs a finite time, got ${at}`);
+      // The runner checks agents' times (wakeAt) itself, so a bad time here is its own.
+      if (!Number.isFinite(at)) throw internalError(`an event needs a finite time, got ${at}`);
       let i = times.length;
       times.push(at);
       seqs.push(seq++);

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { manualClock } from '../core/clock.ts';
+import { isEnumguardError } from '../core/errors.ts';
 import type { Agent, AgentEvent, AgentRequest, AgentResponse } from './agent.ts';
 import { runSimulation, type Observer } from './runner.ts';
 
@@ -115,5 +116,30 @@ describe('runSimulation', () => {
     assert.equal(result.stoppedEarly, true);
     assert.deepEqual(log, []);
     assert.ok(performance.now() - began < 5_000, 'stopped within a few polls, not after a minute');
+  });
+
+  it('refuses a wake-up time that is not a number, naming the agent (ERR_SCENARIO_INVALID)', async () => {
+    const lost: Agent = {
+      id: 'my-module-agent-0',
+      role: 'attacker',
+      start(ctx) {
+        ctx.wakeAt(Number.NaN);
+      },
+      onResponse() {},
+    };
+    await assert.rejects(
+      runSimulation({
+        agents: [lost],
+        transport: () => ({ status: 200, headers: {}, body: undefined }),
+        observer: quietObserver(),
+        clock: manualClock(0),
+        seed: 1,
+        durationMs: 1000,
+      }),
+      (e: unknown) =>
+        isEnumguardError(e, 'ERR_SCENARIO_INVALID') &&
+        e.message ===
+          'agent my-module-agent-0: wakeAt() needs a finite time in virtual ms since the start, got NaN',
+    );
   });
 });

@@ -2,6 +2,7 @@ import type { ManualClock } from '../core/clock.ts';
 import { seededRng } from '../core/rng.ts';
 import type { Agent, AgentContext, AgentEvent, AgentRequest, AgentResponse } from './agent.ts';
 import { createEventQueue } from './event-queue.ts';
+import { EnumguardError } from '../core/errors.ts';
 
 /** Carries one request to the system under test and brings back its answer. */
 export type Transport = (request: AgentRequest) => AgentResponse | Promise<AgentResponse>;
@@ -89,6 +90,13 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         queue.push(now, { kind: 'send', agent: index, tag, request });
       },
       wakeAt(at, tag = 0) {
+        if (!Number.isFinite(at)) {
+          // Agents may come from a scenario's own module: name the agent, not the queue.
+          throw new EnumguardError(
+            'ERR_SCENARIO_INVALID',
+            `agent ${agent.id}: wakeAt() needs a finite time in virtual ms since the start, got ${at}`,
+          );
+        }
         queue.push(Math.max(at, now), { kind: 'wake', agent: index, tag });
       },
       record(event) {

@@ -17,6 +17,7 @@ import { runSimulation, type Progress, type SimulationResult, type Transport } f
 import { createScorecard, type Scorecard, type ScorecardCollector } from './scorecard.ts';
 import { keyValue } from '../pipeline/limit-keys.ts';
 import type { AgentRequest } from './agent.ts';
+import { internalError } from '../core/internal-error.ts';
 
 export interface LegitOptions {
   readonly users: number;
@@ -91,7 +92,12 @@ export async function runWorld(options: WorldOptions): Promise<WorldRun> {
   ];
   const ids = new Set<string>();
   for (const a of agents) {
-    if (ids.has(a.id)) throw new EnumguardError('ERR_SCENARIO_INVALID', `two agents share the id "${a.id}"`);
+    if (ids.has(a.id)) {
+      throw new EnumguardError(
+        'ERR_SCENARIO_INVALID',
+        `two agents share the id "${a.id}": ids must be unique in a run (an agent module can prefix its ids with env.index)`,
+      );
+    }
     ids.add(a.id);
   }
   const riskKey = options.transport === undefined ? riskKeyReader(options.policy) : undefined;
@@ -128,10 +134,7 @@ function inProcess(
 ): Transport {
   const startMs = clock.now();
   if (policy === undefined)
-    throw new EnumguardError(
-      'ERR_CONFIG',
-      'runWorld needs a policy to enforce, or a transport to a live system',
-    );
+    throw internalError('runWorld needs a policy to enforce, or a transport to a live system');
   const pipeline = createPipeline({
     policy,
     // Fingerprint seeds from the scenario's, not random: a fingerprint collision (a target

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { internalError } from '../../core/internal-error.ts';
 import type { ResponsePlan } from '../../pipeline/types.ts';
 import { pipelineFrom, type GuardOptions } from '../guard.ts';
 import { holdLimit, loggerOf } from '../plan-answer.ts';
@@ -50,7 +51,12 @@ export const enumguard: FastifyPluginAsync<GuardOptions> = (fastify, options) =>
     plans.delete(request); // settle once, even if an error answer follows
     answerPayload(pipeline, plan, reply, payload, holdLimit(pipeline), logger).then(
       (out) => done(null, out),
-      (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
+      (err: unknown) =>
+        done(
+          err instanceof Error
+            ? err
+            : internalError(`answering the plan failed with a non-Error: ${String(err)}`),
+        ),
     );
   });
   return Promise.resolve();

@@ -1,3 +1,4 @@
+import { internalError } from '../../core/internal-error.ts';
 import type { Rng } from '../../core/rng.ts';
 import type { CandidateSpace } from './candidate-space.ts';
 
@@ -57,7 +58,8 @@ export function buildAccounts(space: CandidateSpace, options: AccountOptions, rn
     const offset = space.countryOffsets[c] ?? 0;
     const size = space.countryCounts[c] ?? 0;
     if (wanted > size)
-      throw new RangeError(`country ${c} cannot hold ${wanted} accounts in ${size} candidates`);
+      // createPopulation sizes each country's blocks for its accounts at most 90% dense.
+      throw internalError(`country ${c} cannot hold ${wanted} accounts in ${size} candidates`);
     // Rejection sampling stays fast because no country is more than ~90% registered.
     for (let got = 0; got < wanted;) {
       const i = offset + rng.int(size);

@@ -1,3 +1,4 @@
+import { EnumguardError } from '../../core/errors.ts';
 import type { Rng } from '../../core/rng.ts';
 import { createKeyTable, type KeyTable } from './key-table.ts';
 import { blockKeyAt, cumulativeBlocks, mobilePlan } from './mobile-ranges.ts';
@@ -39,7 +40,11 @@ export function buildCandidateSpace(budgets: readonly CountryBudget[], rng: Rng)
   budgets.forEach((budget, country) => {
     const plan = mobilePlan(budget.code);
     if (budget.blocks > plan.blockCount) {
-      throw new RangeError(`${budget.code} has ${plan.blockCount} mobile blocks, ${budget.blocks} asked`);
+      // The budget grows with the accounts asked for: too many of them is the caller's to fix.
+      throw new EnumguardError(
+        'ERR_CONFIG',
+        `too many accounts for the population: ${budget.code} would need ${budget.blocks} blocks of ${BLOCK_SIZE} mobile numbers and libphonenumber knows ${plan.blockCount}; ask for fewer accounts`,
+      );
     }
     const cumulative = cumulativeBlocks(plan);
     const chosen = new Set<number>();
@@ -68,7 +73,11 @@ export function buildCandidateSpace(budgets: readonly CountryBudget[], rng: Rng)
       const r = index - block * BLOCK_SIZE;
       const key = blockKeys[block];
       if (key === undefined || !(index >= 0))
-        throw new RangeError(`candidate ${index} is outside [0, ${count})`);
+        // Agent modules call candidateAt with their own indexes.
+        throw new EnumguardError(
+          'ERR_CONFIG',
+          `candidateAt(${index}): the index must be a whole number in [0, ${count})`,
+        );
       return key * BLOCK_SIZE + r;
     },
     indexOf(e164) {

@@ -1,3 +1,5 @@
+import { internalError } from '../../core/internal-error.ts';
+
 /**
  * An open-addressing hash table from integer keys (up to 2^53) to small non-negative
  * integers, in typed arrays. It maps a block key to its block number on every lookup the
@@ -28,7 +30,8 @@ export function createKeyTable(keys: ArrayLike<number>): KeyTable {
     const key = keys[i] as number;
     let s = slotOf(key);
     while (slotKeys[s] !== -1) {
-      if (slotKeys[s] === key) throw new RangeError(`duplicate key ${key}`);
+      // The candidate space draws each block once (a Set), so a key twice is its bug.
+      if (slotKeys[s] === key) throw internalError(`key table: duplicate key ${key}`);
       s = (s + 1) & mask;
     }
     slotKeys[s] = key;

@@ -1,4 +1,5 @@
 import metadata from 'libphonenumber-js/metadata.max.json';
+import { internalError } from '../../core/internal-error.ts';
 import { blockIntervals, type KeyInterval } from './pattern-ranges.ts';
 
 /**
@@ -21,22 +22,27 @@ export interface MobilePlan {
 
 type TypeEntry = readonly [string, (readonly number[])?] | 0 | undefined;
 
+/**
+ * The countries are enumguard's own (DEFAULT_COUNTRIES), so a plan missing from the metadata
+ * is ERR_INTERNAL: the list and the libphonenumber-js release disagree.
+ */
 export function mobilePlan(country: string): MobilePlan {
   const plan = (metadata.countries as Record<string, readonly unknown[] | undefined>)[country];
-  if (!plan) throw new RangeError(`libphonenumber has no numbering plan for "${country}"`);
+  if (!plan) throw internalError(`libphonenumber has no numbering plan for "${country}"`);
   const callingCode = plan[0] as string;
   const generalLengths = plan[3] as readonly number[];
   const types = plan[11] as readonly TypeEntry[] | undefined;
   const fixed = types?.[0];
   const mobile = types?.[1];
-  if (!mobile) throw new RangeError(`libphonenumber has no mobile ranges for "${country}"`);
+  if (!mobile) throw internalError(`libphonenumber has no mobile ranges for "${country}"`);
   const source = mobile[0] === '' ? fixed : mobile;
-  if (!source || !source[0]) throw new RangeError(`libphonenumber has no mobile pattern for "${country}"`);
+  if (!source || !source[0]) throw internalError(`libphonenumber has no mobile pattern for "${country}"`);
   const lengths = source[1] ?? generalLengths;
   const intervals = blockIntervals(source[0], callingCode, lengths);
   let blockCount = 0;
   for (const iv of intervals) blockCount += iv.hi - iv.lo + 1;
-  if (blockCount === 0) throw new RangeError(`"${country}" has no whole mobile block`);
+  if (blockCount === 0)
+    throw internalError(`libphonenumber's mobile plan for "${country}" has no whole block`);
   return { country, callingCode, intervals, blockCount };
 }
 
@@ -50,7 +56,7 @@ export function blockKeyAt(plan: MobilePlan, cumulative: Float64Array, index: nu
     else hi = mid;
   }
   const iv = plan.intervals[lo];
-  if (!iv) throw new RangeError(`block ${index} is out of range`);
+  if (!iv) throw internalError(`mobile block ${index} of "${plan.country}" is out of range`);
   return iv.lo + (index - (cumulative[lo] ?? 0));
 }
 

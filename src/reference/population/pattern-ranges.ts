@@ -9,6 +9,8 @@
  * block of the plan without listing billions of numbers: the researchers' candidate
  * generator enumerated the same valid mobile ranges.
  */
+import type { EnumguardError } from '../../core/errors.ts';
+import { internalError } from '../../core/internal-error.ts';
 
 /** Numbers are handed out in blocks of 10^4: a NANP central-office code (NXX) holds 10,000 lines. */
 export const BLOCK_DIGITS = 4;
@@ -27,12 +29,20 @@ interface Parser {
   pos: number;
 }
 
+/**
+ * The patterns are libphonenumber's, for the countries enumguard builds its population from:
+ * one this reader cannot follow is enumguard's to fix (often a libphonenumber-js update).
+ */
+function patternError(what: string): EnumguardError {
+  return internalError(`cannot expand a libphonenumber pattern: ${what}`);
+}
+
 /** Every sequence of digit sets the (anchored) pattern matches. */
 export function expandPattern(pattern: string): Sequence[] {
   const p: Parser = { src: pattern, pos: 0 };
   const out = parseAlternation(p);
   if (p.pos !== pattern.length)
-    throw new SyntaxError(`unexpected "${pattern[p.pos]}" at ${p.pos} in ${pattern}`);
+    throw patternError(`unexpected "${pattern[p.pos]}" at ${p.pos} in ${pattern}`);
   return out;
 }
 
@@ -57,13 +67,13 @@ function parseSequence(p: Parser): Sequence[] {
 
 function parseAtom(p: Parser): Sequence[] {
   const ch = p.src[p.pos];
-  if (ch === undefined) throw new SyntaxError(`pattern ends early: ${p.src}`);
+  if (ch === undefined) throw patternError(`pattern ends early: ${p.src}`);
   if (ch >= '0' && ch <= '9') {
     p.pos++;
     return [[1 << (ch.charCodeAt(0) - 48)]];
   }
   if (ch === '\\') {
-    if (p.src[p.pos + 1] !== 'd') throw new SyntaxError(`unsupported escape at ${p.pos} in ${p.src}`);
+    if (p.src[p.pos + 1] !== 'd') throw patternError(`unsupported escape at ${p.pos} in ${p.src}`);
     p.pos += 2;
     return [[ALL_DIGITS]];
   }
@@ -72,11 +82,11 @@ function parseAtom(p: Parser): Sequence[] {
     p.pos++;
     if (p.src.startsWith('?:', p.pos)) p.pos += 2;
     const inner = parseAlternation(p);
-    if (p.src[p.pos] !== ')') throw new SyntaxError(`unclosed group in ${p.src}`);
+    if (p.src[p.pos] !== ')') throw patternError(`unclosed group in ${p.src}`);
     p.pos++;
     return inner;
   }
-  throw new SyntaxError(`unsupported "${ch}" at ${p.pos} in ${p.src}`);
+  throw patternError(`unsupported "${ch}" at ${p.pos} in ${p.src}`);
 }
 
 function parseClass(p: Parser): number {
@@ -98,9 +108,9 @@ function parseClass(p: Parser): number {
 }
 
 function digitAt(p: Parser, at: number): number {
-  if (p.src[at] === '\\' && p.src[at + 1] === 'd') throw new SyntaxError(`\\d inside a class in ${p.src}`);
+  if (p.src[at] === '\\' && p.src[at + 1] === 'd') throw patternError(`\\d inside a class in ${p.src}`);
   const code = p.src.charCodeAt(at) - 48;
-  if (!(code >= 0 && code <= 9)) throw new SyntaxError(`expected a digit at ${at} in ${p.src}`);
+  if (!(code >= 0 && code <= 9)) throw patternError(`expected a digit at ${at} in ${p.src}`);
   return code;
 }
 
@@ -113,7 +123,7 @@ function applyQuantifier(p: Parser, atom: Sequence[]): Sequence[] {
     min = 0;
   } else if (ch === '{') {
     const m = /^\{(\d+)(?:,(\d+))?\}/.exec(p.src.slice(p.pos));
-    if (!m?.[1]) throw new SyntaxError(`bad quantifier at ${p.pos} in ${p.src}`);
+    if (!m?.[1]) throw patternError(`bad quantifier at ${p.pos} in ${p.src}`);
     min = Number(m[1]);
     max = m[2] === undefined ? min : Number(m[2]);
     p.pos += m[0].length;
@@ -130,7 +140,7 @@ function applyQuantifier(p: Parser, atom: Sequence[]): Sequence[] {
 }
 
 function concat(left: Sequence[], right: Sequence[]): Sequence[] {
-  if (left.length * right.length > MAX_SEQUENCES) throw new RangeError('pattern expands too far');
+  if (left.length * right.length > MAX_SEQUENCES) throw patternError('pattern expands too far');
   const out: Sequence[] = [];
   for (const l of left) for (const r of right) out.push([...l, ...r]);
   return out;
@@ -178,7 +188,7 @@ function digitProducts(masks: readonly number[]): number[] {
   for (const mask of masks) {
     const next: number[] = [];
     for (const v of values) for (let d = 0; d <= 9; d++) if (mask & (1 << d)) next.push(v * 10 + d);
-    if (next.length > MAX_PREFIXES) throw new RangeError('pattern has too many fixed prefixes');
+    if (next.length > MAX_PREFIXES) throw patternError('pattern has too many fixed prefixes');
     values = next;
   }
   return values;

@@ -4,6 +4,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { seededRng } from '../../core/rng.ts';
 import { createPopulation, VISIBLE_ABOUT, VISIBLE_PHOTO } from './population.ts';
 import { DEFAULT_COUNTRIES } from './countries.ts';
+import { isEnumguardError } from '../../core/errors.ts';
 
 const pop = createPopulation({ seed: 11, accounts: 20_000 });
 
@@ -103,6 +104,26 @@ describe('createPopulation', () => {
   });
 });
 
+describe('createPopulation options', () => {
+  it('refuses a number of accounts that is not a positive whole number with ERR_CONFIG', () => {
+    for (const accounts of [0, -5, 1.5, Number.NaN]) {
+      assert.throws(
+        () => createPopulation({ seed: 1, accounts }),
+        (e: unknown) =>
+          isEnumguardError(e, 'ERR_CONFIG') &&
+          e.message === `population: accounts must be a positive whole number, got ${accounts}`,
+      );
+    }
+  });
+
+  it('refuses an empty list of countries with ERR_CONFIG', () => {
+    assert.throws(
+      () => createPopulation({ seed: 1, accounts: 10, countries: [] }),
+      (e: unknown) => isEnumguardError(e, 'ERR_CONFIG') && /between 1 and 255 countries/.test(e.message),
+    );
+  });
+});
+
 describe('candidate space', () => {
   it('candidateAt is a bijection onto numbers it recognises', () => {
     const seen = new Set<number>();
@@ -112,7 +133,10 @@ describe('candidate space', () => {
       seen.add(n);
     }
     assert.equal(seen.size, Math.ceil(pop.candidateCount / 13));
-    assert.throws(() => pop.candidateAt(pop.candidateCount), RangeError);
+    assert.throws(
+      () => pop.candidateAt(pop.candidateCount),
+      (e: unknown) => isEnumguardError(e, 'ERR_CONFIG'),
+    );
     assert.equal(pop.isCandidate(14155550100), false);
   });
 

@@ -1,3 +1,4 @@
+import { EnumguardError } from '../../core/errors.ts';
 import { seededRng } from '../../core/rng.ts';
 import { buildAccounts, RECENT_DAYS, VISIBLE_ABOUT, VISIBLE_PHOTO } from './accounts.ts';
 import { createAddressBooks } from './address-books.ts';
@@ -109,9 +110,15 @@ export function createPopulation(options: PopulationOptions): Population {
   const specs = options.countries ?? DEFAULT_COUNTRIES;
   const { seed, accounts: total } = options;
   if (!Number.isInteger(total) || total < 1)
-    throw new RangeError(`accounts must be a positive integer, got ${total}`);
+    throw new EnumguardError(
+      'ERR_CONFIG',
+      `population: accounts must be a positive whole number, got ${total}`,
+    );
   if (specs.length === 0 || specs.length > 255)
-    throw new RangeError('between 1 and 255 countries are needed');
+    throw new EnumguardError(
+      'ERR_CONFIG',
+      `population: between 1 and 255 countries are needed, got ${specs.length}`,
+    );
   const startMs = options.startMs ?? Date.UTC(2025, 0, 1);
   const rng = seededRng(mix32(seed ^ 0x5eed));
 

@@ -1,4 +1,5 @@
 import type { Rng } from '../../core/rng.ts';
+import { internalError } from '../../core/internal-error.ts';
 
 /**
  * Where attackers send from. An IPv4 pool is a CIDR block (e.g. a rented /24) or a count of
@@ -28,7 +29,8 @@ export function parseIpv4Cidr(text: string): { base: number; size: number } | un
 export function ipv4PoolOf(pool: string | number): AddressPool {
   if (typeof pool === 'number') return { kind: 'ipv4', base: COUNT_BASE, size: pool };
   const cidr = parseIpv4Cidr(pool);
-  if (!cidr) throw new RangeError(`not an IPv4 CIDR block: ${pool}`);
+  // The scenario's validation accepts a pool only if parseIpv4Cidr does.
+  if (!cidr) throw internalError(`not an IPv4 CIDR block: ${pool}`);
   return { kind: 'ipv4', ...cidr };
 }
 

@@ -4,6 +4,7 @@ import type { Agent, AgentContext } from '../agent.ts';
 import { ipv4PoolOf, poolAddress, rotatingAddress, type AddressPool } from './addresses.ts';
 import { scanner, type TargetSource } from './scanner.ts';
 import { leakedNumbers, listTargets, permutationTargets, sequentialTargets } from './targets.ts';
+import { internalError } from '../../core/internal-error.ts';
 
 /** Where a pool of attacker addresses lies: an IPv4 CIDR block or count, or a number of IPv6 /64s. */
 export type PoolSpec = { readonly ipv4: string | number } | { readonly ipv6Prefixes: number };
@@ -176,7 +177,8 @@ function sequentialRange(
     const country = population.countries.find((c) => c.code === spec.country);
     if (!country) {
       const known = population.countries.map((c) => c.code).join(', ');
-      throw new RangeError(`sequential attacker: no country "${spec.country}" in the population (${known})`);
+      // The scenario's validation allows only the population's countries.
+      throw internalError(`sequential attacker: no country "${spec.country}" in the population (${known})`);
     }
     from = country.candidateOffset;
     size = country.candidateCount;
