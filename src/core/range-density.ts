@@ -1,9 +1,33 @@
-import { createBlockTable } from './block-table.ts';
+import { createBlockTable, type BlockTable } from './block-table.ts';
 import {
   resolveRangeDensityOptions,
   type RangeDensityConfig,
   type RangeDensityOptions,
 } from './range-density-options.ts';
+import { eventsOf, NO_EVENTS, type RangeDensityEvent } from './range-density-events.ts';
+import {
+  ANNOUNCE,
+  createDensityState,
+  densityStateBytes,
+  growDensityState,
+  HOT,
+  startWindow,
+  type DensityState,
+} from './range-density-state.ts';
+import { credit } from './block-contributors.ts';
+
+export type { BlockContributor } from './block-contributors.ts';
+export type { RangeDensityEvent } from './range-density-events.ts';
+
+export interface RangeDensityStats {
+  /** Valid numbers observed. */
+  readonly observed: number;
+  /** Values that are not non-negative safe integers, skipped. */
+  readonly ignored: number;
+  readonly evicted: number;
+  readonly hotEvents: number;
+  readonly fedEvents: number;
+}
 
 /**
  * The range-density detector: how densely number blocks are being covered, over all callers
@@ -33,31 +57,6 @@ import {
  *   in its next window is announced again: that is the caller's heartbeat.
  * - Memory: at most maxBlocks blocks; past it the least recently touched is forgotten.
  */
-export interface BlockContributor {
-  readonly identity: number;
-  /** New distinct numbers this identity added to the block in the window (a lower bound). */
-  readonly numbers: number;
-}
-
-export interface RangeDensityEvent {
-  readonly kind: 'block-hot' | 'hot-block-fed';
-  readonly block: number;
-  readonly distinct: number;
-  readonly window: { readonly start: number; readonly end: number };
-  /** block-hot: the block's tracked contributors, most first; hot-block-fed: the caller. */
-  readonly contributors: readonly BlockContributor[];
-}
-
-export interface RangeDensityStats {
-  /** Valid numbers observed. */
-  readonly observed: number;
-  /** Values that are not non-negative safe integers, skipped. */
-  readonly ignored: number;
-  readonly evicted: number;
-  readonly hotEvents: number;
-  readonly fedEvents: number;
-}
-
 export interface RangeDensity {
   readonly config: RangeDensityConfig;
   /**
@@ -77,240 +76,104 @@ export interface RangeDensity {
   stats(): RangeDensityStats;
 }
 
-const HOT = 1;
-const ANNOUNCE = 2;
-const NO_EVENTS: readonly RangeDensityEvent[] = Object.freeze([]);
-
 export function createRangeDensity(options: RangeDensityOptions): RangeDensity {
   const config = resolveRangeDensityOptions(options);
-  const { blockSize, windowMs, hotDistinct, contributors: k } = config;
-  const words = Math.ceil(blockSize / 32);
+  const st = createDensityState(config.contributors, Math.ceil(config.blockSize / 32));
+  const table = createBlockTable(config.maxBlocks, config.seed, (cap) => growDensityState(st, cap));
+  growDensityState(st, table.capacity());
+  const { blockSize, windowMs } = config;
 
-  let starts = new Float64Array(0);
-  let distinct = new Uint32Array(0);
-  let flags = new Uint8Array(0);
-  let stamps = new Uint32Array(0);
-  let ids = new Uint32Array(0);
-  let counts = new Uint32Array(0);
-  let errors = new Uint32Array(0);
-  let reported = new Uint8Array(0);
-  let bits = new Int32Array(0);
-
-  function grow(cap: number): void {
-    const widen = <T extends Float64Array | Uint32Array | Uint8Array | Int32Array>(a: T, b: T): T => {
-      b.set(a);
-      return b;
-    };
-    starts = widen(starts, new Float64Array(cap));
-    distinct = widen(distinct, new Uint32Array(cap));
-    flags = widen(flags, new Uint8Array(cap));
-    stamps = widen(stamps, new Uint32Array(cap));
-    ids = widen(ids, new Uint32Array(cap * k));
-    counts = widen(counts, new Uint32Array(cap * k));
-    errors = widen(errors, new Uint32Array(cap * k));
-    reported = widen(reported, new Uint8Array(cap * k));
-    bits = widen(bits, new Int32Array(cap * words));
-  }
-
-  const table = createBlockTable(config.maxBlocks, config.seed, grow);
-  grow(table.capacity());
-
-  let call = 0;
-  let observed = 0;
-  let ignored = 0;
-  let hotEvents = 0;
-  let fedEvents = 0;
-  /** (slot, block) pairs that may owe an event at the end of this call; reused. */
-  const pending: number[] = [];
-
-  function startWindow(s: number, now: number): void {
-    starts[s] = now;
-    distinct[s] = 0;
-    flags[s] = 0;
-    stamps[s] = 0;
-    counts.fill(0, s * k, s * k + k);
-    bits.fill(0, s * words, s * words + words);
-  }
-
-  /** The block's slot, its window current at `now`. */
-  function slotFor(block: number, now: number): number {
-    const s = table.acquire(block);
-    if (table.fresh() || now >= (starts[s] as number) + windowMs) startWindow(s, now);
-    return s;
-  }
-
-  /** Space-saving: credit one new number to `identity` in block `s`; returns its cell. */
-  function credit(s: number, identity: number): number {
-    const base = s * k;
-    let min = 0;
-    let minAt = 0;
-    for (let j = 0; j < k; j++) {
-      const c = counts[base + j] as number;
-      // Cells fill in order and empty only all together, so the first empty one means the
-      // identity is not tracked yet.
-      if (c === 0) {
-        ids[base + j] = identity;
-        counts[base + j] = 1;
-        errors[base + j] = 0;
-        reported[base + j] = 0;
-        return j;
-      }
-      if ((ids[base + j] as number) === identity) {
-        counts[base + j] = c + 1;
-        return j;
-      }
-      if (j === 0 || c < min) {
-        min = c;
-        minAt = j;
-      }
-    }
-    ids[base + minAt] = identity;
-    counts[base + minAt] = min + 1;
-    errors[base + minAt] = min;
-    reported[base + minAt] = 0;
-    return minAt;
-  }
-
-  function contributorsOf(s: number): BlockContributor[] {
-    const base = s * k;
-    const out: BlockContributor[] = [];
-    for (let j = 0; j < k && (counts[base + j] as number) > 0; j++) {
-      reported[base + j] = 1;
-      out.push({
-        identity: ids[base + j] as number,
-        numbers: (counts[base + j] as number) - (errors[base + j] as number),
-      });
-    }
-    return out.sort((a, b) => b.numbers - a.numbers || a.identity - b.identity);
-  }
-
-  function eventsOf(identity: number): readonly RangeDensityEvent[] {
-    const events: RangeDensityEvent[] = [];
-    for (let p = 0; p < pending.length; p += 2) {
-      const s = pending[p] as number;
-      const block = pending[p + 1] as number;
-      // The slot may have been evicted and reused by this very call (a call touching more
-      // than maxBlocks blocks); a reused slot has a different key or a cleared stamp.
-      if (table.keyOf(s) !== block || stamps[s] !== call) continue;
-      const start = starts[s] as number;
-      const window = { start, end: start + windowMs };
-      if (((flags[s] as number) & ANNOUNCE) !== 0) {
-        flags[s] = HOT;
-        hotEvents++;
-        const list = contributorsOf(s);
-        events.push({
-          kind: 'block-hot',
-          block,
-          distinct: distinct[s] as number,
-          window,
-          contributors: list,
-        });
-        continue;
-      }
-      const base = s * k;
-      for (let j = 0; j < k; j++) {
-        if ((counts[base + j] as number) > 0 && ids[base + j] === identity) {
-          if (reported[base + j] === 0) {
-            reported[base + j] = 1;
-            fedEvents++;
-            const numbers = (counts[base + j] as number) - (errors[base + j] as number);
-            const contributors = [{ identity, numbers }];
-            events.push({
-              kind: 'hot-block-fed',
-              block,
-              distinct: distinct[s] as number,
-              window,
-              contributors,
-            });
-          }
-          break;
-        }
-      }
-    }
-    pending.length = 0;
-    return events.length === 0 ? NO_EVENTS : events;
-  }
-
-  function observe(
-    identityIn: number,
-    numbers: ArrayLike<number>,
-    now: number,
-  ): readonly RangeDensityEvent[] {
-    const identity = identityIn >>> 0;
-    // Stamps mark the blocks already queued for events in this call; 0 means none.
-    call = call === 0xffffffff ? 1 : call + 1;
-    pending.length = 0;
-    let lastBlock = -1;
-    let s = -1;
-    let cell = -1;
-    const n = numbers.length;
-    let valid = 0;
-    for (let i = 0; i < n; i++) {
-      const number = numbers[i] as number;
-      if (!(number >= 0 && number <= Number.MAX_SAFE_INTEGER && Math.floor(number) === number)) {
-        ignored++;
-        continue;
-      }
-      valid++;
-      const block = Math.floor(number / blockSize);
-      const offset = number - block * blockSize;
-      if (block !== lastBlock) {
-        s = slotFor(block, now);
-        lastBlock = block;
-        cell = -1;
-      }
-      const w = s * words + (offset >>> 5);
-      const bit = 1 << (offset & 31);
-      const word = bits[w] as number;
-      if ((word & bit) !== 0) continue;
-      bits[w] = word | bit;
-      const d = (distinct[s] as number) + 1;
-      distinct[s] = d;
-      // Within one call only this identity credits, so its cell cannot move under us.
-      if (cell >= 0) counts[s * k + cell] = (counts[s * k + cell] as number) + 1;
-      else cell = credit(s, identity);
-      const f = flags[s] as number;
-      if ((f & HOT) === 0 && d >= hotDistinct) flags[s] = HOT | ANNOUNCE;
-      else if ((f & HOT) === 0) continue;
-      if (stamps[s] !== call) {
-        stamps[s] = call;
-        pending.push(s, block);
-      }
-    }
-    observed += valid;
-    return pending.length === 0 ? NO_EVENTS : eventsOf(identity);
-  }
-
+  /** The block's slot in its window current at `now`, or -1 when untracked or expired. */
   function current(block: number, now: number): number {
     const s = table.find(block);
-    if (s < 0 || now >= (starts[s] as number) + windowMs) return -1;
+    if (s < 0 || now >= (st.starts[s] as number) + windowMs) return -1;
     return s;
   }
 
   return {
     config,
-    observe,
+    observe: (identity, numbers, now) => observe(st, table, config, identity, numbers, now),
     distinct(block, now) {
       const s = current(block, now);
-      return s < 0 ? 0 : (distinct[s] as number);
+      return s < 0 ? 0 : (st.distinct[s] as number);
     },
     isHot(block, now) {
       const s = current(block, now);
-      return s >= 0 && ((flags[s] as number) & HOT) !== 0;
+      return s >= 0 && ((st.flags[s] as number) & HOT) !== 0;
     },
     blockOf: (number) => Math.floor(number / blockSize),
     size: () => table.size(),
-    memoryBytes: () =>
-      table.bytes() +
-      starts.byteLength +
-      distinct.byteLength +
-      flags.byteLength +
-      stamps.byteLength +
-      ids.byteLength +
-      counts.byteLength +
-      errors.byteLength +
-      reported.byteLength +
-      bits.byteLength,
-    stats: () => ({ observed, ignored, evicted: table.evicted(), hotEvents, fedEvents }),
+    memoryBytes: () => table.bytes() + densityStateBytes(st),
+    stats: () => ({
+      observed: st.observed,
+      ignored: st.ignored,
+      evicted: table.evicted(),
+      hotEvents: st.hotEvents,
+      fedEvents: st.fedEvents,
+    }),
   };
+}
+
+/** RangeDensity.observe: counts the numbers into their blocks, then reports the events owed. */
+function observe(
+  st: DensityState,
+  table: BlockTable,
+  config: RangeDensityConfig,
+  identityIn: number,
+  numbers: ArrayLike<number>,
+  now: number,
+): readonly RangeDensityEvent[] {
+  const { blockSize, windowMs, hotDistinct, contributors: k } = config;
+  const { words, pending } = st;
+  const identity = identityIn >>> 0;
+  // Stamps mark the blocks already queued for events in this call; 0 means none.
+  const call = st.call === 0xffffffff ? 1 : st.call + 1;
+  st.call = call;
+  pending.length = 0;
+  let lastBlock = -1;
+  let s = -1;
+  let cell = -1;
+  const n = numbers.length;
+  let valid = 0;
+  for (let i = 0; i < n; i++) {
+    const number = numbers[i] as number;
+    if (!(number >= 0 && number <= Number.MAX_SAFE_INTEGER && Math.floor(number) === number)) {
+      st.ignored++;
+      continue;
+    }
+    valid++;
+    const block = Math.floor(number / blockSize);
+    const offset = number - block * blockSize;
+    if (block !== lastBlock) {
+      s = slotFor(st, table, windowMs, block, now);
+      lastBlock = block;
+      cell = -1;
+    }
+    const w = s * words + (offset >>> 5);
+    const bit = 1 << (offset & 31);
+    const word = st.bits[w] as number;
+    if ((word & bit) !== 0) continue;
+    st.bits[w] = word | bit;
+    const d = (st.distinct[s] as number) + 1;
+    st.distinct[s] = d;
+    // Within one call only this identity credits, so its cell cannot move under us.
+    if (cell >= 0) st.counts[s * k + cell] = (st.counts[s * k + cell] as number) + 1;
+    else cell = credit(st, s, identity);
+    const f = st.flags[s] as number;
+    if ((f & HOT) === 0 && d >= hotDistinct) st.flags[s] = HOT | ANNOUNCE;
+    else if ((f & HOT) === 0) continue;
+    if (st.stamps[s] !== call) {
+      st.stamps[s] = call;
+      pending.push(s, block);
+    }
+  }
+  st.observed += valid;
+  return pending.length === 0 ? NO_EVENTS : eventsOf(st, table, windowMs, identity);
+}
+
+/** The block's slot, its window current at `now`. */
+function slotFor(st: DensityState, table: BlockTable, windowMs: number, block: number, now: number): number {
+  const s = table.acquire(block);
+  if (table.fresh() || now >= (st.starts[s] as number) + windowMs) startWindow(st, s, now);
+  return s;
 }

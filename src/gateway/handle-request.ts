@@ -1,0 +1,127 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { Admission, PlainResponse } from '../pipeline/types.ts';
+import { answeredOf } from './answered.ts';
+import { bodyTooLarge, readJsonBody } from './body.ts';
+import { forward } from './forward.ts';
+import type { GatewayOptions } from './gateway-options.ts';
+import { sendPlain } from './send.ts';
+
+/** A request's body as admit sees it: parsed when its route prices by it, else unread. */
+interface Received {
+  readonly bytes: Buffer | undefined;
+  readonly value: unknown;
+}
+
+const UNREAD: Received = Object.freeze({ bytes: undefined, value: undefined });
+
+/** One request through the gateway: body (where priced) → pipeline.admit → upstream → client. */
+export async function handleRequest(
+  g: GatewayOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const started = performance.now();
+  const method = req.method ?? 'GET';
+  const url = req.url ?? '/';
+  const path = pathOf(url);
+  const peer = req.socket.remoteAddress ?? '';
+  const receiving = receive(g, req, res, method, path);
+  const body = receiving instanceof Promise ? await receiving : receiving;
+  if (body === undefined) return;
+  const verdict = await g.pipeline.admit({
+    method,
+    url,
+    headers: req.headers,
+    remoteAddress: peer,
+    body: body.value,
+  });
+  if (!verdict.allowed) {
+    if (!req.complete && body.bytes === undefined) req.resume();
+    sendPlain(res, verdict.response);
+    logDecision(g.logger, verdict, method, path, verdict.response.status, started);
+    const { route, decision, response } = verdict;
+    g.onAnswered?.({ route: route?.id, outcome: 'denied', reason: decision.reason, status: response.status });
+    return;
+  }
+  const sent = await forward(g, req, res, verdict, url, peer, body.bytes);
+  logDecision(g.logger, verdict, method, path, sent.status, started);
+  g.onAnswered?.(answeredOf(verdict.route?.id, sent));
+}
+
+/**
+ * The request's body for admit, read and parsed only on a route that needs it (a promise
+ * then; every other request goes on without waiting). Undefined when the body was refused,
+ * answered here, or the client went away.
+ */
+function receive(
+  g: GatewayOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  path: string,
+): Received | undefined | Promise<Received | undefined> {
+  const bodyLimit = g.pipeline.policy().server.bodyLimitBytes;
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > bodyLimit) {
+    req.resume();
+    const answer = bodyTooLarge(bodyLimit);
+    sendPlain(res, answer, true);
+    refused(g, g.pipeline.matchRoute(method, path)?.id, answer);
+    return undefined;
+  }
+  const matched = g.pipeline.matchRoute(method, path);
+  return matched?.needsBody ? readPriced(g, req, res, matched.id, bodyLimit) : UNREAD;
+}
+
+async function readPriced(
+  g: GatewayOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: string,
+  bodyLimit: number,
+): Promise<Received | undefined> {
+  const read = await readJsonBody(req, bodyLimit);
+  if (read.kind === 'aborted') return undefined;
+  if (read.kind === 'refused') {
+    sendPlain(res, read.response, read.close);
+    refused(g, route, read.response);
+    return undefined;
+  }
+  return read;
+}
+
+/** Reports a request refused before admission (its body: too large, or not JSON). */
+function refused(g: GatewayOptions, route: string | undefined, answer: PlainResponse): void {
+  const reason = answer.problem ?? 'bad-request';
+  g.onAnswered?.({ route, outcome: 'denied', reason, status: answer.status });
+}
+
+function logDecision(
+  logger: Logger,
+  verdict: Admission,
+  method: string,
+  path: string,
+  status: number,
+  started: number,
+): void {
+  // Never log headers, bodies or query strings: they carry keys, tokens and looked-up numbers.
+  const entry = {
+    method,
+    path,
+    status,
+    route: verdict.route?.id,
+    identity: verdict.caller?.identity?.id,
+    ip: verdict.caller?.ip,
+    decision: verdict.decision.reason,
+    policy: verdict.decision.policy?.id,
+    ms: Math.round((performance.now() - started) * 1000) / 1000,
+  };
+  if (verdict.allowed) logger.debug(entry, 'allowed');
+  else logger.info(entry, 'denied');
+}
+
+export function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}

@@ -1,0 +1,35 @@
+import type { RiskedOutcome } from '../../stores/store.ts';
+import type { Admission, PlainRequest } from '../types.ts';
+import { authenticate } from './authenticate.ts';
+import { authorize } from './authorize.ts';
+import { checkBatch } from './batch.ts';
+import { limitChecks } from './checks.ts';
+import { consume, storeUnavailable } from './consume.ts';
+import type { AdmitContext } from './context.ts';
+import { routeStep } from './route.ts';
+import { verdict } from './verdict.ts';
+
+/**
+ * identify → match → decide, one step after another. A step that stops the request returns
+ * its Admission; `'allowed' in` tells it from the state the next step goes on with. Only the
+ * identifier (a JWT's key set) and the store may answer later: the memory store and API keys
+ * answer synchronously, and awaiting only a promise spares those a microtask each.
+ */
+export async function admitRequest(ctx: AdmitContext, req: PlainRequest): Promise<Admission> {
+  const s = routeStep(ctx, req);
+  if ('allowed' in s) return s;
+  const identifying = s.route.auth === 'none' ? undefined : ctx.identifier.identify(req.headers);
+  const who = identifying instanceof Promise ? await identifying : identifying;
+  const refusal = authenticate(ctx.policy, s, who) ?? authorize(s) ?? checkBatch(s);
+  if (refusal !== undefined) return refusal;
+  const checks = limitChecks(ctx, s);
+  if ('allowed' in checks) return checks;
+  let batch: RiskedOutcome;
+  try {
+    const answer = consume(ctx, s, checks);
+    batch = answer instanceof Promise ? await answer : answer;
+  } catch (err) {
+    return storeUnavailable(ctx, s, err);
+  }
+  return verdict(ctx, s, batch);
+}

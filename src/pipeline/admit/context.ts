@@ -1,0 +1,77 @@
+import type { Clock } from '../../core/clock.ts';
+import { createClientAddress, type ClientAddressResolver } from '../../identity/client-address.ts';
+import { createIdentifier, type Identifier } from '../../identity/identify.ts';
+import type { CompiledPolicy } from '../../policy/types.ts';
+import type { Store } from '../../stores/store.ts';
+import { routeEgressConfigs, type RouteEgressConfigs } from '../answer-plan.ts';
+import { createRouteDetectors, type RouteDetectorSet } from '../detectors.ts';
+import { createRiskGate, type RiskEvent, type RiskGate } from '../risk-gate.ts';
+import type { StoreOutageLog } from './store-outage-log.ts';
+
+/** What the policy's risk, detect and egress sections turn into, built once per policy. */
+export interface Defenses {
+  readonly gate: RiskGate | undefined;
+  readonly detectors: ReadonlyMap<string, RouteDetectorSet>;
+  readonly egress: ReadonlyMap<string, RouteEgressConfigs>;
+}
+
+/**
+ * Everything admit's steps read that does not change from one request to the next: the
+ * policy and what is built from it, and the pipeline's store, clock and hooks. A policy
+ * reload builds a new context and swaps it in whole, so a request never sees half of each.
+ */
+export interface AdmitContext {
+  readonly policy: CompiledPolicy;
+  readonly identifier: Identifier;
+  readonly clientAddress: ClientAddressResolver;
+  readonly defenses: Defenses;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly outageLog: StoreOutageLog;
+  readonly onRisk: ((event: RiskEvent) => void) | undefined;
+}
+
+/** The parts of an admit context that outlive a policy reload. */
+export interface AdmitContextBase {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly outageLog: StoreOutageLog;
+  readonly onRisk: ((event: RiskEvent) => void) | undefined;
+  readonly onUntrustedForwarded:
+    ((info: { readonly peer: string; readonly header: string }) => void) | undefined;
+  /** Seed of the range-density detector's block hash. */
+  readonly seed: number;
+}
+
+export function createAdmitContext(base: AdmitContextBase, policy: CompiledPolicy): AdmitContext {
+  return {
+    policy,
+    identifier: createIdentifier(policy.identities, base.clock),
+    clientAddress: createClientAddress(clientOptions(base, policy)),
+    // Detector state (hit counts, hot blocks) starts afresh with a new policy; scores and
+    // blocks live in the store and are kept.
+    defenses: buildDefenses(policy, base.seed),
+    store: base.store,
+    clock: base.clock,
+    outageLog: base.outageLog,
+    onRisk: base.onRisk,
+  };
+}
+
+function clientOptions(base: AdmitContextBase, p: CompiledPolicy) {
+  const options = { trustedProxies: p.server.trustedProxies, forwardedHeader: p.server.forwardedHeader };
+  return base.onUntrustedForwarded
+    ? { ...options, onUntrustedForwarded: base.onUntrustedForwarded }
+    : options;
+}
+
+function buildDefenses(policy: CompiledPolicy, seed: number): Defenses {
+  const detectors = new Map<string, RouteDetectorSet>();
+  const egress = new Map<string, RouteEgressConfigs>();
+  for (const route of policy.routes) {
+    if (route.detect) detectors.set(route.id, createRouteDetectors(route.detect, seed));
+    const configs = routeEgressConfigs(route);
+    if (configs) egress.set(route.id, configs);
+  }
+  return { gate: policy.risk ? createRiskGate(policy.risk) : undefined, detectors, egress };
+}
