@@ -1,0 +1,68 @@
+import { runCheck } from './check.ts';
+import { runDemo } from './demo.ts';
+import { runDemoService } from './demo-service.ts';
+import { runGateway } from './gateway.ts';
+import { runHashKey } from './hash-key.ts';
+import { runInit } from './init.ts';
+import type { CliIo } from './io.ts';
+import { packageVersion } from './shipped.ts';
+import { runSimulate } from './simulate.ts';
+
+const USAGE = `Usage: enumguard <command> [options]
+
+Commands:
+  init [policy.yaml] [--force]
+          Write a starter policy (refuses to overwrite an existing file without --force).
+  check policy.yaml
+          Validate a policy file; exits 1 with located messages when it is invalid.
+  gateway --config policy.yaml [--upstream URL] [--port 8080] [--host 127.0.0.1]
+          Run the reverse proxy in front of an HTTP API.
+  hash-key [KEY] | hash-key < key.txt
+          Print an API key's SHA-256 as the policy stores it (apiKeys.keys[].sha256).
+  demo [--port 8080]
+          Replay an enumeration attack against the reference API, without and with the gateway.
+  simulate --scenario s.yaml --policy p.yaml [--policy q.yaml ...] | --compare DIR [--html report.html]
+          Score policies against a scenario on virtual time: harvest and harm.
+          With --http URL, drive a running gateway on this machine in real time instead.
+  demo-service [--port 8081] [--accounts 100000]
+          Run the reference contact-discovery API (the vulnerable system) on its own.
+
+Run "enumguard <command> --help" for a command's options; "enumguard --version" prints the version.`;
+
+/**
+ * The `enumguard` command: dispatches to a command and resolves with its exit code (long-running
+ * commands resolve once they have shut down). main.ts binds it to the process.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'gateway':
+      return runGateway(rest, io);
+    case 'check':
+      return runCheck(rest, io);
+    case 'demo':
+      return runDemo(rest, io);
+    case 'simulate':
+      return runSimulate(rest, io);
+    case 'demo-service':
+      return runDemoService(rest, io);
+    case 'init':
+      return runInit(rest, io);
+    case 'hash-key':
+      return runHashKey(rest, io);
+    case '-v':
+    case '--version':
+    case 'version':
+      io.stdout(packageVersion());
+      return 0;
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      io.stdout(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      io.stderr(`enumguard: unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
