@@ -1,12 +1,5 @@
-import { runCheck } from './check.ts';
-import { runDemo } from './demo.ts';
-import { runDemoService } from './demo-service.ts';
-import { runGateway } from './gateway.ts';
-import { runHashKey } from './hash-key.ts';
-import { runInit } from './init.ts';
 import type { CliIo } from './io.ts';
 import { packageVersion } from './shipped.ts';
-import { runSimulate } from './simulate.ts';
 
 const USAGE = `Usage: enumguard <command> [options]
 
@@ -35,21 +28,23 @@ Run "enumguard <command> --help" for a command's options; "enumguard --version" 
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
+  // Each command's modules load only when it runs: `--version` or `check` neither pay for
+  // nor depend on what the gateway and the simulator import.
   switch (command) {
     case 'gateway':
-      return runGateway(rest, io);
+      return (await import('./gateway.ts')).runGateway(rest, io);
     case 'check':
-      return runCheck(rest, io);
+      return (await import('./check.ts')).runCheck(rest, io);
     case 'demo':
-      return runDemo(rest, io);
+      return (await import('./demo.ts')).runDemo(rest, io);
     case 'simulate':
-      return runSimulate(rest, io);
+      return (await import('./simulate.ts')).runSimulate(rest, io);
     case 'demo-service':
-      return runDemoService(rest, io);
+      return (await import('./demo-service.ts')).runDemoService(rest, io);
     case 'init':
-      return runInit(rest, io);
+      return (await import('./init.ts')).runInit(rest, io);
     case 'hash-key':
-      return runHashKey(rest, io);
+      return (await import('./hash-key.ts')).runHashKey(rest, io);
     case '-v':
     case '--version':
     case 'version':
