@@ -209,6 +209,7 @@ describe('the packed package installed into an empty project', () => {
         });
         assert.equal(refused.status, 413);
         assert.equal(refused.headers.get('content-type'), 'application/problem+json');
+        assert.equal(refused.headers.get('x-enumguard-problem'), 'batch-too-large');
         assert.equal(((await refused.json()) as { code: string }).code, 'batch-too-large');
       },
     );
