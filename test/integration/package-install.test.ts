@@ -116,12 +116,16 @@ describe('the packed package installed into an empty project', () => {
     assert.equal(stdout.trim(), manifest.version);
   });
 
-  it('checks the shipped default policy, and a starter policy from init', async () => {
+  it('checks the shipped default policy, hashes a key, and checks the starter policy init writes', async () => {
     const shipped = await sh(project, bin(), ['check', 'policies/enumguard-default.yaml']);
     assert.match(shipped.stdout, /^enumguard-default\.yaml: OK \(\d+ routes, \d+ limits\)\n$/);
     assert.match(
       shipped.stderr,
       /policies\/enumguard-default\.yaml: not in this folder; using the one enumguard ships: .*node_modules/,
+    );
+    assert.equal(
+      (await sh(project, bin(), ['hash-key', 'demo-key-alice'])).stdout,
+      'f80024220afd493b4d9592af870de7afe98061992d28fdb75480c9b717783fa2\n',
     );
     await sh(project, bin(), ['init']);
     assert.equal(
