@@ -9,7 +9,7 @@ const FIXTURES = join(ROOT, 'test/fixtures/policies');
 async function check(...args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCheck(args, { stdout: (s) => out.push(s), stderr: (s) => err.push(s) });
+  const code = await runCheck(args, { stdout: (s) => out.push(`${s}\n`), stderr: (s) => err.push(`${s}\n`) });
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
 

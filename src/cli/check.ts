@@ -1,15 +1,14 @@
 import { basename } from 'node:path';
 import { isEnumguardError } from '../core/errors.ts';
 import { loadPolicy } from '../policy/load.ts';
+import type { CliIo } from './io.ts';
+import { openShipped } from './shipped.ts';
 
-/** Where the command writes; each call gets whole lines ending in "\n" (process.stdout.write fits). */
-export interface CheckIo {
-  stdout(s: string): void;
-  stderr(s: string): void;
-}
+/** Where the command writes: one call per line, without its "\n", like every command. */
+export type CheckIo = Pick<CliIo, 'stdout' | 'stderr'>;
 
 const USAGE =
-  'usage: enumguard check <policy.yaml>\n  Validates a policy file and reports every problem with its line.\n';
+  'usage: enumguard check <policy.yaml>\n  Validates a policy file and reports every problem with its line.';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -30,17 +29,16 @@ export async function runCheck(args: readonly string[], io: CheckIo): Promise<nu
     io.stderr(unknown === undefined ? USAGE : `unknown option ${unknown}\n${USAGE}`);
     return 2;
   }
-  const path = args[0] ?? '';
+  // "policies/enumguard-default.yaml" reaches the package's copy where the folder has none.
+  const path = openShipped(args[0] ?? '', (line) => io.stderr(line));
   try {
     const policy = await loadPolicy(path);
     const limits = policy.routes.reduce((n, r) => n + r.limits.length, 0);
-    io.stdout(
-      `${basename(path)}: OK (${plural(policy.routes.length, 'route')}, ${plural(limits, 'limit')})\n`,
-    );
+    io.stdout(`${basename(path)}: OK (${plural(policy.routes.length, 'route')}, ${plural(limits, 'limit')})`);
     return 0;
   } catch (err) {
     if (isEnumguardError(err, 'ERR_POLICY_INVALID') || isEnumguardError(err, 'ERR_POLICY_READ')) {
-      io.stderr(`${err.message}\n`);
+      io.stderr(err.message);
       return 1;
     }
     throw err;

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createPopulation } from '../reference/population/population.ts';
 import { startReferenceService } from '../reference/http.ts';
 import type { CliIo } from './io.ts';
+import { parsePort, parseWholeNumber } from './options.ts';
 
 const HELP = `Usage: enumguard demo-service [options]
 
@@ -12,7 +13,7 @@ Options:
   --port N         port to listen on (default 8081; 0 picks a free one)
   --host ADDR      address to listen on (default 127.0.0.1)
   --accounts N     registered accounts in the population (default 100000)
-  --seed N         world seed: the same seed builds the same world (default 1)
+  --seed N         world seed, 0 to 4294967295: the same seed builds the same world (default 1)
   --max-batch N    most numbers per discover request (default 1000)`;
 
 export async function runDemoService(args: string[], io: CliIo): Promise<number> {
@@ -38,22 +39,25 @@ export async function runDemoService(args: string[], io: CliIo): Promise<number>
     io.stdout(HELP);
     return 0;
   }
-  const numbers: Record<string, number> = {};
-  for (const name of ['port', 'accounts', 'seed', 'max-batch'] as const) {
-    const n = Number(values[name]);
-    if (!Number.isSafeInteger(n) || n < (name === 'port' || name === 'seed' ? 0 : 1)) {
-      io.stderr(`enumguard demo-service: --${name} must be a whole number, got "${values[name]}"`);
-      return 2;
-    }
-    numbers[name] = n;
+  const parsed = [
+    parsePort('--port', values.port),
+    parseWholeNumber('--accounts', values.accounts, 1, Number.MAX_SAFE_INTEGER),
+    // The population's generator takes a 32-bit seed; a larger one would silently lose bits.
+    parseWholeNumber('--seed', values.seed, 0, 2 ** 32 - 1),
+    parseWholeNumber('--max-batch', values['max-batch'], 1, Number.MAX_SAFE_INTEGER),
+  ] as const;
+  const [port, accounts, seed, maxBatch] = parsed;
+  if (!port.ok || !accounts.ok || !seed.ok || !maxBatch.ok) {
+    for (const p of parsed) if (!p.ok) io.stderr(`enumguard demo-service: ${p.error}`);
+    return 2;
   }
   const started = performance.now();
-  const population = createPopulation({ seed: numbers.seed as number, accounts: numbers.accounts as number });
+  const population = createPopulation({ seed: seed.value, accounts: accounts.value });
   const running = await startReferenceService({
     population,
-    port: numbers.port as number,
+    port: port.value,
     host: values.host,
-    maxBatch: numbers['max-batch'] as number,
+    maxBatch: maxBatch.value,
   });
   io.stdout(
     `reference contact-discovery API on ${running.url}: ${population.accountCount.toLocaleString('en-US')} accounts ` +

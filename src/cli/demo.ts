@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
@@ -13,10 +14,21 @@ import { scorecardTable, type PolicyRun } from '../sim/report.ts';
 import { runSimulation } from '../sim/runner.ts';
 import { createScorecard } from '../sim/scorecard.ts';
 import type { CliIo } from './io.ts';
+import { parsePort } from './options.ts';
 import { startGateway, type RunningGateway } from './start-gateway.ts';
 
 const POLICY = fileURLToPath(new URL('../../examples/reference-policy.yaml', import.meta.url));
 const REPLAY_MS = 8000;
+
+const HELP = `Usage: enumguard demo [options]
+
+Starts the reference contact-discovery API and the gateway in front of it (with
+examples/reference-policy.yaml), replays an enumeration attack straight at the API and through
+the gateway, prints both scorecards, then keeps both running for you to try. Ctrl-C stops.
+
+Options:
+  --port N              the gateway's port (default 8080; 0 picks a free one)
+  --exit-after-replay   stop after the replay instead of staying up`;
 const LEGIT_USERS = 40;
 
 /**
@@ -25,10 +37,30 @@ const LEGIT_USERS = 40;
  * once straight at the service and once through the gateway.
  */
 export async function runDemo(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { port: { type: 'string', default: '8080' }, 'exit-after-replay': { type: 'boolean' } },
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        port: { type: 'string', default: '8080' },
+        'exit-after-replay': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    io.stderr(`enumguard demo: ${(err as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  const port = parsePort('--port', values.port);
+  if (!port.ok) {
+    io.stderr(`enumguard demo: ${port.error}\n\n${HELP}`);
+    return 2;
+  }
   const population = createPopulation({ seed: 1, accounts: 20_000 });
   const service = await startReferenceService({ population, port: 0 });
   let gateway: RunningGateway;
@@ -36,14 +68,17 @@ export async function runDemo(args: string[], io: CliIo): Promise<number> {
     gateway = await startGateway({
       policyPath: POLICY,
       upstream: service.url,
-      port: Number(values.port),
+      port: port.value,
       host: '127.0.0.1',
       logger: pino({ name: 'enumguard', level: 'warn' }),
     });
   } catch (err) {
     await service.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      io.stderr(`Port ${values.port} is taken. Try: npm start -- --port 8181`);
+      io.stderr(
+        `Port ${port.value} is taken: pick another with --port, e.g. npx enumguard demo --port 8181 ` +
+          '(npm start -- --port 8181 in the repository)',
+      );
       return 1;
     }
     throw err;
@@ -78,9 +113,10 @@ Try it yourself (the gateway trusts loopback as its load balancer, so X-Forwarde
           -d '{"number":"+14155550100"}' | sed 's/.*"token":"\\([^"]*\\)".*/\\1/')
   curl -i -X POST ${through}/v1/contacts/discover -H "authorization: Bearer $TOKEN" \\
        -H 'content-type: application/json' -d '{"numbers":["+14155550101","+5511987654321"]}'
-  npx enumguard simulate --scenario scenarios/whatsapp-2024.yaml --compare baselines --html report.html
+  npx enumguard simulate --scenario scenarios/whatsapp-2024.yaml \\
+      --policy policies/enumguard-default.yaml --compare baselines --html report.html
 
-Edit examples/reference-policy.yaml while this runs: the gateway reloads it. Ctrl-C stops.`);
+Edit ${relative(process.cwd(), POLICY)} while this runs: the gateway reloads it. Ctrl-C stops.`);
 
   const stop = async (): Promise<void> => {
     await gateway.stop(1000);

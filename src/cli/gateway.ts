@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import type { CliIo } from './io.ts';
+import { LOG_LEVELS, parseLogLevel, parsePort, parseWholeNumber } from './options.ts';
+import { openShipped } from './shipped.ts';
 import { startGateway } from './start-gateway.ts';
 
 const HELP = `Usage: enumguard gateway --config policy.yaml [options]
@@ -11,7 +13,7 @@ Options:
   --port N            port to listen on (default 8080; 0 picks a free one)
   --host ADDR         address to listen on (default 127.0.0.1)
   --max-keys N        bound of the in-memory store (default 1000000)
-  --log-level LEVEL   fatal, error, warn, info (default), debug (logs every allowed request)
+  --log-level LEVEL   ${LOG_LEVELS.join(', ')}; default info (debug logs every allowed request)
 
 Signals: SIGHUP reloads the policy (so does saving the file); SIGTERM and SIGINT drain and stop.`;
 
@@ -43,24 +45,28 @@ export async function runGateway(args: string[], io: CliIo): Promise<number> {
     io.stderr(`enumguard gateway: --config is required\n\n${HELP}`);
     return 2;
   }
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    io.stderr(`enumguard gateway: --port must be an integer from 0 to 65535, got "${values.port}"`);
+  const fail = (error: string): number => {
+    io.stderr(`enumguard gateway: ${error}`);
     return 2;
-  }
-  const maxKeys = values['max-keys'] === undefined ? undefined : Number(values['max-keys']);
-  if (maxKeys !== undefined && !(Number.isInteger(maxKeys) && maxKeys > 0)) {
-    io.stderr(`enumguard gateway: --max-keys must be a positive integer, got "${values['max-keys']}"`);
-    return 2;
-  }
-  const logger = pino({ name: 'enumguard', level: values['log-level'] });
+  };
+  const port = parsePort('--port', values.port);
+  if (!port.ok) return fail(port.error);
+  const maxKeys =
+    values['max-keys'] === undefined
+      ? undefined
+      : parseWholeNumber('--max-keys', values['max-keys'], 1, Number.MAX_SAFE_INTEGER);
+  if (maxKeys?.ok === false) return fail(maxKeys.error);
+  // pino throws a bare "unknown level" from deep inside; say which levels exist instead.
+  const level = parseLogLevel('--log-level', values['log-level']);
+  if (!level.ok) return fail(level.error);
+  const logger = pino({ name: 'enumguard', level: level.value });
   const running = await startGateway({
-    policyPath: values.config,
+    policyPath: openShipped(values.config, (line) => io.stderr(line)),
     upstream: values.upstream,
-    port,
+    port: port.value,
     host: values.host,
     logger,
-    ...(maxKeys ? { maxKeys } : {}),
+    ...(maxKeys ? { maxKeys: maxKeys.value } : {}),
   });
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {

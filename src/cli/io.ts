@@ -7,4 +7,6 @@ export interface CliIo {
    * Absent in tests: such output then goes through stderr() as whole lines.
    */
   readonly stderrStream?: { readonly isTTY?: boolean; write(text: string): unknown };
+  /** What the command reads from (`hash-key` without an argument); tests pass their own. */
+  readonly stdin?: AsyncIterable<string | Uint8Array> & { readonly isTTY?: boolean };
 }

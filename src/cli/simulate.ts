@@ -12,6 +12,7 @@ import type { FailedRun } from '../sim/parallel-runs.ts';
 import { scorecardTable, type PolicyRun } from '../sim/report.ts';
 import { loadScenario, type Scenario } from '../sim/scenario.ts';
 import type { CliIo } from './io.ts';
+import { openShipped } from './shipped.ts';
 import { columnName, progressFor, runInProcess, runLive, type Target } from './simulate-runs.ts';
 
 /** Real time an --http run takes when no --duration is given, and the most it may take. */
@@ -73,9 +74,13 @@ export async function runSimulate(args: string[], io: CliIo, deps: SimulateDeps 
     io.stdout(HELP);
     return 0;
   }
-  const policies = [...(values.policy ?? [])];
+  // The README's "scenarios/…", "baselines" and "policies/…" reach the package's copies from
+  // a project that installed enumguard (shipped.ts); a user's own files win.
+  const shipped = (path: string): string => openShipped(path, (line) => io.stderr(`  ${line}`));
+  const scenarioPath = values.scenario === undefined ? undefined : shipped(values.scenario);
+  const policies = (values.policy ?? []).map(shipped);
   if (values.compare !== undefined) {
-    const found = await policyFiles(values.compare);
+    const found = await policyFiles(shipped(values.compare));
     if (typeof found === 'string') return usage(io, found);
     policies.push(...found);
   }
@@ -84,7 +89,7 @@ export async function runSimulate(args: string[], io: CliIo, deps: SimulateDeps 
       io,
       '--http drives a running gateway, which enforces its own policy: give --http or --policy/--compare, not both',
     );
-  if (!values.scenario || (values.http === undefined && policies.length === 0))
+  if (!scenarioPath || (values.http === undefined && policies.length === 0))
     return usage(io, '--scenario and at least one --policy (or --http URL) are required');
 
   let durationOverride: number | undefined;
@@ -108,7 +113,7 @@ export async function runSimulate(args: string[], io: CliIo, deps: SimulateDeps 
     const problem = out === undefined ? undefined : await unwritable(out);
     if (problem) return usage(io, problem);
   }
-  const scenario = await loadScenario(values.scenario);
+  const scenario = await loadScenario(scenarioPath);
   let durationMs = durationOverride ?? scenario.duration;
   const interrupt = new AbortController();
   const onSigint = (): void => {
@@ -148,7 +153,7 @@ export async function runSimulate(args: string[], io: CliIo, deps: SimulateDeps 
     process.on('SIGINT', onSigint);
     try {
       ({ runs, failures } = await runInProcess({
-        scenarioPath: values.scenario,
+        scenarioPath,
         policies,
         durationMs,
         jobs: jobs ?? defaultJobs(policies.length, scenario.population.accounts),

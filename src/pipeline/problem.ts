@@ -32,6 +32,9 @@ export const PROBLEM_CODES = {
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;
 
+/** On every answer enumguard gives itself (never on the upstream's), with the problem's `code`. */
+export const PROBLEM_HEADER = 'x-enumguard-problem';
+
 export interface ProblemOptions {
   /** Overrides the code's default status (a batch cap may answer 400 instead of 413). */
   readonly status?: number;
@@ -57,6 +60,9 @@ export function problemResponse(
     headers: {
       'content-type': 'application/problem+json',
       'cache-control': 'no-store',
+      // Says enumguard answered, not the service behind it: both may answer 401 or 404 with
+      // "about:blank" problems, and a client or an operator with curl must tell them apart.
+      [PROBLEM_HEADER]: code,
       ...options.headers,
     },
     body: JSON.stringify(body),

@@ -1,19 +1,45 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { EnumguardError } from '../core/errors.ts';
 import { compilePolicy } from './compile.ts';
 import { fsReason } from './fs-reason.ts';
 import type { CompiledPolicy } from './types.ts';
 
-/** Reads a policy file; ERR_POLICY_READ with the OS reason when it cannot be read. */
+/**
+ * Reads a policy file; ERR_POLICY_READ with the OS reason when it cannot be read, and
+ * ERR_POLICY_INVALID when it is not UTF-8 text: a binary file given by mistake would
+ * otherwise reach the YAML parser and come back as pages of escaped bytes.
+ */
 export async function readPolicyText(path: string): Promise<string> {
+  let bytes: Buffer;
   try {
-    return await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (err) {
     throw new EnumguardError('ERR_POLICY_READ', `${path}: cannot read the policy: ${fsReason(err)}`, {
       cause: err,
     });
   }
+  return decodePolicyText(path, bytes);
+}
+
+/** A policy file's bytes as text; ERR_POLICY_INVALID when they are not UTF-8 text. */
+export function decodePolicyText(path: string, bytes: Uint8Array): string {
+  // YAML text never holds NUL (YAML 1.2 section 5.1 excludes it); binary files nearly always do.
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) throw notText(path, `it holds a NUL byte at offset ${nul}`);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (err) {
+    throw notText(path, 'its bytes are not UTF-8', err);
+  }
+}
+
+function notText(path: string, why: string, cause?: unknown): EnumguardError {
+  return new EnumguardError(
+    'ERR_POLICY_INVALID',
+    `${basename(path)} is not a text YAML file (${why}): give the policy's .yaml file, saved as UTF-8`,
+    cause === undefined ? {} : { cause },
+  );
 }
 
 /**

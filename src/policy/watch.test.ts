@@ -145,6 +145,45 @@ describe('watchPolicy', () => {
     ]);
   });
 
+  it('neither reloads nor logs "policy reloaded" when only another file in the folder changes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'enumguard-watch-'));
+    dirs.push(dir);
+    const file = join(dir, 'policy.yaml');
+    writeFileSync(file, policyText('one'));
+    const events = collector();
+    const logs: string[] = [];
+    let skipped: () => void = () => undefined;
+    // Bounded, and the timer keeps the process alive: the watcher itself does not.
+    const handled = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error('the log file event was not handled within 5 s')),
+        5_000,
+      );
+      skipped = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    const watcher = watchPolicy(file, {
+      ...events,
+      debounceMs: 20,
+      logger: {
+        info: (m) => logs.push(`info ${m}`),
+        warn: (m) => logs.push(`warn ${m}`),
+        debug: () => skipped(),
+      },
+    });
+    watchers.push(watcher);
+    // A gateway's log written beside its policy: the first event in the folder after the start.
+    writeFileSync(join(dir, 'gateway.log'), 'listening\n');
+    await handled;
+    assert.equal(events.count, 0);
+    assert.deepEqual(logs, []);
+    writeFileSync(file, policyText('two'));
+    assert.deepEqual(routeIds(await events.next()), ['two']);
+    assert.deepEqual(logs, ['info policy.yaml: policy reloaded (1 route(s))']);
+  });
+
   it('reports a deleted policy as ERR_POLICY_READ', async () => {
     const { file, events } = setup(policyText('one'));
     unlinkSync(file);

@@ -1,12 +1,14 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { compilePolicy } from './compile.ts';
-import { readPolicyText } from './load.ts';
+import { decodePolicyText, readPolicyText } from './load.ts';
 import type { CompiledPolicy } from './types.ts';
 
 export interface PolicyWatchLogger {
   info(msg: string): void;
   warn(msg: string): void;
+  /** Events that changed nothing (another file in the folder, the same text written again). */
+  debug?(msg: string): void;
 }
 
 export interface WatchPolicyOptions {
@@ -31,16 +33,18 @@ export interface PolicyWatcher {
  * writing a new file and renaming it over the old one (vim, many IDEs), and Kubernetes
  * ConfigMaps that swap a symlinked directory, replace the inode a file watch would follow.
  * Any event in the directory, debounced, leads to reading the file; a text equal to the one
- * last applied is skipped, so bursts of events and `touch` cause no reload. Key files the
+ * in force (read when the watch starts, then the last applied) is skipped, so other files
+ * changing beside the policy, bursts of events and `touch` cause no reload and no log line. Key files the
  * policy names (jwksFile, publicKeyFile) are re-read on reload(), i.e. on SIGHUP.
  */
 export function watchPolicy(path: string, options: WatchPolicyOptions): PolicyWatcher {
   const file = resolve(path);
   const debounceMs = options.debounceMs ?? 100;
   const name = basename(path);
-  // The text of the last policy handed to onChange. A failed text is not remembered, so a
-  // later event retries it (a key file it names may have appeared meanwhile).
-  let lastGoodText: string | undefined;
+  // The text of the policy in force: the one at the start, then the last handed to onChange.
+  // A failed text is not remembered, so a later event retries it (a key file it names may have
+  // appeared meanwhile).
+  let lastGoodText = textInForce(path);
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
   // Reloads run one at a time; requests during one coalesce into a single follow-up.
@@ -56,7 +60,11 @@ export function watchPolicy(path: string, options: WatchPolicyOptions): PolicyWa
       if (!closed) report(err);
       return;
     }
-    if (closed || (!force && text === lastGoodText)) return;
+    if (closed) return;
+    if (!force && text === lastGoodText) {
+      options.logger?.debug?.(`${name}: its folder changed, the policy did not; nothing to reload`);
+      return;
+    }
     let policy: CompiledPolicy;
     try {
       policy = compilePolicy(text, { source: path, baseDir: dirname(file) });
@@ -116,4 +124,19 @@ export function watchPolicy(path: string, options: WatchPolicyOptions): PolicyWa
       watcher.close();
     },
   };
+}
+
+/**
+ * The text of the policy the caller has just loaded, read synchronously before the watch
+ * starts, so that no change made after watchPolicy() returns can be mistaken for it. Without
+ * it the first event in the folder (a log or another file written beside the policy, a
+ * `touch`) would reload the unchanged policy and log "policy reloaded". Unreadable now:
+ * undefined, and the first event's text is applied.
+ */
+function textInForce(path: string): string | undefined {
+  try {
+    return decodePolicyText(path, readFileSync(path));
+  } catch {
+    return undefined;
+  }
 }

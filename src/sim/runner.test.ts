@@ -142,4 +142,43 @@ describe('runSimulation', () => {
           'agent my-module-agent-0: wakeAt() needs a finite time in virtual ms since the start, got NaN',
     );
   });
+
+  it('lasts its whole duration in real time when nothing more is scheduled within it', async () => {
+    // The agent's next event lies past the end, as a legit install an hour away does in a
+    // 30 s --http run: the run must still take the 30 s, not end after the first event.
+    const late: Agent = {
+      id: 'late',
+      role: 'legit',
+      start(ctx) {
+        ctx.wakeAt(3_600_000);
+      },
+      onWake() {},
+      onResponse() {},
+    };
+    const began = performance.now();
+    const result = await runSimulation({
+      agents: [late],
+      transport: () => ({ status: 200, headers: {}, body: undefined }),
+      observer: quietObserver(),
+      clock: manualClock(0),
+      seed: 1,
+      durationMs: 300,
+      realTime: true,
+    });
+    assert.equal(result.stoppedEarly, false);
+    assert.equal(result.virtualMs, 300);
+    assert.ok(performance.now() - began >= 299, `ended after ${performance.now() - began} ms of 300`);
+  });
+
+  it('ends on virtual time when nothing more is scheduled within the duration', async () => {
+    const result = await runSimulation({
+      agents: [],
+      transport: () => ({ status: 200, headers: {}, body: undefined }),
+      observer: quietObserver(),
+      clock: manualClock(0),
+      seed: 1,
+      durationMs: 86_400_000,
+    });
+    assert.deepEqual([result.virtualMs, result.stoppedEarly], [0, false]);
+  });
 });

@@ -106,23 +106,25 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   });
   agents.forEach((_, index) => queue.push(0, { kind: 'start', agent: index }));
 
-  for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
-    if (next.at > options.durationMs) break;
+  /** In real time, waits until `at` ms after the start; false when the run was stopped meanwhile. */
+  async function reach(at: number): Promise<boolean> {
+    // Sleep in short slices so Ctrl-C is seen within one, even before a far-off event.
+    let wait = at - (performance.now() - started);
+    while (wait > 1 && !options.shouldStop?.()) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(wait, STOP_POLL_MS)));
+      wait = at - (performance.now() - started);
+    }
+    return !options.shouldStop?.();
+  }
+
+  for (let next = queue.pop(); next !== undefined && next.at <= options.durationMs; next = queue.pop()) {
     if (options.shouldStop?.()) {
       stoppedEarly = true;
       break;
     }
-    if (options.realTime) {
-      // Sleep in short slices so Ctrl-C is seen within one, even before a far-off event.
-      let wait = next.at - (performance.now() - started);
-      while (wait > 1 && !options.shouldStop?.()) {
-        await new Promise((resolve) => setTimeout(resolve, Math.min(wait, STOP_POLL_MS)));
-        wait = next.at - (performance.now() - started);
-      }
-      if (options.shouldStop?.()) {
-        stoppedEarly = true;
-        break;
-      }
+    if (options.realTime && !(await reach(next.at))) {
+      stoppedEarly = true;
+      break;
     }
     now = next.at;
     clock.set(origin + now);
@@ -152,6 +154,13 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         agent.onResponse(event.response, event.tag, ctx);
         break;
     }
+  }
+  // Nothing more is scheduled within the run (the attackers gave up, the next legit install
+  // is later): on virtual time the run simply ends, but a real-time run lasts the duration it
+  // was given, as `simulate --http --duration 30s` promises, rather than ending in a second.
+  if (options.realTime && !stoppedEarly) {
+    if (await reach(options.durationMs)) now = options.durationMs;
+    else stoppedEarly = true;
   }
   return {
     virtualMs: now,

@@ -19,5 +19,10 @@ describe('npm start (the demo)', () => {
     const guarded = Number(m[2]?.replaceAll(',', ''));
     assert.ok(guarded * 2 < open, `open ${open}, guarded ${guarded}`);
     assert.match(text, /\| legit users denied at least once \| 0\.00% \| 0\.00% \|/);
+    // The compare it suggests scores the shipped policy beside the baselines.
+    assert.match(
+      text,
+      /npx enumguard simulate --scenario scenarios\/whatsapp-2024\.yaml \\\n\s+--policy policies\/enumguard-default\.yaml --compare baselines --html report\.html/,
+    );
   });
 });

@@ -4,6 +4,7 @@ import { loggerOf } from '../plan-answer.ts';
 import { holdExpressAnswer } from './hold-answer.ts';
 
 export type { GuardOptions } from '../guard.ts';
+export { bodyParserErrors } from './body-errors.ts';
 
 /**
  * Express middleware. Mount it after a JSON body parser (`express.json()`) when a route is
