@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.ts';
 import { createPipeline, type Pipeline, type PipelineLogger } from '../pipeline/pipeline.ts';
-import { systemClock } from '../pipeline/system-clock.ts';
+import { systemClock } from '../runtime/system-clock.ts';
 import type { CompiledPolicy } from '../policy/types.ts';
 import { createMemoryStore } from '../stores/memory-store.ts';
 import type { Store } from '../stores/store.ts';

@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { sendPlain } from '../gateway/send.ts';
+import { sendPlain } from '../http/send-plain.ts';
 import type { Pipeline, PipelineLogger } from '../pipeline/pipeline.ts';
 import { problemResponse } from '../pipeline/problem.ts';
 import type { PlainResponse, ResponsePlan } from '../pipeline/types.ts';

@@ -4,7 +4,7 @@ import type { AnsweredRequest } from '../gateway/answered.ts';
 import { createGateway, type Gateway } from '../gateway/server.ts';
 import { createUpstreamPool } from '../gateway/upstream.ts';
 import { createPipeline, type Pipeline } from '../pipeline/pipeline.ts';
-import { systemClock } from '../pipeline/system-clock.ts';
+import { systemClock } from '../runtime/system-clock.ts';
 import { loadPolicy, watchPolicy } from '../policy/index.ts';
 import { EnumguardError } from '../core/errors.ts';
 import type { Clock } from '../core/clock.ts';

@@ -8,7 +8,7 @@ import { problemResponse } from '../pipeline/problem.ts';
 import type { PlainResponse, ResponseOutcome, ResponsePlan } from '../pipeline/types.ts';
 import type { Sent } from './answered.ts';
 import { downstreamHeaders } from './headers.ts';
-import { sendPlain } from './send.ts';
+import { sendPlain } from '../http/send-plain.ts';
 import { classifyUpstreamError, type UpstreamResponse } from './upstream.ts';
 
 /** Answer fields that describe the upstream's bytes, not the filtered ones. */

@@ -6,12 +6,12 @@ import type { Pipeline } from '../pipeline/pipeline.ts';
 import { PROBLEM_CODES, problemResponse } from '../pipeline/problem.ts';
 import type { Admission, PlainResponse } from '../pipeline/types.ts';
 import { answeredOf, type AnsweredRequest, type Sent } from './answered.ts';
-import { bodyTooLarge, readJsonBody } from './body.ts';
+import { bodyTooLarge, readJsonBody } from '../http/request-body.ts';
 import { heldAnswerLimit } from '../pipeline/answer-hold.ts';
 import { answerWithPlan } from './egress-answer.ts';
 import { downstreamHeaders, upstreamHeaders } from './headers.ts';
 import { BodyTooLargeError, limitStream } from './limit-stream.ts';
-import { sendPlain } from './send.ts';
+import { sendPlain } from '../http/send-plain.ts';
 import { classifyUpstreamError, type UpstreamPool } from './upstream.ts';
 
 /** Upstream answers up to this size are sent in one write instead of streamed. */

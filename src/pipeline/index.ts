@@ -4,4 +4,3 @@ export * from './problem.ts';
 export * from './rate-limit-headers.ts';
 export * from './json-pointer.ts';
 export * from './routes.ts';
-export * from './system-clock.ts';

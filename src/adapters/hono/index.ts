@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { parseJson } from '../../gateway/body.ts';
+import { parseJson } from '../../http/request-body.ts';
 import { problemResponse } from '../../pipeline/problem.ts';
 import type { PlainResponse } from '../../pipeline/types.ts';
 import { pipelineFrom, type GuardOptions } from '../guard.ts';

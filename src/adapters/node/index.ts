@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readJsonBody } from '../../gateway/body.ts';
-import { sendPlain } from '../../gateway/send.ts';
+import { readJsonBody } from '../../http/request-body.ts';
+import { sendPlain } from '../../http/send-plain.ts';
 import { problemResponse } from '../../pipeline/problem.ts';
 import { pipelineFrom, type GuardOptions } from '../guard.ts';
 import { holdForPlan } from '../hold-response.ts';
