@@ -1,4 +1,4 @@
-import type { ProblemCode } from '../pipeline/problem.ts';
+import type { ProblemCode } from '../pipeline/problem-codes.ts';
 
 /**
  * How one request through the gateway ended, reported once after its answer went out

@@ -2,7 +2,7 @@ import type { Decision } from '../core/decision.ts';
 import type { CompiledRoute } from '../policy/types.ts';
 import type { Identity } from '../identity/types.ts';
 import type { EgressConfig } from '../egress/config.ts';
-import type { ProblemCode } from './problem.ts';
+import type { ProblemCode } from './problem-codes.ts';
 
 /** Request headers as Node gives them: lower-case names, repeated headers as arrays. */
 export type HeaderMap = Readonly<Record<string, string | string[] | undefined>>;
