@@ -29,3 +29,8 @@ export function pipelineFrom(options: GuardOptions): Pipeline {
     ...(options.logger ? { logger: options.logger } : {}),
   });
 }
+
+/** The logger the adapter's options name, if any (a ready pipeline brings its own). */
+export function loggerOf(options: GuardOptions): PipelineLogger | undefined {
+  return 'logger' in options ? options.logger : undefined;
+}

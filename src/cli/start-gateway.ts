@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
-import type { AnsweredRequest } from '../gateway/answered.ts';
+import type { RequestReport } from '../gateway/request-report.ts';
 import { createGateway, type Gateway } from '../gateway/server.ts';
 import { createUpstreamPool } from '../gateway/upstream.ts';
 import { createPipeline, type Pipeline } from '../pipeline/pipeline.ts';
@@ -108,7 +108,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     pipeline,
     upstream,
     logger,
-    ...(metrics ? { onAnswered: (a: AnsweredRequest) => metrics.answered(a) } : {}),
+    ...(metrics ? { onReport: (report: RequestReport) => metrics.countRequest(report) } : {}),
   });
   let address: AddressInfo;
   let endpoint: MetricsEndpoint | undefined;

@@ -6,10 +6,10 @@ import type { Pipeline } from '../pipeline/pipeline.ts';
 import { problemResponse } from '../pipeline/problem.ts';
 import { PROBLEM_CODES } from '../pipeline/problem-codes.ts';
 import type { Admission, PlainResponse } from '../pipeline/types.ts';
-import { answeredOf, type AnsweredRequest, type Sent } from './answered.ts';
 import { bodyTooLarge, readJsonBody } from '../http/request-body.ts';
-import { heldAnswerLimit } from '../pipeline/answer-hold.ts';
-import { answerWithPlan } from './egress-answer.ts';
+import { heldResponseLimit } from '../http/held-response-limit.ts';
+import { reportOf, type RequestReport, type SentResponse } from './request-report.ts';
+import { settleUpstreamResponse } from './settle-upstream-response.ts';
 import { downstreamHeaders, upstreamHeaders } from './headers.ts';
 import { BodyTooLargeError, limitStream } from './limit-stream.ts';
 import { sendPlain } from '../http/send-plain.ts';
@@ -23,7 +23,7 @@ export interface GatewayOptions {
   readonly upstream: UpstreamPool;
   readonly logger: Logger;
   /** Called once per request after its answer went out (metrics); must not throw. */
-  readonly onAnswered?: (answered: AnsweredRequest) => void;
+  readonly onReport?: (report: RequestReport) => void;
 }
 
 export interface Gateway {
@@ -38,7 +38,7 @@ export interface Gateway {
  * routes that price a request by its JSON body.
  */
 export function createGateway(options: GatewayOptions): Gateway {
-  const { pipeline, upstream, logger, onAnswered } = options;
+  const { pipeline, upstream, logger, onReport } = options;
   const limits = pipeline.policy().server;
 
   // Node checks header and request timeouts on this interval; the default (30 s) would let a
@@ -51,7 +51,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         'request failed inside the gateway',
       );
       sendPlain(res, problemResponse('internal-error', 'the gateway failed to handle this request'), true);
-      onAnswered?.({ route: undefined, outcome: 'denied', reason: 'internal-error', status: 500 });
+      onReport?.({ route: undefined, outcome: 'denied', reason: 'internal-error', status: 500 });
     });
   });
   // Slowloris guards: a client must send its headers, then its whole request, in bounded time.
@@ -109,7 +109,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (!req.complete && buffered === undefined) req.resume();
       sendPlain(res, verdict.response);
       logDecision(verdict, method, path, verdict.response.status, started);
-      onAnswered?.({
+      onReport?.({
         route: verdict.route?.id,
         outcome: 'denied',
         reason: verdict.decision.reason,
@@ -120,13 +120,13 @@ export function createGateway(options: GatewayOptions): Gateway {
 
     const sent = await forward(req, res, verdict, url, peer, buffered);
     logDecision(verdict, method, path, sent.status, started);
-    onAnswered?.(answeredOf(verdict.route?.id, sent));
+    onReport?.(reportOf(verdict.route?.id, sent));
   }
 
   /** Reports a request refused before admission (its body: too large, or not JSON). */
   function refused(route: string | undefined, answer: PlainResponse): void {
     const reason = answer.problem ?? 'bad-request';
-    onAnswered?.({ route, outcome: 'denied', reason, status: answer.status });
+    onReport?.({ route, outcome: 'denied', reason, status: answer.status });
   }
 
   async function forward(
@@ -136,7 +136,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     url: string,
     peer: string,
     buffered: Buffer | undefined,
-  ): Promise<Sent> {
+  ): Promise<SentResponse> {
     const hasBody =
       buffered === undefined &&
       (req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0);
@@ -162,13 +162,13 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       if (verdict.plan !== undefined) {
         // The plan settles the answer before a byte goes out; a filtered one is held till then.
-        const sent = await answerWithPlan({
+        const sent = await settleUpstreamResponse({
           res,
           up,
           plan: verdict.plan,
           method: req.method ?? 'GET',
           headers: verdict.headers,
-          holdLimit: heldAnswerLimit(pipeline.policy().server.bodyLimitBytes),
+          holdLimit: heldResponseLimit(pipeline.policy().server.bodyLimitBytes),
           logger,
         });
         if (sent !== undefined) return sent;

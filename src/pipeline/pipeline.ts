@@ -9,8 +9,8 @@ import { createIdentifier } from '../identity/identify.ts';
 import type { CompiledPolicy, CompiledRoute } from '../policy/types.ts';
 import type { RiskedOutcome, Store } from '../stores/store.ts';
 import { filterValue } from '../egress/egress-value.ts';
-import { isJson } from './answer-hold.ts';
-import { answerPlan, routeEgressConfigs, type RouteEgressConfigs } from './answer-plan.ts';
+import { isJson } from './json-content-type.ts';
+import { createResponsePlan, routeEgressConfigs, type RouteEgressConfigs } from './response-plan.ts';
 import { createRouteDetectors, type RouteDetectorSet } from './detectors.ts';
 import { resolvePointer } from './json-pointer.ts';
 import { limitKey } from './limit-keys.ts';
@@ -232,7 +232,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const headers = route.rateLimitHeaders ? rateLimitHeaders(batch.outcomes) : {};
     if (decision.action === 'allow') {
       if (!planned) return { allowed: true, route, caller, decision, headers };
-      const plan = answerPlan({
+      const plan = createResponsePlan({
         route,
         store,
         clock,
