@@ -1,7 +1,7 @@
 /**
- * Response header fields that describe the upstream's (or the app's) bytes rather than the
- * representation, the one list the gateway and the adapters use when they send a held
- * response in place of the original.
+ * Response header fields that describe the upstream's (or the app's) bytes as it sent them,
+ * and stop being true once a transport re-sends a held, filtered body. One list, for the
+ * gateway and the adapters alike.
  */
 
 /**
