@@ -1,8 +1,94 @@
 // Type-aware lint for the whole package. The core must stay pure: no wall clock,
 // no ambient randomness, no timers and no Node built-ins (DESIGN.md, convention 1).
+// Every folder under src/ keeps to its row of the layer table below.
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+
+/**
+ * The layer table (DESIGN.md, "Layers"): each folder under src/ and the other folders it may
+ * import. The import rules below are generated from it, so the table and the rules are one
+ * thing: change the table, and the rules follow. A folder missing here fails lint.
+ */
+const CORE = ['core'];
+/** src/runtime: the wall clock (systemClock), kept out of core so that core stays pure. */
+const RUNTIME = [...CORE, 'runtime'];
+const PIPELINE = [...RUNTIME, 'policy', 'identity', 'stores', 'egress', 'pipeline'];
+const TRANSPORT = [...PIPELINE, 'http'];
+export const LAYERS = {
+  core: [],
+  runtime: CORE,
+  policy: RUNTIME,
+  identity: [...RUNTIME, 'policy'],
+  stores: [...RUNTIME, 'policy'],
+  egress: [...RUNTIME, 'policy'],
+  // The Store contract suite (enumguard/testing): nothing in src/ but tests imports it.
+  testing: [...RUNTIME, 'policy', 'stores'],
+  pipeline: [...RUNTIME, 'policy', 'identity', 'stores', 'egress'],
+  http: PIPELINE,
+  // The transports import http, never one another.
+  gateway: TRANSPORT,
+  authz: TRANSPORT,
+  adapters: TRANSPORT,
+  events: PIPELINE,
+  metrics: PIPELINE,
+  admin: [...TRANSPORT, 'events', 'metrics'],
+  // The reference service stands for any upstream: it knows nothing of enumguard's pipeline.
+  reference: [...RUNTIME, 'http'],
+  audit: [...TRANSPORT, 'gateway', 'authz', 'adapters', 'events', 'metrics', 'admin'],
+  sim: [...TRANSPORT, 'gateway', 'authz', 'adapters', 'events', 'metrics', 'admin', 'reference'],
+  cli: [
+    ...TRANSPORT,
+    ...['gateway', 'authz', 'adapters', 'events', 'metrics', 'admin', 'reference', 'audit', 'sim'],
+  ],
+};
+
+/** Extra patterns per layer, beside its layer rule. */
+const LAYER_EXTRAS = {
+  core: [{ group: ['node:*'], message: 'src/core is pure: no Node built-ins.' }],
+};
+
+const unlisted = readdirSync(new URL('./src', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && !Object.hasOwn(LAYERS, entry.name))
+  .map((entry) => `src/${entry.name}`);
+if (unlisted.length > 0) {
+  throw new Error(
+    `${unlisted.join(', ')}: not in the layer table. Add a row to LAYERS in eslint.config.js ` +
+      '(and to the table in docs/ARCHITECTURE.md) naming the folders it may import.',
+  );
+}
+
+/** One block per layer: its files may import its own folder and the folders of its row. */
+function layerRules() {
+  return Object.entries(LAYERS).map(([layer, allowed]) => {
+    const forbidden = Object.keys(LAYERS).filter((other) => other !== layer && !allowed.includes(other));
+    const may = allowed.length === 0 ? 'nothing outside itself' : allowed.join(', ');
+    return {
+      files: [`src/${layer}/**/*.ts`],
+      // Tests may reach across layers (an oracle from another layer, a real store) and into test/helpers.
+      ignores: ['src/**/*.test.ts'],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              ...(LAYER_EXTRAS[layer] ?? []),
+              ...forbidden.map((other) => ({
+                group: [`**/${other}/**`],
+                message: `layer rule (LAYERS in eslint.config.js): src/${layer} may import ${may}; not src/${other}.`,
+              })),
+              {
+                group: ['**/test/**'],
+                message: 'src/ ships in the package: only *.test.ts files may import from test/.',
+              },
+            ],
+          },
+        ],
+      },
+    };
+  });
+}
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'coverage/', 'bench/results/'] },
@@ -40,15 +126,6 @@ export default tseslint.config(
     files: ['src/core/**/*.ts'],
     ignores: ['src/core/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['node:*'], message: 'src/core is pure: no Node built-ins.' },
-            { group: ['../*', '!../core/*'], message: 'src/core imports nothing outside core.' },
-          ],
-        },
-      ],
       'no-restricted-properties': [
         'error',
         { object: 'Date', property: 'now', message: 'Use the injected Clock.' },
@@ -95,6 +172,7 @@ export default tseslint.config(
       complexity: ['error', 15],
     },
   },
+  ...layerRules(),
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { LimitCheck, LimitSpec } from '../src/core/limit.ts';
 import { createPipeline } from '../src/pipeline/pipeline.ts';
-import { systemClock } from '../src/pipeline/system-clock.ts';
+import { systemClock } from '../src/runtime/system-clock.ts';
 import type { PlainRequest } from '../src/pipeline/types.ts';
 import { compilePolicy } from '../src/policy/index.ts';
 import { createMemoryStore } from '../src/stores/memory-store.ts';

@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { LimitCheck, LimitSpec } from '../src/core/limit.ts';
-import { systemClock } from '../src/pipeline/system-clock.ts';
+import { systemClock } from '../src/runtime/system-clock.ts';
 import { createMemoryStore } from '../src/stores/memory-store.ts';
 
 const FILL_KEYS = 1_000_000;

@@ -20,7 +20,7 @@ import { Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { LimitCheck, LimitSpec } from '../src/core/limit.ts';
 import { seededRng } from '../src/core/rng.ts';
-import { systemClock } from '../src/pipeline/system-clock.ts';
+import { systemClock } from '../src/runtime/system-clock.ts';
 import { createRedisStore } from '../src/stores/redis/redis-store.ts';
 import { createResilientStore } from '../src/stores/resilient-store.ts';
 import type { Store } from '../src/stores/store.ts';

@@ -2,6 +2,7 @@
 export * from './core/index.ts';
 export * from './policy/index.ts';
 export * from './pipeline/index.ts';
+export { systemClock } from './runtime/system-clock.ts';
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './stores/memory-store.ts';
 export {
   createResilientStore,

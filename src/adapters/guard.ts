@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.ts';
 import { createPipeline, type Pipeline, type PipelineLogger } from '../pipeline/pipeline.ts';
-import { systemClock } from '../pipeline/system-clock.ts';
+import { systemClock } from '../runtime/system-clock.ts';
 import type { CompiledPolicy } from '../policy/types.ts';
 import { createMemoryStore } from '../stores/memory-store.ts';
 import type { Store } from '../stores/store.ts';
@@ -28,4 +28,9 @@ export function pipelineFrom(options: GuardOptions): Pipeline {
     clock,
     ...(options.logger ? { logger: options.logger } : {}),
   });
+}
+
+/** The logger the adapter's options name, if any (a ready pipeline brings its own). */
+export function loggerOf(options: GuardOptions): PipelineLogger | undefined {
+  return 'logger' in options ? options.logger : undefined;
 }

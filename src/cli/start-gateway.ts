@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
-import type { AnsweredRequest } from '../gateway/answered.ts';
+import type { RequestReport } from '../gateway/request-report.ts';
 import { createGateway, type Gateway } from '../gateway/server.ts';
 import { createUpstreamPool } from '../gateway/upstream.ts';
 import { createPipeline, type Pipeline } from '../pipeline/pipeline.ts';
-import { systemClock } from '../pipeline/system-clock.ts';
+import { systemClock } from '../runtime/system-clock.ts';
 import { loadPolicy, watchPolicy } from '../policy/index.ts';
 import { EnumguardError } from '../core/errors.ts';
 import type { Clock } from '../core/clock.ts';
@@ -104,7 +104,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     pipeline,
     upstream,
     logger,
-    ...(metrics ? { onAnswered: (a: AnsweredRequest) => metrics.answered(a) } : {}),
+    ...(metrics ? { onReport: (report: RequestReport) => metrics.countRequest(report) } : {}),
   });
   let address: AddressInfo;
   let endpoint: MetricsEndpoint | undefined;

@@ -1,16 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline as pipeStreams } from 'node:stream/promises';
-import { heldAnswerLimit } from '../pipeline/answer-hold.ts';
+import { heldResponseLimit } from '../http/held-response-limit.ts';
 import { problemResponse } from '../pipeline/problem.ts';
 import type { Admission } from '../pipeline/types.ts';
-import type { Sent } from './answered.ts';
-import { bodyTooLarge } from './body.ts';
-import { answerWithPlan } from './egress-answer.ts';
+import type { SentResponse } from './request-report.ts';
+import { bodyTooLarge } from '../http/request-body.ts';
+import { settleUpstreamResponse } from './settle-upstream-response.ts';
 import type { GatewayOptions } from './gateway-options.ts';
 import { downstreamHeaders, upstreamHeaders } from './headers.ts';
 import { BodyTooLargeError, limitStream } from './limit-stream.ts';
-import { sendPlain } from './send.ts';
+import { sendPlain } from '../http/send-plain.ts';
 import { classifyUpstreamError, type UpstreamResponse } from './upstream.ts';
 
 /** Upstream answers up to this size are sent in one write instead of streamed. */
@@ -28,7 +28,7 @@ export async function forward(
   url: string,
   peer: string,
   buffered: Buffer | undefined,
-): Promise<Sent> {
+): Promise<SentResponse> {
   const streamed = buffered === undefined ? streamedBody(g, req) : undefined;
   let clientGone = false;
   res.once('close', () => {
@@ -44,13 +44,13 @@ export async function forward(
     if (clientGone) return dropAnswer(up);
     if (verdict.plan !== undefined) {
       // The plan settles the answer before a byte goes out; a filtered one is held till then.
-      const sent = await answerWithPlan({
+      const sent = await settleUpstreamResponse({
         res,
         up,
         plan: verdict.plan,
         method: req.method ?? 'GET',
         headers: verdict.headers,
-        holdLimit: heldAnswerLimit(g.pipeline.policy().server.bodyLimitBytes),
+        holdLimit: heldResponseLimit(g.pipeline.policy().server.bodyLimitBytes),
         logger: g.logger,
       });
       if (sent !== undefined) return sent;
@@ -76,7 +76,7 @@ function streamedBody(g: GatewayOptions, req: IncomingMessage): Readable | undef
  * The client hung up while the upstream answered: drop the answer. The listener keeps the
  * abort this causes from surfacing as an unhandled 'error'.
  */
-function dropAnswer(up: UpstreamResponse): Sent {
+function dropAnswer(up: UpstreamResponse): SentResponse {
   up.body.on('error', () => undefined);
   up.body.destroy();
   return { status: 499 };
@@ -103,7 +103,7 @@ async function relay(
 }
 
 /** What the client gets when forwarding failed: 413 for a body past the limit, else 502 or 504. */
-function failed(g: GatewayOptions, res: ServerResponse, err: unknown, clientGone: boolean): Sent {
+function failed(g: GatewayOptions, res: ServerResponse, err: unknown, clientGone: boolean): SentResponse {
   if (res.headersSent || clientGone) {
     res.destroy();
     return { status: res.statusCode };

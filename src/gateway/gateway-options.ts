@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Pipeline } from '../pipeline/pipeline.ts';
-import type { AnsweredRequest } from './answered.ts';
+import type { RequestReport } from './request-report.ts';
 import type { UpstreamPool } from './upstream.ts';
 
 export interface GatewayOptions {
@@ -8,5 +8,5 @@ export interface GatewayOptions {
   readonly upstream: UpstreamPool;
   readonly logger: Logger;
   /** Called once per request after its answer went out (metrics); must not throw. */
-  readonly onAnswered?: (answered: AnsweredRequest) => void;
+  readonly onReport?: (report: RequestReport) => void;
 }

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Admission, PlainResponse } from '../pipeline/types.ts';
-import { answeredOf } from './answered.ts';
-import { bodyTooLarge, readJsonBody } from './body.ts';
+import { reportOf } from './request-report.ts';
+import { bodyTooLarge, readJsonBody } from '../http/request-body.ts';
 import { forward } from './forward.ts';
 import type { GatewayOptions } from './gateway-options.ts';
-import { sendPlain } from './send.ts';
+import { sendPlain } from '../http/send-plain.ts';
 
 /** A request's body as admit sees it: parsed when its route prices by it, else unread. */
 interface Received {
@@ -41,12 +41,12 @@ export async function handleRequest(
     sendPlain(res, verdict.response);
     logDecision(g.logger, verdict, method, path, verdict.response.status, started);
     const { route, decision, response } = verdict;
-    g.onAnswered?.({ route: route?.id, outcome: 'denied', reason: decision.reason, status: response.status });
+    g.onReport?.({ route: route?.id, outcome: 'denied', reason: decision.reason, status: response.status });
     return;
   }
   const sent = await forward(g, req, res, verdict, url, peer, body.bytes);
   logDecision(g.logger, verdict, method, path, sent.status, started);
-  g.onAnswered?.(answeredOf(verdict.route?.id, sent));
+  g.onReport?.(reportOf(verdict.route?.id, sent));
 }
 
 /**
@@ -94,7 +94,7 @@ async function readPriced(
 /** Reports a request refused before admission (its body: too large, or not JSON). */
 function refused(g: GatewayOptions, route: string | undefined, answer: PlainResponse): void {
   const reason = answer.problem ?? 'bad-request';
-  g.onAnswered?.({ route, outcome: 'denied', reason, status: answer.status });
+  g.onReport?.({ route, outcome: 'denied', reason, status: answer.status });
 }
 
 function logDecision(

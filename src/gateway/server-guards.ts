@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { PROBLEM_CODES, problemResponse } from '../pipeline/problem.ts';
+import { problemResponse } from '../pipeline/problem.ts';
+import { PROBLEM_CODES } from '../pipeline/problem-codes.ts';
 import type { CompiledPolicy } from '../policy/types.ts';
 
 type ServerLimits = CompiledPolicy['server'];

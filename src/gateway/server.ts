@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { problemResponse } from '../pipeline/problem.ts';
 import type { GatewayOptions } from './gateway-options.ts';
 import { handleRequest, pathOf } from './handle-request.ts';
-import { sendPlain } from './send.ts';
+import { sendPlain } from '../http/send-plain.ts';
 import { connectionsCheckingInterval, guardServer } from './server-guards.ts';
 import type { UpstreamPool } from './upstream.ts';
 
@@ -21,7 +21,7 @@ export interface Gateway {
  * routes that price a request by its JSON body.
  */
 export function createGateway(options: GatewayOptions): Gateway {
-  const { logger, onAnswered } = options;
+  const { logger, onReport } = options;
   const limits = options.pipeline.policy().server;
   const checkEvery = connectionsCheckingInterval(limits);
   const server = createServer({ connectionsCheckingInterval: checkEvery }, (req, res) => {
@@ -31,7 +31,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         'request failed inside the gateway',
       );
       sendPlain(res, problemResponse('internal-error', 'the gateway failed to handle this request'), true);
-      onAnswered?.({ route: undefined, outcome: 'denied', reason: 'internal-error', status: 500 });
+      onReport?.({ route: undefined, outcome: 'denied', reason: 'internal-error', status: 500 });
     });
   });
   guardServer(server, limits);

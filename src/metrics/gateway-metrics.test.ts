@@ -14,11 +14,11 @@ const memory = { kind: 'memory', stats: () => undefined };
 describe('gateway metrics', () => {
   it('counts requests by route, outcome and reason, and unmatched ones under route "(none)"', () => {
     const metrics = createGatewayMetrics({ store: memory, processMetrics: false });
-    metrics.answered({ route: 'discover', outcome: 'allowed', reason: 'ok' });
-    metrics.answered({ route: 'discover', outcome: 'allowed', reason: 'ok' });
-    metrics.answered({ route: 'discover', outcome: 'denied', reason: 'quota-exceeded' });
-    metrics.answered({ route: 'discover', outcome: 'withheld', reason: 'blocked' });
-    metrics.answered({ route: undefined, outcome: 'denied', reason: 'no-route' });
+    metrics.countRequest({ route: 'discover', outcome: 'allowed', reason: 'ok' });
+    metrics.countRequest({ route: 'discover', outcome: 'allowed', reason: 'ok' });
+    metrics.countRequest({ route: 'discover', outcome: 'denied', reason: 'quota-exceeded' });
+    metrics.countRequest({ route: 'discover', outcome: 'withheld', reason: 'blocked' });
+    metrics.countRequest({ route: undefined, outcome: 'denied', reason: 'no-route' });
     const { samples } = parseExposition(metrics.render());
     assert.equal(samples.get('enumguard_decisions_total{route="discover",outcome="allowed",reason="ok"}'), 2);
     assert.equal(
@@ -37,9 +37,9 @@ describe('gateway metrics', () => {
 
   it('counts upstream errors by route and kind beside the allowed decision', () => {
     const metrics = createGatewayMetrics({ store: memory, processMetrics: false });
-    metrics.answered({ route: 'r', outcome: 'allowed', reason: 'ok', upstreamError: 'upstream-timeout' });
-    metrics.answered({ route: 'r', outcome: 'allowed', reason: 'ok', upstreamError: 'upstream-failed' });
-    metrics.answered({ route: 'r', outcome: 'allowed', reason: 'ok', upstreamError: 'upstream-failed' });
+    metrics.countRequest({ route: 'r', outcome: 'allowed', reason: 'ok', upstreamError: 'upstream-timeout' });
+    metrics.countRequest({ route: 'r', outcome: 'allowed', reason: 'ok', upstreamError: 'upstream-failed' });
+    metrics.countRequest({ route: 'r', outcome: 'allowed', reason: 'ok', upstreamError: 'upstream-failed' });
     const { samples } = parseExposition(metrics.render());
     assert.equal(samples.get('enumguard_upstream_errors_total{route="r",error="upstream-failed"}'), 2);
     assert.equal(samples.get('enumguard_upstream_errors_total{route="r",error="upstream-timeout"}'), 1);

@@ -4,8 +4,8 @@ import { scalarFamily, type MetricFamily } from './exposition.ts';
 import { processFamilies } from './process-metrics.ts';
 import { createRegistry, type MetricRegistry } from './registry.ts';
 
-/** How one request ended; the gateway's AnsweredRequest (src/gateway/answered.ts) is one. */
-export interface AnsweredInput {
+/** How one request ended; the gateway's RequestReport (src/gateway/request-report.ts) is one. */
+export interface RequestReportInput {
   readonly route: string | undefined;
   readonly outcome: 'allowed' | 'denied' | 'withheld';
   readonly reason: string;
@@ -33,7 +33,7 @@ export interface GatewayMetricsOptions {
 export interface GatewayMetrics {
   readonly registry: MetricRegistry;
   /** One request's end: a counter increment or two. */
-  answered(request: AnsweredInput): void;
+  countRequest(report: RequestReportInput): void;
   riskFinding(finding: RiskFindingInput): void;
   policyReload(result: 'applied' | 'rejected'): void;
   /** The exposition text, store figures read now. */
@@ -83,10 +83,10 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
 
   return {
     registry,
-    answered(request) {
-      const route = request.route ?? NO_ROUTE;
-      decisions.inc([route, request.outcome, request.reason]);
-      if (request.upstreamError !== undefined) upstreamErrors.inc([route, request.upstreamError]);
+    countRequest(report) {
+      const route = report.route ?? NO_ROUTE;
+      decisions.inc([route, report.outcome, report.reason]);
+      if (report.upstreamError !== undefined) upstreamErrors.inc([route, report.upstreamError]);
     },
     riskFinding(finding) {
       findings.inc([finding.route, finding.detector, finding.shadow ? 'true' : 'false']);

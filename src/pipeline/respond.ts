@@ -1,6 +1,6 @@
 import type { EgressStats } from '../egress/egress-filter.ts';
 import { filterValue } from '../egress/egress-value.ts';
-import { isJson } from './answer-hold.ts';
+import { isJson } from './json-content-type.ts';
 import { problemResponse } from './problem.ts';
 import type { PlainResponse, ResponseOutcome, ResponsePlan } from './types.ts';
 

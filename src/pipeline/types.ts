@@ -2,7 +2,7 @@ import type { Decision } from '../core/decision.ts';
 import type { CompiledRoute } from '../policy/types.ts';
 import type { Identity } from '../identity/types.ts';
 import type { EgressConfig } from '../egress/config.ts';
-import type { ProblemCode } from './problem.ts';
+import type { ProblemCode } from './problem-codes.ts';
 
 /** Request headers as Node gives them: lower-case names, repeated headers as arrays. */
 export type HeaderMap = Readonly<Record<string, string | string[] | undefined>>;
@@ -32,7 +32,7 @@ export interface PlainResponse {
    * simulator) read it and skip a stringify/parse round trip; `body` stays the wire truth.
    */
   readonly json?: unknown;
-  /** Set on a problem+json answer the pipeline or the gateway made: its `code` (metrics count by it). */
+  /** Set on a problem+json response the pipeline or a transport made: its `code` (metrics count by it). */
   readonly problem?: ProblemCode;
 }
 
@@ -43,39 +43,43 @@ export interface Caller {
   readonly identity: Identity | undefined;
 }
 
-/** How the upstream answered an allowed request, as far as the answer's plan needs. */
+/**
+ * What a transport tells the response plan's `settle` about the upstream's (or the app's)
+ * response to an allowed request.
+ */
 export interface ResponseOutcome {
   readonly status: number;
-  /** Records in the answer at the route's egress pointer (hits), passed or not: the hit ratio's count. */
+  /** Records in the response at the route's egress pointer (hits), passed or not: the hit ratio's count. */
   readonly records: number;
   /** Records the filter let through (after maxRecords, maxBytes): what per-identity record quotas charge. Default `records`. */
   readonly passed?: number;
   /**
-   * Bytes of the body the client would receive (the filtered answer): what per-identity byte
-   * quotas charge. Undefined when unmeasured (an answer streamed unheld, or a plan without
+   * Bytes of the body the client would receive (the filtered response): what per-identity byte
+   * quotas charge. Undefined when unmeasured (a response streamed unheld, or a plan without
    * `measureBytes` on the value path): nothing is charged.
    */
   readonly bytes?: number;
 }
 
 /**
- * What the pipeline does with an allowed request's answer: filter it (egress) and score it
+ * What the pipeline does with an allowed request's response: filter it (egress) and score it
  * (detectors), then release it or refuse it. The gateway runs `egress` as a streaming filter
  * (src/egress) and calls `settle` once the body is complete, before a byte goes out; the
- * simulator and the adapters, which hold the answer as a JSON value, use Pipeline.respond.
+ * simulator and the adapters, which hold the response as a value, use Pipeline.respond.
  */
 export interface ResponsePlan {
-  /** The filter for this answer (strip chosen by the caller's trust); undefined: count nothing, change nothing. */
+  /** The filter for this response (strip chosen by the caller's trust); undefined: count nothing, change nothing. */
   readonly egress: EgressConfig | undefined;
   /**
-   * Set when settle charges the answer's bytes (egress.perIdentityBytes): Pipeline.respond then
-   * serializes the filtered answer to measure it. Without it, routes pay no serialization.
+   * Set when settle charges the response's bytes (egress.perIdentityBytes): Pipeline.respond
+   * then serializes the filtered response to measure it. Without it, routes pay no serialization.
    */
   readonly measureBytes?: boolean;
   /**
-   * Called once per answer. Undefined releases the (filtered) answer; a response replaces it:
-   * a 429 `abnormal-usage-detected` or 403 `blocked` when this answer's signals crossed a
-   * threshold, a 429 when it would pass the route's per-identity record or byte quota.
+   * Called once per response: settles it. Undefined releases the (filtered) response; a
+   * PlainResponse replaces it, withholding the response: a 429 `abnormal-usage-detected` or
+   * 403 `blocked` when this response's signals crossed a threshold, a 429 when it would pass
+   * the route's per-identity record or byte quota.
    */
   settle(outcome: ResponseOutcome): PlainResponse | undefined | Promise<PlainResponse | undefined>;
 }
@@ -89,7 +93,7 @@ export type Admission =
       readonly decision: Decision;
       /** Headers to add to the upstream's response (RateLimit, RateLimit-Policy). */
       readonly headers: Readonly<Record<string, string>>;
-      /** Set when the route filters or scores its answers; the transport must honour it. */
+      /** Set when the route filters or scores its responses; the transport must honour it. */
       readonly plan?: ResponsePlan;
     }
   | {
@@ -97,6 +101,6 @@ export type Admission =
       readonly route: CompiledRoute | undefined;
       readonly caller: Caller | undefined;
       readonly decision: Decision;
-      /** The complete problem+json answer to send instead of forwarding. */
+      /** The complete problem+json response to send instead of forwarding. */
       readonly response: PlainResponse;
     };

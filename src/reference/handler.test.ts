@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { manualClock } from '../core/clock.ts';
-import type { PlainRequest } from '../pipeline/types.ts';
-import { createReferenceHandler } from './handler.ts';
+import { createReferenceHandler, type ReferenceRequest } from './handler.ts';
 import { createPopulation } from './population/population.ts';
 import { createReferenceService } from './service.ts';
 import { formatE164 } from './e164.ts';
@@ -11,12 +10,11 @@ const population = createPopulation({ seed: 8, accounts: 5_000 });
 const service = createReferenceService({ population, clock: manualClock(population.startMs), maxBatch: 50 });
 const handle = createReferenceHandler(service);
 
-function request(method: string, url: string, body?: unknown, token?: string): PlainRequest {
+function request(method: string, url: string, body?: unknown, token?: string): ReferenceRequest {
   return {
     method,
     url,
     headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
-    remoteAddress: '127.0.0.1',
     ...(body === undefined ? {} : { body }),
   };
 }
@@ -49,7 +47,7 @@ describe('createReferenceHandler', () => {
 
   it('answers errors as problem+json with a stable code', () => {
     const { token } = signUp('+4915100000003');
-    const cases: [PlainRequest, number, string][] = [
+    const cases: [ReferenceRequest, number, string][] = [
       [request('POST', '/v1/contacts/discover', { numbers: [] }), 401, 'unauthenticated'],
       [request('POST', '/v1/contacts/discover', { numbers: [] }, 'bogus'), 401, 'unauthenticated'],
       [

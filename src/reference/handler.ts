@@ -1,4 +1,3 @@
-import type { PlainRequest, PlainResponse } from '../pipeline/types.ts';
 import type { Failure, ReferenceService } from './service.ts';
 
 /**
@@ -13,7 +12,31 @@ import type { Failure, ReferenceService } from './service.ts';
  *   GET  /healthz                                              -> 200 {status: "ok"}
  * Errors are RFC 9457 problem details with a stable `code`.
  */
-export type ReferenceHandler = (req: PlainRequest) => PlainResponse;
+export type ReferenceHandler = (req: ReferenceRequest) => ReferenceResponse;
+
+/**
+ * A request as the reference service reads it. The service stands for any upstream, so it
+ * has its own types instead of enumguard's; the pipeline's PlainRequest fits this shape, which
+ * is how the simulator calls the handler in process.
+ */
+export interface ReferenceRequest {
+  readonly method: string;
+  /** Origin-form target: path plus optional query. */
+  readonly url: string;
+  /** Lower-case names, repeated headers as arrays, as Node gives them. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The parsed JSON body, or its raw text. */
+  readonly body?: unknown;
+}
+
+/** The reference service's response; it fits the pipeline's PlainResponse. */
+export interface ReferenceResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  /** The JSON value `body` encodes, for an in-process caller that skips the parse. */
+  readonly json?: unknown;
+}
 
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' } as const;
 const PHOTO_PATH = /^\/v1\/accounts\/([^/]+)\/photo$/;
@@ -77,7 +100,7 @@ function pathOf(url: string): string {
 }
 
 /** The parsed body; a string body (raw JSON) is parsed here, malformed JSON reads as absent. */
-function bodyOf(req: PlainRequest): unknown {
+function bodyOf(req: ReferenceRequest): unknown {
   if (typeof req.body !== 'string') return req.body;
   try {
     return JSON.parse(req.body) as unknown;
@@ -91,7 +114,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** The token of an "Authorization: Bearer <token>" header (RFC 6750 section 2.1), or "". */
-function bearer(req: PlainRequest): string {
+function bearer(req: ReferenceRequest): string {
   const raw = req.headers.authorization;
   const value = Array.isArray(raw) ? raw[0] : raw;
   const match = value === undefined ? null : /^Bearer +(\S+)\s*$/i.exec(value);
@@ -99,7 +122,7 @@ function bearer(req: PlainRequest): string {
 }
 
 /** A JSON answer whose text is written only if someone reads `body` (the HTTP server does). */
-function json(status: number, value: unknown): PlainResponse {
+function json(status: number, value: unknown): ReferenceResponse {
   let text: string | undefined;
   return {
     status,
@@ -111,14 +134,14 @@ function json(status: number, value: unknown): PlainResponse {
   };
 }
 
-function fromFailure(f: Failure): PlainResponse {
+function fromFailure(f: Failure): ReferenceResponse {
   const headers: Record<string, string> =
     // RFC 6750 section 3: a 401 names the scheme the client should use.
     f.status === 401 ? { 'www-authenticate': 'Bearer realm="reference"' } : {};
   return problem(f.status, f.code, f.detail, headers);
 }
 
-function notAllowed(allow: string): PlainResponse {
+function notAllowed(allow: string): ReferenceResponse {
   // RFC 9110 section 15.5.6: a 405 lists the methods the resource supports.
   return problem(405, 'method-not-allowed', `use ${allow}`, { allow });
 }
@@ -129,7 +152,7 @@ export function problem(
   code: string,
   detail: string,
   headers: Readonly<Record<string, string>> = {},
-): PlainResponse {
+): ReferenceResponse {
   return {
     status,
     headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store', ...headers },

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../core/clock.ts';
-import { parseJson, readBody } from '../gateway/body.ts';
-import { systemClock } from '../pipeline/system-clock.ts';
+import { parseJson, readBody } from '../http/request-body.ts';
+import { systemClock } from '../runtime/system-clock.ts';
 import { createReferenceHandler, problem } from './handler.ts';
 import type { Population } from './population/population.ts';
 import { createReferenceService, type ReferenceService } from './service.ts';
@@ -51,7 +51,6 @@ export async function startReferenceService(
               method: req.method ?? 'GET',
               url: req.url ?? '/',
               headers: req.headers,
-              remoteAddress: req.socket.remoteAddress ?? '',
               ...(parsed.value === undefined ? {} : { body: parsed.value }),
             })
           : problem(400, 'bad-request', parsed.error);

@@ -5,10 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import express, { type Express } from 'express';
 import Fastify from 'fastify';
+import { Hono } from 'hono';
+import { serve as serveHono } from '@hono/node-server';
 import { enumguard as fastifyGuard } from '../../src/adapters/fastify/index.ts';
 import { manualClock } from '../../src/core/clock.ts';
 import { enumguard as expressGuard } from '../../src/adapters/express/index.ts';
 import { enumguard as nodeGuard, type NodeHandler } from '../../src/adapters/node/index.ts';
+import { enumguard as honoGuard } from '../../src/adapters/hono/index.ts';
 import { compilePolicy } from '../../src/policy/index.ts';
 import { createMemoryStore } from '../../src/stores/memory-store.ts';
 
@@ -215,6 +218,74 @@ describe('fastify adapter with a response plan', () => {
       assert.deepEqual(await res.json(), FILTERED);
     } finally {
       await app.close();
+    }
+  });
+});
+
+/**
+ * Every field that describes the app's bytes rather than the filtered ones. content-encoding
+ * was missing from the adapters' copy of the list (the gateway's had it): a filtered response
+ * went out still claiming the app's encoding.
+ */
+const DESCRIBING_THE_BYTES = {
+  'content-encoding': 'identity',
+  etag: '"v1"',
+  'content-md5': 'Q2hlY2sgSW50ZWdyaXR5IQ==',
+  digest: 'sha-256=X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=',
+  'content-digest': 'sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:',
+  'repr-digest': 'sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:',
+} as const;
+
+async function assertFilteredWithoutAppHeaders(res: Response): Promise<void> {
+  assert.equal(res.status, 200);
+  for (const name of Object.keys(DESCRIBING_THE_BYTES))
+    assert.equal(res.headers.get(name), null, `${name} describes the app's bytes, not the filtered ones`);
+  const text = await res.text();
+  assert.equal(res.headers.get('content-length'), String(Buffer.byteLength(text)));
+  assert.deepEqual(JSON.parse(text), FILTERED);
+}
+
+describe('every adapter, once the filter changed a response', () => {
+  it("node: drops the headers that describe the app's bytes", async () => {
+    const s = await serve(
+      nodeGuard(guardOptions(), (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', ...DESCRIBING_THE_BYTES });
+        res.end(JSON.stringify(ANSWER));
+      }),
+    );
+    try {
+      await assertFilteredWithoutAppHeaders(await s.get());
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it("fastify: drops the headers that describe the app's bytes", async () => {
+    const app = Fastify();
+    await app.register(fastifyGuard, guardOptions());
+    app.get('/v1/lookup', (_req, reply) => {
+      void reply.headers(DESCRIBING_THE_BYTES).type('application/json').send(JSON.stringify(ANSWER));
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const port = (app.server.address() as AddressInfo).port;
+      await assertFilteredWithoutAppHeaders(await fetch(`http://127.0.0.1:${port}/v1/lookup`));
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("hono: drops the headers that describe the app's bytes", async () => {
+    const app = new Hono();
+    app.use('*', honoGuard(guardOptions()));
+    app.get('/v1/lookup', (c) => c.json(ANSWER, 200, DESCRIBING_THE_BYTES));
+    const server = serveHono({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
+    await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', resolve)));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      await assertFilteredWithoutAppHeaders(await fetch(`http://127.0.0.1:${port}/v1/lookup`));
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 });

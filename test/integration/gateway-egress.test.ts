@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { manualClock } from '../../src/core/clock.ts';
 import { EnumguardError } from '../../src/core/errors.ts';
 import type { EgressConfig } from '../../src/egress/index.ts';
-import { HELD_ANSWER_MIN_BYTES } from '../../src/pipeline/answer-hold.ts';
+import { HELD_RESPONSE_MIN_BYTES } from '../../src/http/held-response-limit.ts';
 import { createGateway, type Gateway } from '../../src/gateway/server.ts';
 import { createUpstreamPool } from '../../src/gateway/upstream.ts';
 import { createPipeline, type Pipeline } from '../../src/pipeline/pipeline.ts';
@@ -27,6 +27,16 @@ const FILTERED_BYTES = Buffer.byteLength(
   JSON.stringify({ contacts: [1, 2].map((id) => ({ id, name: `n${id}` })), total: 5 }),
 );
 
+/** Fields that describe the upstream's bytes, not the representation (content-length aside). */
+const DESCRIBING_THE_BYTES = {
+  'content-encoding': 'identity',
+  etag: '"v1"',
+  'content-md5': 'Q2hlY2sgSW50ZWdyaXR5IQ==',
+  digest: 'sha-256=X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=',
+  'content-digest': 'sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:',
+  'repr-digest': 'sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:',
+} as const;
+
 interface Seen {
   readonly url: string;
   readonly headers: IncomingHttpHeaders;
@@ -44,6 +54,10 @@ async function startUpstream() {
         res.writeHead(200, { ...json, etag: '"v1"', 'content-length': Buffer.byteLength(CONTACTS_TEXT) });
         res.end(CONTACTS_TEXT);
         return;
+      case 'described':
+        res.writeHead(200, { ...json, ...DESCRIBING_THE_BYTES });
+        res.end(CONTACTS_TEXT);
+        return;
       case 'malformed':
         // Valid up to the third record, so a streaming filter would already have sent two;
         // a +json type is JSON too (RFC 6839).
@@ -55,7 +69,7 @@ async function startUpstream() {
         res.writeHead(200, json);
         res.write('{"contacts":[{"id":1}],"blob":"');
         const block = Buffer.alloc(1 << 20, 0x61);
-        for (let i = 0; i <= HELD_ANSWER_MIN_BYTES >> 20; i++) res.write(block);
+        for (let i = 0; i <= HELD_RESPONSE_MIN_BYTES >> 20; i++) res.write(block);
         res.end('"}');
         return;
       }
@@ -174,6 +188,26 @@ describe('gateway with a response plan', () => {
     assert.equal(res.headers.get('content-length'), String(Buffer.byteLength(text)));
     assert.equal(res.headers.get('x-upstream'), 'canned');
     assert.equal(res.headers.get('etag'), null, 'the upstream validator no longer describes the body');
+  });
+
+  it("drops every header that describes the upstream's bytes once the filter changed them", async () => {
+    const res = await fetch(`${base}/plan/described`);
+    assert.equal(res.status, 200);
+    for (const name of Object.keys(DESCRIBING_THE_BYTES))
+      assert.equal(res.headers.get(name), null, `${name} describes the upstream's bytes`);
+    const text = await res.text();
+    assert.equal(res.headers.get('content-length'), String(Buffer.byteLength(text)));
+    assert.equal(res.headers.get('x-upstream'), 'canned');
+  });
+
+  it('keeps the validators of a held body the filter left unchanged, and re-frames it', async () => {
+    egress = { records: '/contacts', strip: [] };
+    const res = await fetch(`${base}/plan/described`);
+    assert.equal(await res.text(), CONTACTS_TEXT);
+    assert.equal(res.headers.get('content-encoding'), null, 'the held body goes out unencoded');
+    assert.equal(res.headers.get('content-length'), String(Buffer.byteLength(CONTACTS_TEXT)));
+    for (const name of ['etag', 'content-md5', 'digest', 'content-digest', 'repr-digest'] as const)
+      assert.equal(res.headers.get(name), DESCRIBING_THE_BYTES[name], `${name} still holds`);
   });
 
   it('settles with every record the upstream revealed, passed or not', async () => {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { openRedisStore, type OpenedRedisStore } from '../../src/stores/redis/open-redis-store.ts';
 import type { LimitCheck } from '../../src/core/limit.ts';
-import { systemClock } from '../../src/pipeline/system-clock.ts';
+import { systemClock } from '../../src/runtime/system-clock.ts';
 import { captureLogger } from '../helpers/capture-logger.ts';
 import { spec } from '../helpers/limit-spec.ts';
 import { redisStandalone, useRedis } from '../helpers/redis-harness.ts';

@@ -2,7 +2,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
-import { systemClock } from '../../src/pipeline/system-clock.ts';
+import { systemClock } from '../../src/runtime/system-clock.ts';
 import type { LimitCheck, LimitSpec } from '../../src/core/limit.ts';
 import { openRedisStore, type OpenedRedisStore } from '../../src/stores/redis/open-redis-store.ts';
 import type { RedisStoreConfig } from '../../src/policy/types.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { openRedisStore, type OpenedRedisStore } from '../../src/stores/redis/open-redis-store.ts';
 import type { LimitCheck } from '../../src/core/limit.ts';
-import { systemClock } from '../../src/pipeline/system-clock.ts';
+import { systemClock } from '../../src/runtime/system-clock.ts';
 import { compilePolicy } from '../../src/policy/index.ts';
 import type { RedisStoreConfig } from '../../src/policy/types.ts';
 import { captureLogger } from '../helpers/capture-logger.ts';

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { internalError } from '../../core/internal-error.ts';
 import type { ResponsePlan } from '../../pipeline/types.ts';
-import { pipelineFrom, type GuardOptions } from '../guard.ts';
-import { holdLimit, loggerOf } from '../plan-answer.ts';
-import { answerPayload } from './answer.ts';
+import { loggerOf, pipelineFrom, type GuardOptions } from '../guard.ts';
+import { heldResponseLimitOf } from '../settle-response.ts';
+import { settleFastifyPayload } from './settle-fastify-payload.ts';
 
 export type { GuardOptions } from '../guard.ts';
 
@@ -12,9 +12,9 @@ export type { GuardOptions } from '../guard.ts';
  * instance it is registered on. It is not encapsulated, like plugins wrapped by
  * fastify-plugin, so registering it once at the root guards the whole app.
  *
- * On routes with `egress` or `detect` an onSend hook holds the serialized answer (error
- * answers too) until it is filtered and scored; a streamed answer is read up to
- * max(server.bodyLimit, 8 MiB) (past that: 502 problem+json). A refused answer is replaced,
+ * On routes with `egress` or `detect` an onSend hook holds the serialized response (error
+ * responses too) until it is filtered and settled; a streamed response is read up to
+ * max(server.bodyLimit, 8 MiB) (past that: 502 problem+json). A refused response is replaced,
  * status and headers included, by the 403/429 problem+json. Other routes pass the onSend
  * hook untouched.
  */
@@ -48,8 +48,8 @@ export const enumguard: FastifyPluginAsync<GuardOptions> = (fastify, options) =>
       done(null, payload);
       return;
     }
-    plans.delete(request); // settle once, even if an error answer follows
-    answerPayload(pipeline, plan, reply, payload, holdLimit(pipeline), logger).then(
+    plans.delete(request); // settle once, even if an error response follows
+    settleFastifyPayload(pipeline, plan, reply, payload, heldResponseLimitOf(pipeline), logger).then(
       (out) => done(null, out),
       (err: unknown) =>
         done(

@@ -1,10 +1,10 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { parseJson } from '../../gateway/body.ts';
+import { parseJson } from '../../http/request-body.ts';
 import { problemResponse } from '../../pipeline/problem.ts';
 import type { PlainResponse } from '../../pipeline/types.ts';
-import { pipelineFrom, type GuardOptions } from '../guard.ts';
-import { holdLimit, loggerOf } from '../plan-answer.ts';
-import { answerResponse } from './answer.ts';
+import { loggerOf, pipelineFrom, type GuardOptions } from '../guard.ts';
+import { heldResponseLimitOf } from '../settle-response.ts';
+import { settleHonoResponse } from './settle-hono-response.ts';
 
 export type { GuardOptions } from '../guard.ts';
 
@@ -20,9 +20,9 @@ export type HonoGuardOptions = GuardOptions & {
  * Hono middleware. On routes priced by their JSON body it reads the body as text, which Hono
  * caches, so the handler can still call `c.req.json()`.
  *
- * On routes with `egress` or `detect` the answer (c.res, error answers too) is held after the
+ * On routes with `egress` or `detect` the response (c.res, error responses too) is held after the
  * handler until it is filtered and scored: a JSON body is read up to max(server.bodyLimit,
- * 8 MiB) (past that: 502 problem+json) and c.res replaced by the filtered answer, or by the
+ * 8 MiB) (past that: 502 problem+json) and c.res replaced by the filtered response, or by the
  * 403/429 problem+json when refused.
  */
 export function enumguard(options: HonoGuardOptions): MiddlewareHandler {
@@ -56,7 +56,8 @@ export function enumguard(options: HonoGuardOptions): MiddlewareHandler {
     }
     await next();
     if (verdict.plan !== undefined) {
-      const released = await answerResponse(c, pipeline, verdict.plan, holdLimit(pipeline), logger);
+      const limit = heldResponseLimitOf(pipeline);
+      const released = await settleHonoResponse(c, pipeline, verdict.plan, limit, logger);
       if (!released) return undefined;
     }
     for (const [name, value] of Object.entries(verdict.headers)) c.res.headers.set(name, value);

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readJsonBody } from '../../gateway/body.ts';
-import { sendPlain } from '../../gateway/send.ts';
+import { readJsonBody } from '../../http/request-body.ts';
+import { sendPlain } from '../../http/send-plain.ts';
 import { problemResponse } from '../../pipeline/problem.ts';
-import { pipelineFrom, type GuardOptions } from '../guard.ts';
-import { holdForPlan } from '../hold-response.ts';
-import { holdLimit, loggerOf } from '../plan-answer.ts';
+import { loggerOf, pipelineFrom, type GuardOptions } from '../guard.ts';
+import { holdAndSettle } from '../hold-server-response.ts';
+import { heldResponseLimitOf } from '../settle-response.ts';
 
 export type { GuardOptions } from '../guard.ts';
 
@@ -19,10 +19,10 @@ export type NodeHandler = (req: GuardedRequest, res: ServerResponse) => void;
  * JSON body the body is read here and handed on as `req.body`, since the stream can be read
  * only once.
  *
- * On routes with `egress` or `detect` the answer is held until it is filtered and scored:
+ * On routes with `egress` or `detect` the response is held until it is filtered and settled:
  * what the handler writes to `res` (writeHead, write, end, streams piped into it) is
  * buffered, up to max(server.bodyLimit, 8 MiB) (past that: 502 problem+json), and sent only
- * once the plan has settled, with a correct content-length; a refused answer is replaced by
+ * once the plan has settled, with a correct content-length; a refused response is replaced by
  * the 403/429 problem+json and never reaches the client. Other routes are untouched.
  */
 export function enumguard(
@@ -68,7 +68,8 @@ export function enumguard(
       return;
     }
     for (const [name, value] of Object.entries(verdict.headers)) res.setHeader(name, value);
-    if (verdict.plan !== undefined) holdForPlan(pipeline, verdict.plan, res, holdLimit(pipeline), logger);
+    if (verdict.plan !== undefined)
+      holdAndSettle(pipeline, verdict.plan, res, heldResponseLimitOf(pipeline), logger);
     handler(req, res);
   }
 }

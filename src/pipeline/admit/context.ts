@@ -3,7 +3,7 @@ import { createClientAddress, type ClientAddressResolver } from '../../identity/
 import { createIdentifier, type Identifier } from '../../identity/identify.ts';
 import type { CompiledPolicy } from '../../policy/types.ts';
 import type { Store } from '../../stores/store.ts';
-import { routeEgressConfigs, type RouteEgressConfigs } from '../answer-plan.ts';
+import { routeEgressConfigs, type RouteEgressConfigs } from '../response-plan.ts';
 import { createRouteDetectors, type RouteDetectorSet } from '../detectors.ts';
 import { createRiskGate, type RiskEvent, type RiskGate } from '../risk-gate.ts';
 import type { StoreOutageLog } from './store-outage-log.ts';

@@ -3,7 +3,8 @@ import { denyDecision } from '../../core/decide.ts';
 import type { CompiledRoute } from '../../policy/types.ts';
 import type { RiskLookup } from '../../stores/store.ts';
 import { resolvePointer } from '../json-pointer.ts';
-import { problemResponse, type ProblemCode } from '../problem.ts';
+import { problemResponse } from '../problem.ts';
+import type { ProblemCode } from '../problem-codes.ts';
 import { normalizeTargets } from '../targets.ts';
 import type { Admission, Caller, PlainRequest, PlainResponse } from '../types.ts';
 

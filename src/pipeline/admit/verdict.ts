@@ -2,7 +2,7 @@ import { ALLOW_UNLIMITED, decisionFromBatch, denyDecision } from '../../core/dec
 import type { Decision } from '../../core/decision.ts';
 import { formatDuration } from '../../core/duration.ts';
 import type { RiskedOutcome } from '../../stores/store.ts';
-import { answerPlan } from '../answer-plan.ts';
+import { createResponsePlan } from '../response-plan.ts';
 import { problemResponse } from '../problem.ts';
 import { rateLimitHeaders, retryAfterSeconds } from '../rate-limit-headers.ts';
 import type { Admission, ResponsePlan } from '../types.ts';
@@ -31,7 +31,7 @@ export function verdict(ctx: AdmitContext, s: RequestState, batch: RiskedOutcome
 function planOf(ctx: AdmitContext, s: RequestState, batch: RiskedOutcome): ResponsePlan {
   const { route } = s;
   const { gate, detectors, egress } = ctx.defenses;
-  return answerPlan({
+  return createResponsePlan({
     route,
     store: ctx.store,
     clock: ctx.clock,

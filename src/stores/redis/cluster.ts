@@ -13,7 +13,7 @@ import {
   type RiskMode,
 } from './consume-args.ts';
 import { keySlot } from './keys.ts';
-import type { StoreContext } from './redis-store.ts';
+import type { StoreContext } from './store-context.ts';
 import { readingOf, riskLayers } from './risk-layers.ts';
 import { parseSignal, signalCall } from './signal-args.ts';
 

@@ -8,10 +8,11 @@ import { createClusterConsume, createClusterSignal } from './cluster.ts';
 import { readingOf, riskLayers } from './risk-layers.ts';
 import { outcomeOf, parseConsume, type PreparedCheck } from './consume-args.ts';
 import { CONSUME_SCRIPT } from './consume-script.ts';
-import { createKeyNamer, type KeyNamer } from './keys.ts';
+import { createKeyNamer } from './keys.ts';
 import { REFUND_SCRIPT } from './refund-script.ts';
 import { signalCall, parseSignal } from './signal-args.ts';
 import { SIGNAL_SCRIPT } from './signal-script.ts';
+import type { ScriptCommands, StoreContext } from './store-context.ts';
 
 export interface RedisStoreOptions {
   /** An ioredis client (Redis or Cluster) the caller owns: close() leaves it open. */
@@ -48,28 +49,6 @@ const DAY = 86_400_000;
 const DEFAULT_SEED: readonly [number, number] = [0x2f6b1d37, 0x5ac1e4b9];
 /** Identities whose cohort is not their current prefix's, remembered per instance (a bound, not a cache size that matters). */
 const MAX_COHORTS = 10_000;
-
-/** Script commands defined on the client; ioredis runs them by EVALSHA and reloads them on NOSCRIPT. */
-interface ScriptCommands {
-  enumguardConsume(numKeys: number, ...args: string[]): Promise<unknown>;
-  enumguardSignal(numKeys: number, ...args: string[]): Promise<unknown>;
-  enumguardRefund(numKeys: number, ...args: string[]): Promise<unknown>;
-}
-
-export type ScriptName = keyof ScriptCommands;
-
-/** What the standalone and cluster paths share. */
-export interface StoreContext {
-  readonly names: KeyNamer;
-  readonly maxTargets: number;
-  readonly targetTtlMs: number;
-  readonly riskTtlMs: number;
-  now(): string;
-  run(name: ScriptName, keys: readonly string[], argv: readonly string[]): Promise<unknown>;
-  /** The cohort tag an identity's record names: remembered when it is not the current prefix's. */
-  cohortOf(identityTag: string, prefix: string): string;
-  learnCohort(identityTag: string, prefix: string, cohort: string): void;
-}
 
 export function createRedisStore(options: RedisStoreOptions): Store {
   const { client } = options;

@@ -1,7 +1,7 @@
 import { readRiskLayers } from '../risk-table.ts';
 import type { RiskLayer, RiskLookup, RiskReading } from '../store.ts';
 import { COHORT, IDENTITY, PREFIX, type RawRiskRecord } from './consume-args.ts';
-import type { StoreContext } from './redis-store.ts';
+import type { StoreContext } from './store-context.ts';
 
 /** The risk keys of a lookup, in layer order: identity, prefix, cohort (the last only with an identity). */
 export function riskLayers(

@@ -6,7 +6,7 @@ import {
   type ConsumeCall,
   type RawRiskRecord,
 } from './consume-args.ts';
-import type { StoreContext } from './redis-store.ts';
+import type { StoreContext } from './store-context.ts';
 
 /** The signal script's KEYS and ARGV (see signal-script.ts). */
 export function signalCall(

@@ -1,7 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import type { PlainResponse } from '../pipeline/types.ts';
 
-/** Writes a complete plain response (a denial or a gateway error). */
+/**
+ * Writes a complete plain response: a denial, a transport's own error, or the problem that
+ * replaces a withheld response. Shared by the gateway and the adapters.
+ */
 export function sendPlain(res: ServerResponse, response: PlainResponse, closeConnection = false): void {
   if (res.headersSent) {
     res.destroy();

@@ -1,17 +1,18 @@
 import type { NextFunction, Response } from 'express';
 import type { Pipeline, PipelineLogger } from '../../pipeline/pipeline.ts';
 import type { PlainResponse, ResponsePlan } from '../../pipeline/types.ts';
-import { holdForPlan, replaceAnswer } from '../hold-response.ts';
-import { bytesAnswer, holdLimit, isJson, jsonAnswer, settleAnswer } from '../plan-answer.ts';
+import { isJson } from '../../pipeline/json-content-type.ts';
+import { holdAndSettle, replaceResponse } from '../hold-server-response.ts';
+import { bytesResponse, heldResponseLimitOf, jsonResponse, settleResponse } from '../settle-response.ts';
 
 /**
- * Holds an Express answer on a route with a plan until it is filtered and scored. res.json
+ * Holds an Express response on a route with a plan until it is filtered and settled. res.json
  * and res.send are intercepted as values: the filtered value is handed back to Express's own
  * res.json/res.send, so its JSON settings, ETag and freshness apply to what is sent. Anything
  * else (res.write, res.end, streams, res.sendFile) is held as bytes below Express, like the
- * node adapter, and filtered when it ends. Only the first answer counts: the plan settles once.
+ * node adapter, and filtered when it ends. Only the first response counts: the plan settles once.
  */
-export function holdExpressAnswer(
+export function holdExpressResponse(
   pipeline: Pipeline,
   plan: ResponsePlan,
   res: Response,
@@ -21,18 +22,18 @@ export function holdExpressAnswer(
   const { json, send } = res;
   let claimed = false;
   let releasing = false;
-  const hold = holdForPlan(pipeline, plan, res, holdLimit(pipeline), logger, () => {
+  const hold = holdAndSettle(pipeline, plan, res, heldResponseLimitOf(pipeline), logger, () => {
     if (claimed) return false;
     claimed = true;
     return true;
   });
 
-  function release(answer: PlainResponse, same: () => void, filtered: (out: PlainResponse) => void): void {
-    settleAnswer(pipeline, plan, answer, logger)
+  function release(response: PlainResponse, same: () => void, filtered: (out: PlainResponse) => void): void {
+    settleResponse(pipeline, plan, response, logger)
       .then((settled) => {
         hold.release(() => {
           releasing = true;
-          if (!settled.released) replaceAnswer(res, settled.response);
+          if (!settled.released) replaceResponse(res, settled.response);
           else if (settled.same) same();
           else filtered(settled.response);
         });
@@ -41,12 +42,12 @@ export function holdExpressAnswer(
   }
 
   res.json = function guardedJson(this: Response, value?: unknown) {
-    // Once the app writes bytes itself, the byte hold has the answer: let Express write into it.
+    // Once the app writes bytes itself, the byte hold has the response: let Express write into it.
     if (releasing || hold.started) return json.call(this, value);
     if (claimed) return this;
     claimed = true;
     release(
-      jsonAnswer(this.statusCode, headerOf(this), value),
+      jsonResponse(this.statusCode, headerOf(this), value),
       () => json.call(this, value),
       (out) => json.call(this, out.json),
     );
@@ -60,10 +61,10 @@ export function holdExpressAnswer(
     if (body !== null && body !== undefined && !textual) return this.json(body); // as Express does
     claimed = true;
     const type = headerOf(this);
-    // A non-JSON answer is settled with 0 records and sent as it is; bytes are never decoded.
+    // A non-JSON response is settled with 0 records and sent as it is; bytes are never decoded.
     const bytes = textual && isJson(type) ? (body as string | Uint8Array) : undefined;
     release(
-      bytesAnswer(this.statusCode, type, bytes),
+      bytesResponse(this.statusCode, type, bytes),
       () => send.call(this, body),
       (out) => send.call(this, out.body),
     );

@@ -26,7 +26,8 @@ export function routeEgressConfigs(route: CompiledRoute): RouteEgressConfigs | u
   return { stripped: { ...base, strip: e.strip }, kept: base };
 }
 
-export interface PlanInputs {
+/** What a route's response plan needs from the admission that made it. */
+export interface ResponsePlanInputs {
   readonly route: CompiledRoute;
   readonly store: Store;
   readonly clock: Clock;
@@ -40,13 +41,13 @@ export interface PlanInputs {
 }
 
 /**
- * The plan for an allowed request's answer: which egress filter runs, and `settle`, which
- * runs the route's detectors on the answer (targets asked, records revealed), adds their
- * signals to the store, and then releases the answer only if the caller is still in good
- * standing. A scan's first answer is thereby withheld when that answer itself is the
+ * The response plan for an allowed request: which egress filter runs, and `settle`, which
+ * runs the route's detectors on the response (targets asked, records revealed), adds their
+ * signals to the store, and then releases the response only if the caller is still in good
+ * standing. A scan's first response is thereby withheld when that response itself is the
  * evidence (a batch of random numbers with few hits), not only its next request refused.
  */
-export function answerPlan(p: PlanInputs): ResponsePlan {
+export function createResponsePlan(p: ResponsePlanInputs): ResponsePlan {
   const { route, gate, lookup, reading, egress } = p;
   const strip =
     egress !== undefined &&
@@ -55,13 +56,13 @@ export function answerPlan(p: PlanInputs): ResponsePlan {
     (route.egress.stripWhen === 'always' || gate === undefined || gate.untrusted(reading, lookup));
   return {
     egress: egress === undefined ? undefined : strip ? egress.stripped : egress.kept,
-    // Only a byte quota needs the answer's size: the value path serializes to measure it.
+    // Only a byte quota needs the response's size: the value path serializes to measure it.
     ...(route.egress?.perIdentityBytes !== undefined ? { measureBytes: true } : {}),
     settle: (outcome) => settle(p, outcome),
   };
 }
 
-async function settle(p: PlanInputs, outcome: ResponseOutcome): Promise<PlainResponse | undefined> {
+async function settle(p: ResponsePlanInputs, outcome: ResponseOutcome): Promise<PlainResponse | undefined> {
   if (outcome.status < 200 || outcome.status >= 300) return undefined;
   const { gate, lookup, store, clock, route } = p;
   let own: RiskReading | undefined;
@@ -89,7 +90,7 @@ async function settle(p: PlanInputs, outcome: ResponseOutcome): Promise<PlainRes
   }
   const quota = lookup === undefined ? undefined : quotaChecks(route, lookup, outcome);
   if (quota !== undefined) {
-    // One all-or-nothing consume: a refused answer charges neither quota.
+    // One all-or-nothing consume: a refused response charges neither quota.
     const pending = store.consume(quota.checks, undefined, { unavailable: route.storeUnavailable });
     const batch = pending instanceof Promise ? await pending : pending;
     if (!batch.allowed) {
@@ -112,7 +113,7 @@ interface QuotaChecks {
   readonly counts: readonly ('records' | 'bytes')[];
 }
 
-/** The per-identity egress quotas this answer charges, records then bytes; undefined: none. */
+/** The per-identity egress quotas this response charges, records then bytes; undefined: none. */
 function quotaChecks(
   route: CompiledRoute,
   lookup: RiskLookup,

@@ -1,26 +1,28 @@
 import type { OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { sendPlain } from '../gateway/send.ts';
+import { BODY_HEADERS } from '../http/body-headers.ts';
+import { headerText } from '../http/header-text.ts';
+import { sendPlain } from '../http/send-plain.ts';
 import type { Pipeline, PipelineLogger } from '../pipeline/pipeline.ts';
 import { problemResponse } from '../pipeline/problem.ts';
 import type { PlainResponse, ResponsePlan } from '../pipeline/types.ts';
 import {
-  BODY_HEADERS,
-  bytesAnswer,
-  encoded,
+  bytesResponse,
+  cannotFilterEncoded,
   encodingOf,
-  filters,
-  headerText,
-  settleAnswer,
-  tooLarge,
-  type Settled,
-} from './plan-answer.ts';
+  planFilters,
+  settleResponse,
+  tooLargeToHold,
+  type Settlement,
+} from './settle-response.ts';
 
-export type Held = { readonly kind: 'held'; readonly body: Buffer } | { readonly kind: 'too-large' };
+/** What the app wrote, once it ended its response: the bytes, or too many to hold. */
+export type HeldResponse = { readonly kind: 'held'; readonly body: Buffer } | { readonly kind: 'too-large' };
 
-export interface Hold {
+/** A ServerResponse being held: see holdResponse. */
+export interface ResponseHold {
   /** True once the app called writeHead, write or end. */
   readonly started: boolean;
-  /** Stops holding and runs `send`, which writes the real answer; later calls reach `res` as usual. */
+  /** Stops holding and runs `send`, which writes the real response; later calls reach `res` as usual. */
   release(send: () => void): void;
 }
 
@@ -30,12 +32,16 @@ type Chunk = string | Uint8Array | null | undefined;
 /**
  * Holds what the app writes to `res` (writeHead, write, end) for this request only, by
  * shadowing those methods on the instance, and calls `done` once, when the app ends its
- * answer. At most `limit` bytes are kept; past that the rest is discarded until the end and
+ * response. At most `limit` bytes are kept; past that the rest is discarded until the end and
  * `done` gets 'too-large', so nothing partial can reach the client. Nothing reaches the
  * socket until `release`.
  */
-export function holdResponse(res: ServerResponse, limit: number, done: (held: Held) => void): Hold {
-  // Whatever is in place now (the prototype's, or a wrapper like compression's) writes the real answer.
+export function holdResponse(
+  res: ServerResponse,
+  limit: number,
+  done: (held: HeldResponse) => void,
+): ResponseHold {
+  // Whatever is in place now (the prototype's, or a wrapper like compression's) writes the real response.
   const real = {
     writeHead: res.writeHead.bind(res),
     write: res.write.bind(res),
@@ -90,7 +96,7 @@ export function holdResponse(res: ServerResponse, limit: number, done: (held: He
     if (ended) return this;
     if (typeof args[0] !== 'function') keep(args[0] as Chunk, args[1]);
     ended = true;
-    const held: Held = over ? { kind: 'too-large' } : { kind: 'held', body: Buffer.concat(chunks) };
+    const held: HeldResponse = over ? { kind: 'too-large' } : { kind: 'held', body: Buffer.concat(chunks) };
     chunks = [];
     done(held);
     return this;
@@ -129,16 +135,16 @@ function applyHeaders(res: ServerResponse, headers: HeaderArg): void {
   for (let i = 0; i + 1 < list.length; i += 2) res.appendHeader(String(list[i]), String(list[i + 1]));
 }
 
-/** Replaces the app's answer: none of its headers (type, length, cookies, validators) apply. */
-export function replaceAnswer(res: ServerResponse, answer: PlainResponse): void {
+/** Replaces the app's response: none of its headers (type, length, cookies, validators) apply. */
+export function replaceResponse(res: ServerResponse, replacement: PlainResponse): void {
   if (!res.headersSent) for (const name of res.getHeaderNames()) res.removeHeader(name);
-  sendPlain(res, answer);
+  sendPlain(res, replacement);
 }
 
-/** Writes the settled answer; `held` is the app's body as it wrote it. */
-export function writeSettled(res: ServerResponse, settled: Settled, held: Buffer): void {
+/** Writes what the settlement sends; `held` is the app's body as it wrote it. */
+export function writeSettlement(res: ServerResponse, settled: Settlement, held: Buffer): void {
   if (!settled.released) {
-    replaceAnswer(res, settled.response);
+    replaceResponse(res, settled.response);
     return;
   }
   const body = settled.same ? held : Buffer.from(settled.response.body);
@@ -149,40 +155,41 @@ export function writeSettled(res: ServerResponse, settled: Settled, held: Buffer
 }
 
 /**
- * Holds the app's answer on `res` until it ends, then filters and settles it and writes what
- * the plan allows. Returns the hold (the Express adapter releases it itself for res.json).
+ * Holds the app's response on `res` until it ends, then filters and settles it and writes
+ * what the plan allows. Returns the hold (the Express adapter releases it itself for res.json).
  */
-export function holdForPlan(
+export function holdAndSettle(
   pipeline: Pipeline,
   plan: ResponsePlan,
   res: ServerResponse,
   limit: number,
   logger: PipelineLogger | undefined,
   claim: () => boolean = () => true,
-): Hold {
+): ResponseHold {
   const hold = holdResponse(res, limit, (held) => {
     if (!claim()) return;
-    answerHeld(held).catch((err: unknown) => {
+    settleHeld(held).catch((err: unknown) => {
       logger?.error({ err }, 'answering a held answer failed');
-      hold.release(() => replaceAnswer(res, problemResponse('internal-error', 'enumguard failed')));
+      hold.release(() => replaceResponse(res, problemResponse('internal-error', 'enumguard failed')));
     });
   });
 
-  async function answerHeld(held: Held): Promise<void> {
+  async function settleHeld(held: HeldResponse): Promise<void> {
     if (held.kind === 'too-large') {
       logger?.warn({ limit }, 'answer too large to hold for filtering');
-      hold.release(() => replaceAnswer(res, tooLarge(limit)));
+      hold.release(() => replaceResponse(res, tooLargeToHold(limit)));
       return;
     }
     const type = headerText(res.getHeader('content-type'));
     const encoding = encodingOf(res.getHeader('content-encoding'));
-    if (encoding !== undefined && filters(plan, res.statusCode, type)) {
+    if (encoding !== undefined && planFilters(plan, res.statusCode, type)) {
       logger?.warn({ encoding }, 'encoded answer on a filtered route');
-      hold.release(() => replaceAnswer(res, encoded(encoding)));
+      hold.release(() => replaceResponse(res, cannotFilterEncoded(encoding)));
       return;
     }
-    const settled = await settleAnswer(pipeline, plan, bytesAnswer(res.statusCode, type, held.body), logger);
-    hold.release(() => writeSettled(res, settled, held.body));
+    const response = bytesResponse(res.statusCode, type, held.body);
+    const settled = await settleResponse(pipeline, plan, response, logger);
+    hold.release(() => writeSettlement(res, settled, held.body));
   }
   return hold;
 }

@@ -1,22 +1,22 @@
 import type { Context } from 'hono';
 import type { Pipeline, PipelineLogger } from '../../pipeline/pipeline.ts';
 import type { PlainResponse, ResponsePlan } from '../../pipeline/types.ts';
+import { BODY_HEADERS } from '../../http/body-headers.ts';
 import {
-  BODY_HEADERS,
-  bytesAnswer,
-  encoded,
+  bytesResponse,
+  cannotFilterEncoded,
   encodingOf,
-  filters,
-  settleAnswer,
-  tooLarge,
-} from '../plan-answer.ts';
+  planFilters,
+  settleResponse,
+  tooLargeToHold,
+} from '../settle-response.ts';
 
 /**
  * Filters and settles `c.res` on a route with a plan, replacing it when the plan changes or
- * refuses it. A JSON answer is read up to `limit` bytes (past that: 502). Returns true when
- * the app's answer (filtered or not) is released, false when it was replaced.
+ * refuses it. A JSON response is read up to `limit` bytes (past that: 502). Returns true when
+ * the app's response (filtered or not) is released, false when it was replaced.
  */
-export async function answerResponse(
+export async function settleHonoResponse(
   c: Context,
   pipeline: Pipeline,
   plan: ResponsePlan,
@@ -25,16 +25,16 @@ export async function answerResponse(
 ): Promise<boolean> {
   const res = c.res;
   const type = res.headers.get('content-type') ?? undefined;
-  const filtering = filters(plan, res.status, type) && res.body !== null;
+  const filtering = planFilters(plan, res.status, type) && res.body !== null;
   let bytes: Buffer | undefined;
   if (filtering) {
     const encoding = encodingOf(res.headers.get('content-encoding') ?? undefined);
-    if (encoding !== undefined) return replace(c, encoded(encoding));
+    if (encoding !== undefined) return replace(c, cannotFilterEncoded(encoding));
     const read = await readBounded(res, limit);
-    if (read === 'too-large') return replace(c, tooLarge(limit));
+    if (read === 'too-large') return replace(c, tooLargeToHold(limit));
     bytes = read;
   }
-  const settled = await settleAnswer(pipeline, plan, bytesAnswer(res.status, type, bytes), logger);
+  const settled = await settleResponse(pipeline, plan, bytesResponse(res.status, type, bytes), logger);
   if (!settled.released) return replace(c, settled.response);
   if (settled.same) {
     // The body was read to filter it: send what was held.
@@ -47,12 +47,13 @@ export async function answerResponse(
   return true;
 }
 
-function replace(c: Context, answer: PlainResponse): false {
-  swap(c, new Response(answer.body, { status: answer.status, headers: answer.headers }));
+function replace(c: Context, replacement: PlainResponse): false {
+  const { body, status, headers } = replacement;
+  swap(c, new Response(body, { status, headers }));
   return false;
 }
 
-/** Hono copies the old answer's headers onto a new c.res; clearing it first keeps them out. */
+/** Hono copies the old response's headers onto a new c.res; clearing it first keeps them out. */
 function swap(c: Context, res: Response): void {
   c.res = undefined;
   c.res = res;

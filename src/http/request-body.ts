@@ -9,8 +9,8 @@ export type BodyResult =
 
 /**
  * Reads a whole request body, refusing past `limit` bytes without buffering the excess.
- * Only routes that price a request by its body (a JSON pointer cost or a batch cap) are
- * buffered; every other body streams straight to the upstream.
+ * Transports buffer only the routes that price a request by its body (a JSON pointer cost or
+ * a batch cap); the gateway streams every other body straight to the upstream.
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
   const declared = Number(req.headers['content-length']);

@@ -1,24 +1,23 @@
-import { isJson } from '../pipeline/answer-hold.ts';
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { isEnumguardError } from '../core/errors.ts';
 import { createEgressFilter, type EgressConfig, type EgressStats } from '../egress/index.ts';
+import { FRAMING_HEADERS, VALIDATOR_HEADERS } from '../http/body-headers.ts';
+import { headerText } from '../http/header-text.ts';
+import { sendPlain } from '../http/send-plain.ts';
+import { isJson } from '../pipeline/json-content-type.ts';
 import { problemResponse } from '../pipeline/problem.ts';
 import type { PlainResponse, ResponseOutcome, ResponsePlan } from '../pipeline/types.ts';
-import type { Sent } from './answered.ts';
 import { downstreamHeaders } from './headers.ts';
-import { sendPlain } from './send.ts';
+import type { SentResponse } from './request-report.ts';
 import { classifyUpstreamError, type UpstreamResponse } from './upstream.ts';
 
-/** Answer fields that describe the upstream's bytes, not the filtered ones. */
-const REWRITTEN = ['content-length', 'transfer-encoding', 'content-encoding'] as const;
-/** Validators and digests of the upstream's bytes, wrong once the filter has changed them. */
-const CHANGED = ['etag', 'content-md5', 'digest', 'content-digest', 'repr-digest'] as const;
-/** The client hung up before its answer: nginx's 499, for the log. */
-const GONE: Sent = { status: 499 };
+/** The client hung up before its response: nginx's 499, for the log. */
+const GONE: SentResponse = { status: 499 };
 
-export type HeldAnswer =
+/** The upstream's response body after the egress filter, held in memory; or why not. */
+export type HeldUpstreamResponse =
   | { readonly kind: 'held'; readonly chunks: readonly Uint8Array[]; readonly stats: EgressStats }
   | { readonly kind: 'too-large' }
   | { readonly kind: 'faulty'; readonly err: unknown };
@@ -28,7 +27,11 @@ export type HeldAnswer =
  * Past the bound, on a faulty body (ERR_UPSTREAM_BODY) or a failing stream, the body is
  * destroyed and nothing held is returned, so nothing partial can reach the client.
  */
-export async function holdFiltered(body: Readable, config: EgressConfig, limit: number): Promise<HeldAnswer> {
+export async function holdFiltered(
+  body: Readable,
+  config: EgressConfig,
+  limit: number,
+): Promise<HeldUpstreamResponse> {
   const chunks: Uint8Array[] = [];
   let held = 0;
   const keep = (pieces: Uint8Array[]): boolean => {
@@ -56,26 +59,28 @@ export async function holdFiltered(body: Readable, config: EgressConfig, limit: 
   }
 }
 
-export interface PlanAnswer {
+/** What settling the upstream's response needs. */
+export interface UpstreamSettleInput {
   readonly res: ServerResponse;
   readonly up: UpstreamResponse;
   readonly plan: ResponsePlan;
   readonly method: string;
-  /** The admission's headers (RateLimit, RateLimit-Policy) for a released answer. */
+  /** The admission's headers (RateLimit, RateLimit-Policy) for a released response. */
   readonly headers: Readonly<Record<string, string>>;
   readonly holdLimit: number;
   readonly logger: Logger;
 }
 
 /**
- * Honours an allowed request's ResponsePlan. A 2xx JSON answer on a route with egress is
- * filtered and held (see HELD_ANSWER_MIN_BYTES) until `settle` has seen its record count; any
- * other answer counts 0 records, is settled before its first byte and then streamed by the
- * caller. Returns what was sent, or undefined when the caller should stream `up` as usual.
+ * Honours an allowed request's ResponsePlan on the upstream's response. A 2xx JSON response on
+ * a route with egress is filtered and held (see HELD_RESPONSE_MIN_BYTES) until `settle` has
+ * seen its record count; any other response counts 0 records, is settled before its first
+ * byte and then streamed by the caller. Returns what was sent, or undefined when the caller
+ * should stream `up` as usual.
  */
-export async function answerWithPlan(a: PlanAnswer): Promise<Sent | undefined> {
+export async function settleUpstreamResponse(a: UpstreamSettleInput): Promise<SentResponse | undefined> {
   const { res, up, plan, logger } = a;
-  // Drop the answer if the client hangs up while it is held or settled; the listener keeps
+  // Drop the response if the client hangs up while it is held or settled; the listener keeps
   // the abort this causes from surfacing as an unhandled 'error'.
   let gone = false;
   up.body.on('error', () => undefined);
@@ -100,7 +105,7 @@ export async function answerWithPlan(a: PlanAnswer): Promise<Sent | undefined> {
     return replacement === undefined ? undefined : send(res, replacement);
   }
 
-  const encoding = header(up.headers['content-encoding']);
+  const encoding = headerText(up.headers['content-encoding']);
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
     // Asked for identity, got something else: decoding would be a decompression bomb to bound.
     up.body.destroy();
@@ -161,9 +166,9 @@ export async function answerWithPlan(a: PlanAnswer): Promise<Sent | undefined> {
   if (gone) return GONE;
   if (replacement !== undefined) return send(res, replacement);
   const headers: OutgoingHttpHeaders = { ...downstreamHeaders(up.headers), ...a.headers };
-  for (const name of REWRITTEN) delete headers[name];
+  for (const name of FRAMING_HEADERS) delete headers[name];
   // The filter only removes bytes: as many out as in means the body is unchanged.
-  if (bytesOut !== held.stats.bytesIn) for (const name of CHANGED) delete headers[name];
+  if (bytesOut !== held.stats.bytesIn) for (const name of VALIDATOR_HEADERS) delete headers[name];
   headers['content-length'] = length;
   res.writeHead(up.status, headers);
   for (const c of held.chunks) res.write(c);
@@ -172,12 +177,12 @@ export async function answerWithPlan(a: PlanAnswer): Promise<Sent | undefined> {
 }
 
 /**
- * Calls the plan's settle once. If it throws, the answer is withheld (releasing it would skip
+ * Calls the plan's settle once. If it throws, the response is withheld (releasing it would skip
  * the record quota and the detectors): a failing store is a 503 store-unavailable, as at
  * admission; anything else is a 500.
  */
 async function settle(
-  a: PlanAnswer,
+  a: UpstreamSettleInput,
   counts: Omit<ResponseOutcome, 'status'>,
 ): Promise<PlainResponse | undefined> {
   try {
@@ -196,11 +201,7 @@ async function settle(
   }
 }
 
-function send(res: ServerResponse, answer: PlainResponse): Sent {
-  sendPlain(res, answer);
-  return { status: answer.status, problem: answer.problem };
-}
-
-function header(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(', ') : value;
+function send(res: ServerResponse, replacement: PlainResponse): SentResponse {
+  sendPlain(res, replacement);
+  return { status: replacement.status, problem: replacement.problem };
 }
