@@ -1,4 +1,4 @@
-import { EnumguardError } from '../../core/errors.ts';
+import { internalError } from '../../core/internal-error.ts';
 import { riskLevelRank } from '../../core/risk-config.ts';
 import type { RiskedOutcome, RiskLookup, RiskReading, RiskSignal } from '../store.ts';
 import { sendAlone } from './batch.ts';
@@ -53,8 +53,7 @@ export function createClusterConsume(ctx: StoreContext) {
     };
     const reply = parseConsume(await send({ risk: mode, checks: [] }), mask, []);
     // No call here holds both the identity and its cohort, so none answers 'cohort'.
-    if (reply.status !== 'ok')
-      throw new EnumguardError('ERR_INTERNAL', 'unreachable: cohort answer without the identity');
+    if (reply.status !== 'ok') throw internalError('cohort answer without the identity');
     return reply;
   }
 
@@ -109,8 +108,7 @@ export function createClusterConsume(ctx: StoreContext) {
     }
     const run = async (group: PreparedCheck[], dryRun: boolean) => {
       const reply = parseConsume(await (dryRun ? sendDry : send)({ risk: mode, checks: group }), 0, group);
-      if (reply.status !== 'ok')
-        throw new EnumguardError('ERR_INTERNAL', 'unreachable: cohort answer without risk keys');
+      if (reply.status !== 'ok') throw internalError('cohort answer without risk keys');
       return { group, reply };
     };
     // The slots without target sets first, in parallel; those holding a distinct check only once
@@ -188,8 +186,7 @@ export function createClusterSignal(ctx: StoreContext) {
     const run = async (mask: number, keys: string[], cohort: string, ownBlocked: -1 | 0 | 1) => {
       const call = signalCall(ctx, risk, signal, mask, keys, cohort, ownBlocked);
       const reply = parseSignal(await ctx.run('enumguardSignal', call.keys, call.argv), mask);
-      if (reply.status !== 'ok')
-        throw new EnumguardError('ERR_INTERNAL', 'unreachable: cohort answer without both keys');
+      if (reply.status !== 'ok') throw internalError('cohort answer without both keys');
       return reply;
     };
     const id = await run(IDENTITY, [idKey], layers.cohort, -1);
