@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.ts';
 import type { RedisStoreConfig } from '../policy/types.ts';
 import { createInstanceCount } from '../stores/instance-count.ts';
-import { createInstanceHeartbeat } from '../stores/instance-heartbeat.ts';
+import { createInstanceHeartbeat, type InstanceHeartbeatOptions } from '../stores/instance-heartbeat.ts';
 import { createRedisStore } from '../stores/redis/index.ts';
 import {
   createResilientStore,
@@ -30,6 +30,8 @@ export interface GatewayRedisOptions {
   readonly remindEveryMs?: number;
   /** Milliseconds between instance heartbeats (default 5 s; tests shorten it). */
   readonly heartbeatEveryMs?: number;
+  /** Tests only: drives the heartbeat by hand instead of its timer (InstanceHeartbeatOptions.schedule). */
+  readonly heartbeatSchedule?: InstanceHeartbeatOptions['schedule'];
 }
 
 /** ioredis reconnects on its own: every 50 ms, 100 ms, … at most once a second. */
@@ -101,6 +103,7 @@ export function openRedisStore(config: RedisStoreConfig, options: GatewayRedisOp
     logger,
     onCount: count.observe,
     ...(options.heartbeatEveryMs === undefined ? {} : { everyMs: options.heartbeatEveryMs }),
+    ...(options.heartbeatSchedule === undefined ? {} : { schedule: options.heartbeatSchedule }),
   });
   heartbeat.start();
   client.on('ready', () => {
