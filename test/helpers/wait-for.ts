@@ -5,9 +5,9 @@
  * - `waitUntil(what, check)` polls a condition until it holds. Use it where nothing signals the
  *   change (a server coming up, a circuit closing on a later request).
  * - `withDeadline(what, promise)` awaits an event's promise.
- * - `gate()` is a promise the test opens by hand: what makes an upstream "slow" without a clock.
- * - `createCounter()` counts occurrences (MONITOR lines, log lines, requests) and resolves
- *   `reached(n)` the moment the count gets there.
+ * - `gate()` is a promise opened by hand, from an event handler (a MONITOR line seen) or the test.
+ * - `createCounter()` counts occurrences (requests received, responses over, watcher events)
+ *   and resolves `reached(n)` the moment the count gets there.
  *
  * Every wait has a deadline, but only as a safety net: generous (30 s by default, far beyond
  * what a loaded machine needs) and failing with a message that says what did not happen.
@@ -75,27 +75,14 @@ export function withDeadline<T>(what: string, pending: Promise<T>, deadlineMs = 
 export interface Gate {
   /** Resolves once open() was called. */
   readonly opened: Promise<void>;
-  readonly isOpen: boolean;
   open(): void;
 }
 
 /** A promise the test resolves by hand. */
 export function gate(): Gate {
   let open!: () => void;
-  let isOpen = false;
-  const opened = new Promise<void>((resolve) => {
-    open = () => {
-      isOpen = true;
-      resolve();
-    };
-  });
-  return {
-    opened,
-    get isOpen() {
-      return isOpen;
-    },
-    open,
-  };
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
 }
 
 export interface Counter {
