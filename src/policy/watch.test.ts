@@ -7,6 +7,7 @@ import { isEnumguardError } from '../core/errors.ts';
 import { PolicyError } from './issues.ts';
 import type { CompiledPolicy } from './types.ts';
 import { watchPolicy, type PolicyWatcher } from './watch.ts';
+import { createCounter } from '../../test/helpers/wait-for.ts';
 
 /** A policy whose only route is named `id`, so each version is recognizable. */
 function policyText(id: string): string {
@@ -15,35 +16,26 @@ function policyText(id: string): string {
 
 type Event = { kind: 'change'; policy: CompiledPolicy } | { kind: 'error'; err: unknown };
 
-/** Collects watcher callbacks; `next()` waits for one, bounded, instead of sleeping. */
+/** Collects watcher callbacks; `next()` waits for one (30 s safety net) instead of sleeping. */
 function collector() {
   const events: Event[] = [];
-  let wake: (() => void) | undefined;
+  const arrived = createCounter('watcher events');
+  let taken = 0;
   return {
     onChange(policy: CompiledPolicy) {
       events.push({ kind: 'change', policy });
-      wake?.();
+      arrived.add();
     },
     onError(err: unknown) {
       events.push({ kind: 'error', err });
-      wake?.();
+      arrived.add();
     },
     get count() {
       return events.length;
     },
-    async next(timeoutMs = 5_000): Promise<Event> {
-      while (events.length === 0) {
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(
-            () => reject(new Error(`no watcher event within ${timeoutMs} ms`)),
-            timeoutMs,
-          );
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      }
+    async next(): Promise<Event> {
+      await arrived.reached(taken + 1, 'the next watcher event');
+      taken++;
       const event = events.shift();
       assert.ok(event);
       return event;

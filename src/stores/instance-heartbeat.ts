@@ -63,8 +63,11 @@ export interface InstanceHeartbeatOptions {
   readonly staleAfterMs?: number;
   /** Tests only: a clock sent with each beat instead of Redis TIME. */
   readonly time?: () => number;
-  /** Beats on a timer; tests pass their own to drive beats by hand. Default setInterval, unref'd. */
-  readonly schedule?: (beat: () => void, everyMs: number) => () => void;
+  /**
+   * Beats on a timer; tests pass their own to drive beats by hand (and may await the beat's
+   * count, as from beat()). Default setInterval, unref'd.
+   */
+  readonly schedule?: (beat: () => Promise<number | undefined>, everyMs: number) => () => void;
   readonly logger?: HeartbeatLogger;
   /** Called when the observed count changes (including the first observation). */
   readonly onCount?: (count: number, previous: number | undefined) => void;
@@ -96,8 +99,8 @@ function within(ms: number, pending: Promise<unknown>): Promise<void> {
   });
 }
 
-const defaultSchedule = (beat: () => void, everyMs: number): (() => void) => {
-  const timer = setInterval(beat, everyMs);
+const defaultSchedule = (beat: () => Promise<number | undefined>, everyMs: number): (() => void) => {
+  const timer = setInterval(() => void beat(), everyMs);
   timer.unref();
   return () => clearInterval(timer);
 };
@@ -164,7 +167,7 @@ export function createInstanceHeartbeat(options: InstanceHeartbeatOptions): Inst
     key,
     start() {
       if (cancel !== undefined || stopped) return;
-      cancel = (options.schedule ?? defaultSchedule)(() => void beat(), everyMs);
+      cancel = (options.schedule ?? defaultSchedule)(beat, everyMs);
     },
     beat,
     observed: () => count,

@@ -1,6 +1,5 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { performance } from 'node:perf_hooks';
 import { manualClock, type ManualClock } from '../core/clock.ts';
 import { isEnumguardError } from '../core/errors.ts';
 import type { LimitCheck, LimitSpec } from '../core/limit.ts';
@@ -91,15 +90,22 @@ describe('createResilientStore', () => {
     assert.equal(store.stats().state, 'closed');
   });
 
-  it('answers a hanging primary from the fallback within timeoutMs plus a little slack', async () => {
+  it('answers a hanging primary from the fallback once timeoutMs has passed, not before', async (t) => {
+    // Timers mocked: the 20 ms timeout is moved by hand, so a loaded machine cannot blur it.
+    t.mock.timers.enable({ apis: ['setTimeout'] });
     const { store, fake } = setup();
     fake.behaviour = 'hang';
-    const started = performance.now();
-    const out = await store.consume([check(TEN)]);
-    const elapsed = performance.now() - started;
+    const pending = store.consume([check(TEN)]);
+    assert.ok(pending instanceof Promise);
+    let answered = false;
+    void pending.then(() => (answered = true));
+    t.mock.timers.tick(19);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(answered, false, 'still waiting for the primary 19 ms in');
+    t.mock.timers.tick(1);
+    const out = await pending;
     assert.equal(out.fallback, 'local');
     assert.equal(out.allowed, true);
-    assert.ok(elapsed >= 19 && elapsed < 120, `answered after ${elapsed.toFixed(1)} ms`);
     const stats = store.stats();
     assert.equal(stats.timeouts, 1);
     assert.equal(stats.primaryErrors, 0);
@@ -266,19 +272,14 @@ describe('createResilientStore', () => {
     }
   });
 
-  it('decides fast while the circuit is open: 1000 decisions well under 200 ms', async () => {
+  it('decides without waiting while the circuit is open: 1000 answers given synchronously', async () => {
     const { store, fake } = setup();
     fake.behaviour = 'hang';
     await failTimes(store, 3);
     assert.equal(store.stats().state, 'open');
     const limits = [check(TEN, 'a'), check(spec('route/global', 1e6), 'g')];
-    const started = performance.now();
-    for (let i = 0; i < 1000; i++) {
-      const pending = store.consume(limits);
-      if (pending instanceof Promise) await pending;
-    }
-    const elapsed = performance.now() - started;
-    assert.ok(elapsed < 200, `1000 decisions took ${elapsed.toFixed(1)} ms`);
+    // An answer that is no promise waited for nothing: no timer, no I/O, no primary.
+    for (let i = 0; i < 1000; i++) assert.ok(!(store.consume(limits) instanceof Promise), `decision ${i}`);
     assert.equal(fake.calls, 3);
   });
 

@@ -1,21 +1,36 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createCounter } from './wait-for.ts';
 
 export interface EchoUpstream {
   readonly url: string;
   readonly server: Server;
   /** What the upstream last received. */
   last(): { method: string; url: string; headers: IncomingHttpHeaders; body: string } | undefined;
-  /** Make the next responses wait this long before answering. */
-  delay(ms: number): void;
+  /**
+   * Holds the answers to the requests that arrive from now on until release(): a slow upstream
+   * without a clock in it. A request held when the test ends is never answered, which is what
+   * an upstream timeout test needs.
+   */
+  hold(): void;
+  /** Answers the held requests and stops holding. */
+  release(): void;
+  /** Resolves once `n` requests (counted from the start) have arrived in full. */
+  received(n: number): Promise<void>;
+  /** Resolves once `n` responses (counted from the start) are over: sent, or their connection gone. */
+  settled(n: number): Promise<void>;
   close(): Promise<void>;
 }
 
 /** An upstream that answers 200 with a JSON echo of the request; used by integration tests. */
 export async function startEchoUpstream(): Promise<EchoUpstream> {
   let last: ReturnType<EchoUpstream['last']>;
-  let wait = 0;
+  let holding = false;
+  let held: (() => void)[] = [];
+  const received = createCounter('requests the upstream received');
+  const settled = createCounter('responses of the upstream that are over');
   const server = createServer((req, res) => {
+    res.once('close', () => settled.add());
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -40,8 +55,9 @@ export async function startEchoUpstream(): Promise<EchoUpstream> {
         });
         res.end(text);
       };
-      if (wait > 0) setTimeout(answer, wait).unref();
+      if (holding) held.push(answer);
       else answer();
+      received.add();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -50,11 +66,20 @@ export async function startEchoUpstream(): Promise<EchoUpstream> {
     url: `http://127.0.0.1:${port}`,
     server,
     last: () => last,
-    delay: (ms) => {
-      wait = ms;
+    hold: () => {
+      holding = true;
     },
+    release: () => {
+      holding = false;
+      const answers = held;
+      held = [];
+      for (const answer of answers) answer();
+    },
+    received: (n) => received.reached(n),
+    settled: (n) => settled.reached(n),
     close: () =>
       new Promise((resolve) => {
+        held = [];
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -2,15 +2,29 @@
 export const FULL_KEY = 'test-key-full';
 export const NOSCOPE_KEY = 'test-key-noscope';
 
-export function lookupPolicy(upstream: string): string {
+/** The server's timeouts, as policy durations ("300ms", "10s"). */
+export interface LookupTimeouts {
+  readonly headersTimeout?: string;
+  readonly requestTimeout?: string;
+  readonly upstreamTimeout?: string;
+}
+
+/**
+ * Generous by default (10 s, 30 s, 10 s): on a loaded machine a request may wait hundreds of
+ * milliseconds for a core, and a test that is not about a timeout must not hit one. A test
+ * about a timeout sets it short and makes it fire by a condition (an upstream that never
+ * answers, a client that never finishes its headers), not by racing the clock.
+ */
+export function lookupPolicy(upstream: string, timeouts: LookupTimeouts = {}): string {
+  const { headersTimeout = '10s', requestTimeout = '30s', upstreamTimeout = '10s' } = timeouts;
   return `
 version: 1
 upstream: ${upstream}
 server:
   bodyLimit: 64kb
-  headersTimeout: 400ms
-  requestTimeout: 2s
-  upstreamTimeout: 300ms
+  headersTimeout: ${headersTimeout}
+  requestTimeout: ${requestTimeout}
+  upstreamTimeout: ${upstreamTimeout}
 identities:
   apiKeys:
     keys:

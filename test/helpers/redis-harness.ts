@@ -33,6 +33,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { after, before, type TestContext } from 'node:test';
+import { waitUntil } from './wait-for.ts';
 
 export interface RedisNode {
   readonly host: string;
@@ -58,6 +59,8 @@ export interface RedisCluster {
 
 export const HOST = '127.0.0.1';
 const DEFAULT_PORT = 6379;
+/** How long a server or a cluster may take to come up: a safety net, generous for a loaded machine. */
+const START_DEADLINE_MS = 60_000;
 const inCI = (): boolean => process.env.CI === 'true';
 
 /** Prefixes a failure with what the reader has to do about it. */
@@ -74,7 +77,8 @@ function harnessError(what: string, cause?: unknown): Error {
 export function redisCommand(
   port: number,
   args: readonly string[],
-  timeoutMs = 1000,
+  // Generous: a loaded machine may take a while to answer; pollers pass a short one and retry.
+  timeoutMs = 10_000,
   host = HOST,
 ): Promise<string | number | null> {
   return new Promise((resolve, reject) => {
@@ -122,7 +126,7 @@ export function redisCommand(
 
 /** `CLUSTER INFO` as a record of its fields (cluster_state, cluster_slots_assigned, …). */
 export async function clusterInfo(port: number, host = HOST): Promise<Record<string, string>> {
-  return parseInfo(String(await redisCommand(port, ['CLUSTER', 'INFO'], 1000, host)));
+  return parseInfo(String(await redisCommand(port, ['CLUSTER', 'INFO'], undefined, host)));
 }
 
 function parseInfo(text: string): Record<string, string> {
@@ -279,13 +283,14 @@ async function spawnServer(
       children.delete(child);
     });
     child.once('error', () => (exited = true));
-    const deadline = Date.now() + 5000;
-    while (!exited && Date.now() < deadline) {
-      if (await alive(port)) return { port, child, log };
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const outcome = await waitUntil(
+      `redis-server on port ${port} to answer PING`,
+      async () => (exited ? 'exited' : (await alive(port)) ? 'up' : undefined),
+      { deadlineMs: START_DEADLINE_MS },
+    ).catch(() => 'silent' as const);
+    if (outcome === 'up') return { port, child, log };
     child.kill('SIGKILL');
-    last = `redis-server on port ${port} ${exited ? 'exited' : 'did not answer PING within 5 s'}:\n${readLog(log)}`;
+    last = `redis-server on port ${port} ${outcome === 'exited' ? 'exited' : `did not answer PING within ${START_DEADLINE_MS / 1000} s`}:\n${readLog(log)}`;
   }
   throw harnessError(`could not start redis-server. Last attempt: ${last}`);
 }
@@ -432,23 +437,24 @@ export async function redisCluster(options: { password?: string } = {}): Promise
         err,
       );
     }
-    const deadline = Date.now() + 15_000;
     for (const { port, log } of servers) {
       let info: Record<string, string> = {};
-      while (
-        (info = await (
-          password === undefined
-            ? clusterInfo(port)
-            : cliWithPassword(port, password, ['CLUSTER', 'INFO']).then(parseInfo)
-        ).catch((): Record<string, string> => ({}))).cluster_state !== 'ok'
-      ) {
-        if (Date.now() > deadline) {
-          throw harnessError(
-            `node ${HOST}:${port} did not reach cluster_state:ok within 15 s ` +
-              `(state ${info.cluster_state ?? 'unknown'}):\n${readLog(log)}`,
-          );
-        }
-        await new Promise((r) => setTimeout(r, 20));
+      const read = (): Promise<Record<string, string>> =>
+        password === undefined
+          ? clusterInfo(port)
+          : cliWithPassword(port, password, ['CLUSTER', 'INFO']).then(parseInfo);
+      try {
+        await waitUntil(
+          `node ${HOST}:${port} to reach cluster_state:ok`,
+          async () => (info = await read()).cluster_state === 'ok',
+          { deadlineMs: START_DEADLINE_MS },
+        );
+      } catch (err) {
+        throw harnessError(
+          `node ${HOST}:${port} did not reach cluster_state:ok within ${START_DEADLINE_MS / 1000} s ` +
+            `(state ${info.cluster_state ?? 'unknown'}):\n${readLog(log)}`,
+          err,
+        );
       }
     }
     return {

@@ -9,6 +9,7 @@ import { SignJWT } from 'jose';
 import { startGateway } from '../../src/cli/start-gateway.ts';
 import { startEchoUpstream } from '../helpers/echo-upstream.ts';
 import { FULL_KEY, lookupPolicy } from '../helpers/policies.ts';
+import { waitUntil } from '../helpers/wait-for.ts';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-bytes-long!';
 
@@ -97,14 +98,9 @@ routes:
       assert.equal(await get(), 429, 'the last good policy stays in force');
 
       writeFileSync(path, health('100/1h').replace('- { key: ip', '- { id: roomy, key: ip'));
-      const reloaded = new Promise<void>((resolve) => {
-        const check = setInterval(() => {
-          if (lines.join('').includes('policy reloaded')) {
-            clearInterval(check);
-            resolve();
-          }
-        }, 10);
-      });
+      const reloaded = waitUntil('the SIGHUP reload to log "policy reloaded"', () =>
+        lines.join('').includes('policy reloaded'),
+      );
       process.kill(process.pid, 'SIGHUP');
       await reloaded;
       assert.equal(await get(), 200);
@@ -118,20 +114,20 @@ routes:
     const upstream = await startEchoUpstream();
     const dir = mkdtempSync(join(tmpdir(), 'enumguard-'));
     const running = await startGateway({
-      policyPath: writePolicy(
-        dir,
-        lookupPolicy(upstream.url).replace('upstreamTimeout: 300ms', 'upstreamTimeout: 5s'),
-      ),
+      policyPath: writePolicy(dir, lookupPolicy(upstream.url)),
       port: 0,
       host: '127.0.0.1',
       logger: pino({ level: 'silent' }),
       watch: false,
     });
-    upstream.delay(300);
+    upstream.hold();
     const inFlight = fetch(`http://127.0.0.1:${running.address.port}/healthz`);
-    // Stop only once the request is inside: the upstream has it and is still answering.
-    while (upstream.last() === undefined) await new Promise((r) => setImmediate(r));
-    const stopped = running.stop(5000);
+    // Stop only once the request is inside: the upstream has it and has not answered yet.
+    await upstream.received(1);
+    const stopped = running.stop(30_000);
+    // Answer only once the gateway is draining: it listens no more, the request is still open.
+    await waitUntil('the gateway to stop listening', () => !running.gateway.server.listening);
+    upstream.release();
     const res = await inFlight;
     assert.equal(res.status, 200);
     await stopped;

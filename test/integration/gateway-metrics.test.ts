@@ -55,7 +55,6 @@ describe('gateway metrics endpoint (memory store)', () => {
       `version: 1
 upstream: ${upstream.url}
 server:
-  upstreamTimeout: 200ms
   metrics: { listen: 127.0.0.1:0 }
 routes:
   - id: lookup
@@ -63,9 +62,6 @@ routes:
     auth: none
     limits:
       - { key: ip, rate: 2/1h }
-  - id: slow
-    match: { path: /slow }
-    auth: none
 `,
     );
     running = await start(path);
@@ -112,31 +108,50 @@ routes:
     );
     assert.equal(moved('enumguard_decisions_total{route="(none)",outcome="denied",reason="no-route"}'), 1);
   });
+});
 
-  it('counts an upstream that answers too late as an upstream error of its route', async () => {
-    upstream.delay(1_000);
+describe('gateway metrics endpoint (upstream timeout)', () => {
+  it('counts an upstream that does not answer in time as an upstream error of its route', async () => {
+    const upstream = await startEchoUpstream();
+    const path = writePolicy(
+      'slow.yaml',
+      `version: 1
+upstream: ${upstream.url}
+server:
+  upstreamTimeout: 200ms
+  metrics: { listen: 127.0.0.1:0 }
+routes:
+  - id: slow
+    match: { path: /slow }
+    auth: none
+`,
+    );
+    const running = await start(path);
     try {
-      assert.equal((await fetch(`${base}/slow`)).status, 504);
+      upstream.hold(); // never released: the gateway's upstream timeout answers
+      assert.equal((await fetch(`http://127.0.0.1:${running.address.port}/slow`)).status, 504);
+      const samples = await scrape(running);
+      assert.equal(samples.get('enumguard_upstream_errors_total{route="slow",error="upstream-timeout"}'), 1);
+      assert.equal(samples.get('enumguard_decisions_total{route="slow",outcome="allowed",reason="ok"}'), 1);
     } finally {
-      upstream.delay(0);
+      await running.stop(100);
+      await upstream.close();
     }
-    const samples = await scrape(running);
-    assert.equal(samples.get('enumguard_upstream_errors_total{route="slow",error="upstream-timeout"}'), 1);
-    assert.equal(samples.get('enumguard_decisions_total{route="slow",outcome="allowed",reason="ok"}'), 1);
   });
 });
 
 describe('gateway metrics endpoint (Redis store, Redis down)', () => {
   it('shows the outage: store errors, fallbacks by mode, the circuit open then half-open', async () => {
     const upstream = await startEchoUpstream();
-    // Nothing listens there: every call fails at once (no offline queue) until the circuit opens.
+    // Nothing listens there: every call fails at once (no offline queue) until the circuit opens;
+    // the store timeout is generous, as no call waits for it.
     const port = await freePort();
     const path = writePolicy(
       'redis-down.yaml',
       `version: 1
 upstream: ${upstream.url}
 server:
-  store: { redis: 'redis://127.0.0.1:${port}', timeout: 50ms }
+  store: { redis: 'redis://127.0.0.1:${port}', timeout: 10s }
   metrics: { listen: 127.0.0.1:0, path: /internal/metrics }
 routes:
   - id: local

@@ -8,17 +8,33 @@ import { systemClock } from '../../src/runtime/system-clock.ts';
 import { captureLogger } from '../helpers/capture-logger.ts';
 import { spec } from '../helpers/limit-spec.ts';
 import { redisStandalone, useRedis } from '../helpers/redis-harness.ts';
+import { gate, waitUntil, withDeadline } from '../helpers/wait-for.ts';
 
-/** Script calls the gateway's client sends, seen by MONITOR, for keys under `prefix`. */
-async function watchCalls(url: string, prefix: string): Promise<{ calls: () => number; stop(): void }> {
+/**
+ * Script calls the gateway's client sends, seen by MONITOR, for keys under `prefix`. MONITOR
+ * lines trail the replies, so `settle()` sends a marker after them and waits for its line:
+ * Redis runs commands one at a time and MONITOR reports them in that order, so every call made
+ * before the marker has been counted once its line is in.
+ */
+async function watchCalls(
+  url: string,
+  prefix: string,
+): Promise<{ calls: () => number; settle(): Promise<void>; stop(): void }> {
   const client = new Redis(url);
   const monitor = await client.monitor();
+  const marker = `${prefix}:marker`;
+  const markerSeen = gate();
   let calls = 0;
   monitor.on('monitor', (_time: string, args: string[]) => {
-    if (/^evalsha$/i.test(args[0] ?? '') && args.some((a) => a.startsWith(`${prefix}:`))) calls++;
+    if (args.includes(marker)) markerSeen.open();
+    else if (/^evalsha$/i.test(args[0] ?? '') && args.some((a) => a.startsWith(`${prefix}:`))) calls++;
   });
   return {
     calls: () => calls,
+    async settle() {
+      await client.echo(marker);
+      await withDeadline('MONITOR to report the marker sent after the script calls', markerSeen.opened);
+    },
     stop: () => {
       monitor.disconnect();
       client.disconnect();
@@ -42,7 +58,7 @@ describe('gateway store on standalone Redis: batching', () => {
         prefix,
         seed: undefined,
         seedEnv: undefined,
-        timeoutMs: 1000,
+        timeoutMs: 10_000, // generous: this test is about batching, not the timeout
         instances: 1,
         auth: undefined,
       },
@@ -52,15 +68,10 @@ describe('gateway store on standalone Redis: batching', () => {
     const limit = spec('batch/three', 'fixed-window', 3, 60_000);
     const one = (key: string): LimitCheck[] => [{ spec: limit, key, cost: 1 }];
     // Connected and the script loaded before counting (the gateway does not await connect()).
-    for (let i = 0; ; i++) {
-      const ready = await Promise.resolve(store.consume(one('warm'))).then(
-        (out) => out.fallback === undefined,
-        () => false,
-      );
-      if (ready) break;
-      assert.ok(i < 250, 'the gateway store never reached Redis');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitUntil('the gateway store to reach Redis', async () => {
+      const out = await store.consume(one('warm'));
+      return out.fallback === undefined;
+    });
     const watch = await watchCalls(url, prefix);
     try {
       const answers = await Promise.all(
@@ -68,7 +79,7 @@ describe('gateway store on standalone Redis: batching', () => {
           store.consume(one(i < 5 ? 'same' : `k${i}`), undefined, { unavailable: 'deny' }),
         ),
       );
-      await new Promise((r) => setTimeout(r, 50)); // MONITOR lines trail the replies
+      await watch.settle();
       assert.deepEqual(
         answers.map((a) => a.allowed),
         [true, true, true, false, false, ...Array<boolean>(15).fill(true)],

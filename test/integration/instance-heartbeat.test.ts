@@ -9,13 +9,14 @@ import type { RedisStoreConfig } from '../../src/policy/types.ts';
 import { createInstanceHeartbeat, type HeartbeatClient } from '../../src/stores/instance-heartbeat.ts';
 import { captureLogger } from '../helpers/capture-logger.ts';
 import { redisCluster, redisRestartable, redisStandalone, useRedis } from '../helpers/redis-harness.ts';
+import { waitUntil } from '../helpers/wait-for.ts';
 
 /**
  * Task "instances is unchecked" (issue 5): gateways count each other through the Redis they
  * share. The script runs on a real Redis and a real 3-node Cluster; the clock is sent with
  * each beat (the heartbeat's test-only `time`) so staleness needs no sleeping. The last case
- * runs two gateway stores on Redis TIME and real timers, then kills Redis: each falls back to
- * half of each limit, the count it observed.
+ * runs two gateway stores on Redis TIME with beats driven by hand, then kills Redis: each falls
+ * back to half of each limit, the count it observed.
  */
 async function threeSeeEachOther(client: HeartbeatClient): Promise<void> {
   const prefix = `hb${randomUUID().slice(0, 8)}`;
@@ -52,14 +53,24 @@ describe('instance heartbeat on Redis standalone', () => {
     if (redis.skipped(t)) return;
     client ??= new Redis(redis.get().url, { maxRetriesPerRequest: 1 });
     const prefix = `hb${randomUUID().slice(0, 8)}`;
-    // Redis TIME this time: the production path.
+    // Redis TIME this time: the production path. Bounds read from Redis TIME around the beat
+    // and the PTTL: exact however long the machine takes between the calls.
+    const redisTime = async (c: Redis): Promise<number> => {
+      const [seconds, micros] = await c.time();
+      return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    };
     const a = createInstanceHeartbeat({ client, prefix, everyMs: 1000 });
+    const before = await redisTime(client);
     assert.equal(await a.beat(), 1);
-    const [score, ttl] = await Promise.all([client.zscore(a.key, a.id), client.pttl(a.key)]);
-    const [seconds, micros] = await client.time();
-    const redisNow = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-    assert.ok(Math.abs(Number(score) - redisNow) < 1000, `score ${score} is Redis TIME ${redisNow}`);
-    assert.ok(ttl > 5000 && ttl <= 6000, `the key expires 2 × 3 s after the last beat, got ${ttl} ms`);
+    const score = Number(await client.zscore(a.key, a.id));
+    const ttl = await client.pttl(a.key);
+    const after = await redisTime(client);
+    assert.ok(before <= score && score <= after, `score ${score} is Redis TIME, within ${before}..${after}`);
+    // The key expires 2 × 3 s after the last beat: at score + 6000.
+    assert.ok(
+      ttl <= 6000 && ttl >= score + 6000 - after,
+      `the key expires 2 × 3 s after the last beat, got a PTTL of ${ttl} ms ${after - score} ms after it`,
+    );
     await a.stop();
     assert.equal(await client.exists(a.key), 0);
   });
@@ -85,14 +96,6 @@ const spec = (limit: number): LimitSpec => ({
   burst: limit,
 });
 
-async function until(what: string, ok: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('gateway stores counting each other, then losing Redis', () => {
   const redis = useRedis(redisRestartable);
   const opened: OpenedRedisStore[] = [];
@@ -109,26 +112,45 @@ describe('gateway stores counting each other, then losing Redis', () => {
       prefix,
       seed: undefined,
       seedEnv: undefined,
-      timeoutMs: 50,
+      timeoutMs: 10_000, // generous: every call below fails at once or answers
       instances,
       auth: undefined,
     });
+    // Beats by hand (their timer never fires), each awaited: the counts are known, not raced.
+    // Each gateway also beats once on its own when it connects. Members go stale 3 × 60 s
+    // after their last beat, far beyond any pause of a loaded machine.
+    const beats = new Map<string, () => Promise<number | undefined>>();
+    const byHand =
+      (name: string) =>
+      (beat: () => Promise<number | undefined>): (() => void) => {
+        beats.set(name, beat);
+        return () => beats.delete(name);
+      };
+    const beat = (name: string): Promise<number | undefined> => {
+      const b = beats.get(name);
+      assert.ok(b, `the ${name} gateway's heartbeat is running`);
+      return b();
+    };
     const autoLog = captureLogger('info');
     const fixedLog = captureLogger('info');
     const auto = openRedisStore(config('auto'), {
       clock: systemClock,
       logger: autoLog.logger,
-      heartbeatEveryMs: 100,
+      heartbeatEveryMs: 60_000,
+      heartbeatSchedule: byHand('auto'),
     });
     const fixed = openRedisStore(config(3), {
       clock: systemClock,
       logger: fixedLog.logger,
-      heartbeatEveryMs: 100,
+      heartbeatEveryMs: 60_000,
+      heartbeatSchedule: byHand('fixed'),
     });
     opened.push(auto, fixed);
-    await until('both gateways to observe 2 instances', () =>
-      [auto, fixed].every((s) => s.instances().observed === 2),
+    await waitUntil('both gateways to connect and beat once', () =>
+      [auto, fixed].every((s) => s.instances().observed !== undefined),
     );
+    // Both registered: the next beat of each counts 2.
+    assert.deepEqual([await beat('auto'), await beat('fixed')], [2, 2]);
     assert.deepEqual(auto.instances(), { observed: 2, enforced: 2 });
     assert.deepEqual(fixed.instances(), { observed: 2, enforced: 3 });
     assert.ok(
@@ -139,6 +161,8 @@ describe('gateway stores counting each other, then losing Redis', () => {
     );
 
     await redis.get().kill();
+    const lost = (lines: string[]) => lines.some((l) => l.includes('redis connection lost or refused'));
+    await waitUntil('both gateways to see Redis go', () => lost(autoLog.lines) && lost(fixedLog.lines));
     const check = (key: string): LimitCheck => ({ spec: spec(12), key, cost: 1 });
     const allowedOf = async (store: OpenedRedisStore, key: string): Promise<number> => {
       let allowed = 0;
@@ -153,7 +177,7 @@ describe('gateway stores counting each other, then losing Redis', () => {
     assert.equal(await allowedOf(auto, 'caller'), 6);
     assert.equal(await allowedOf(fixed, 'caller'), 4);
     // Redis down: the heartbeat keeps its count and logs its failure once, not per beat.
-    await new Promise((r) => setTimeout(r, 500));
+    for (let i = 0; i < 5; i++) assert.equal(await beat('auto'), undefined, `beat ${i} with Redis down`);
     assert.equal(auto.instances().observed, 2);
     const failures = autoLog.lines.filter((l) => l.includes('instance heartbeat failed'));
     assert.equal(failures.length, 1, autoLog.lines.join(''));

@@ -20,9 +20,10 @@ import { redisStandalone, useRedis } from '../helpers/redis-harness.ts';
  *   (the +1: a request admitted exactly at a refill boundary). Not 3 × 300, which is what
  *   three instances with their own memory stores would allow.
  *
- * The route is `storeUnavailable: deny` with a 500 ms timeout, so a Redis slowed by the load
- * on a shared test machine shows as 503s (asserted to be none) instead of adding local-share
- * allowances that would blur the count.
+ * The route is `storeUnavailable: deny`, so a store that fails shows as 503s (asserted to be
+ * none) instead of adding local-share allowances that would blur the count. Its timeout is the
+ * longest a policy may set (10 s): a Redis slowed by a loaded machine is slow, not failed.
+ * The tolerance grows with the measured run time, so a slow run widens it, never breaks it.
  */
 const ROOT = join(import.meta.dirname, '../..');
 const RATE_PER_S = 300 / 60;
@@ -34,7 +35,7 @@ server:
   store:
     redis: ${redisUrl}
     prefix: ${prefix}
-    timeout: 500ms
+    timeout: 10s
     instances: 3
 routes:
   - id: lookup
@@ -74,7 +75,8 @@ function startInstance(config: string, upstream: string): Promise<Instance> {
   return new Promise((resolve, reject) => {
     let base: string | undefined;
     let connected = false;
-    const timer = setTimeout(() => fail('did not listen and connect to Redis within 30 s'), 30_000);
+    // A safety net only: three processes compiling TypeScript on a loaded machine take a while.
+    const timer = setTimeout(() => fail('did not listen and connect to Redis within 120 s'), 120_000);
     function fail(why: string): void {
       clearTimeout(timer);
       child.kill('SIGKILL');

@@ -9,6 +9,7 @@ import type { RedisStoreConfig } from '../../src/policy/types.ts';
 import { captureLogger } from '../helpers/capture-logger.ts';
 import { spec } from '../helpers/limit-spec.ts';
 import { redisCluster, redisCommand, useRedis } from '../helpers/redis-harness.ts';
+import { waitUntil } from '../helpers/wait-for.ts';
 
 /**
  * `server.store.cluster` with `passwordEnv` (and `username`) against a 3-node cluster whose
@@ -30,6 +31,8 @@ function configFrom(
       '  store:',
       `    cluster: [${nodes.map((n) => `"${n.host}:${n.port}"`).join(', ')}]`,
       `    prefix: au${randomUUID().slice(0, 8)}`,
+      // Generous: a loaded machine must not turn a slow cluster answer into a local fallback.
+      '    timeout: 10s',
       '    passwordEnv: EG_TEST_REDIS_PASSWORD',
       ...(username === '' ? [] : [`    username: ${username}`]),
       'routes: []',
@@ -39,14 +42,6 @@ function configFrom(
   const store = policy.server.store;
   assert.ok(store?.kind === 'redis');
   return store;
-}
-
-async function until(what: string, ok: () => boolean, ms = 8000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 const perUser = spec('a/user', 'fixed-window', 3, 3_600_000);
@@ -76,15 +71,14 @@ describe('gateway store on a password-protected Redis Cluster', () => {
     const gateway = openRedisStore(configFrom(redis.get().nodes, password), { clock: systemClock, logger });
     opened.push(gateway);
     // The heartbeat's first answer: the cluster accepted our AUTH.
-    await until('the first heartbeat', () => gateway.instances().observed === 1);
+    await waitUntil('the first heartbeat', () => gateway.instances().observed === 1);
     // The Cluster opens each node's connection (and its AUTH) on first use, and without an
     // offline queue a call to a node still connecting fails: warm every node up first.
-    let warm = false;
-    for (let i = 0; i < 40 && !warm; i++) {
-      warm = (await gateway.store.consume(request(`warm-${i}`))).fallback === undefined;
-      if (!warm) await new Promise((r) => setTimeout(r, 25));
-    }
-    assert.ok(warm, 'the cluster answered a multi-slot request');
+    let i = 0;
+    await waitUntil(
+      'the cluster to answer a multi-slot request',
+      async () => (await gateway.store.consume(request(`warm-${i++}`))).fallback === undefined,
+    );
     const outcomes = [];
     for (let i = 0; i < 4; i++) outcomes.push(await gateway.store.consume(request('alice')));
     assert.deepEqual(
@@ -111,7 +105,9 @@ describe('gateway store on a password-protected Redis Cluster', () => {
       logger,
     });
     opened.push(gateway);
-    await until('a warning about the refused connection', () => lines.some((l) => l.includes('"level":40')));
+    await waitUntil('a warning about the refused connection', () =>
+      lines.some((l) => l.includes('"level":40')),
+    );
     const out = await gateway.store.consume(request('bob'), undefined, { unavailable: 'local' });
     assert.equal(out.allowed, true);
     assert.equal(out.fallback, 'local');

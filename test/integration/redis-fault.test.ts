@@ -6,9 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { startGateway, type RunningGateway } from '../../src/cli/start-gateway.ts';
+import { manualClock } from '../../src/core/clock.ts';
 import { captureLogger } from '../helpers/capture-logger.ts';
 import { startEchoUpstream, type EchoUpstream } from '../helpers/echo-upstream.ts';
 import { redisRestartable, useRedis } from '../helpers/redis-harness.ts';
+import { waitUntil, withDeadline } from '../helpers/wait-for.ts';
 
 /**
  * Issue 5, deliverable 5: Redis is killed (SIGKILL) under a steady stream of requests and
@@ -20,8 +22,12 @@ import { redisRestartable, useRedis } from '../helpers/redis-harness.ts';
  * `instances: 3` and 9 per hour per caller; Redis allows a fresh caller 9, the local fallback
  * ceil(9 / 3) = 3.
  *
- * The latency bound here (p99 < 100 ms, through HTTP on a shared test machine) is generous on
- * purpose; the figure the issue asks for (p99 ≤ 5 ms while Redis is down) is the bench's.
+ * Nothing here races the clock. The store timeout is 10 s, far beyond any answer, so "never
+ * waits on the dead Redis" is proven by a count: no call timed out (a request held by a
+ * connect or a queued command would have waited for the timeout). The circuit breaker runs on
+ * a manual clock, moved by hand when the test wants the half-open probe. The latencies are
+ * reported, not asserted: the figure the issue asks for (p99 ≤ 5 ms while Redis is down) is the
+ * bench's.
  */
 const policy = (redisUrl: string, upstream: string, prefix: string): string => `version: 1
 upstream: ${upstream}
@@ -29,7 +35,7 @@ server:
   store:
     redis: ${redisUrl}
     prefix: ${prefix}
-    timeout: 50ms
+    timeout: 10s
     instances: 3
 routes:
   - id: local
@@ -55,7 +61,6 @@ interface Sample {
   readonly path: string;
   readonly status: number;
   readonly ms: number;
-  readonly startedAt: number;
 }
 
 describe('gateway on Redis: kill and restart under load', () => {
@@ -77,17 +82,19 @@ describe('gateway on Redis: kill and restart under load', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('answers through the outage by each route mode, within bounds, and is global again after recovery', async (t) => {
+  it('answers through the outage by each route mode, never waiting on Redis, and is global again after recovery', async (t) => {
     if (redis.skipped(t)) return;
     const server = redis.get();
     const path = join(dir, 'policy.yaml');
     writeFileSync(path, policy(server.url, upstream?.url ?? '', prefix));
+    const clock = manualClock(1_700_000_000_000);
     running = await startGateway({
       policyPath: path,
       port: 0,
       host: '127.0.0.1',
       logger: captured.logger,
       watch: false,
+      clock,
     });
     const gw = running;
     const base = `http://127.0.0.1:${gw.address.port}`;
@@ -96,16 +103,14 @@ describe('gateway on Redis: kill and restart under load', () => {
       const startedAt = performance.now();
       const res = await fetch(base + route, { headers });
       await res.arrayBuffer();
-      return { path: route, status: res.status, ms: performance.now() - startedAt, startedAt };
+      return { path: route, status: res.status, ms: performance.now() - startedAt };
     };
-    /** `workers` loops alternating /local and /deny for `ms`. */
-    const steady = async (ms: number, workers = 4): Promise<Sample[]> => {
+    /** `workers` loops, each sending `each` requests alternating /local and /deny. */
+    const traffic = async (each: number, workers = 4): Promise<Sample[]> => {
       const samples: Sample[] = [];
-      const until = performance.now() + ms;
       await Promise.all(
         Array.from({ length: workers }, async (_, w) => {
-          for (let i = w; performance.now() < until; i++)
-            samples.push(await send(i % 2 ? '/deny' : '/local'));
+          for (let i = w; i < w + each; i++) samples.push(await send(i % 2 ? '/deny' : '/local'));
         }),
       );
       return samples;
@@ -121,23 +126,18 @@ describe('gateway on Redis: kill and restart under load', () => {
     };
 
     // Wait for the client's first connection (connect() is not awaited by the gateway).
-    const connectBy = performance.now() + 5000;
-    while ((await send('/deny')).status !== 200) {
-      assert.ok(performance.now() < connectBy, 'the gateway never reached Redis');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitUntil('the gateway to reach Redis', async () => (await send('/deny')).status === 200);
 
     // Before: Redis answers, every route is global.
-    const warm = await steady(300);
+    const warm = await traffic(10);
     assert.deepEqual(new Set(warm.map((s) => s.status)), new Set([200]));
     assert.equal(await allowedFor('before'), 9, 'Redis allows a fresh caller the whole limit');
 
     // Outage.
     await server.kill();
-    const outage = await steady(1500);
+    const outage = await traffic(30);
     const local = outage.filter((s) => s.path === '/local');
     const deny = outage.filter((s) => s.path === '/deny');
-    assert.ok(local.length > 20 && deny.length > 20, `too few requests during the outage: ${outage.length}`);
     assert.deepEqual(
       local.filter((s) => s.status !== 200).map((s) => s.status),
       [],
@@ -149,40 +149,35 @@ describe('gateway on Redis: kill and restart under load', () => {
       'a deny route answers 503 while the store cannot',
     );
     const ms = outage.map((s) => s.ms).sort((a, b) => a - b);
-    const p99 = ms[Math.ceil(ms.length * 0.99) - 1] ?? Infinity;
-    const max = ms.at(-1) ?? Infinity;
     t.diagnostic(
-      `outage: ${outage.length} requests in 1.5 s, p50 ${ms[Math.floor(ms.length / 2)]?.toFixed(2)} ms, ` +
-        `p99 ${p99.toFixed(2)} ms, max ${max.toFixed(2)} ms`,
+      `outage: ${outage.length} requests, p50 ${ms[Math.floor(ms.length / 2)]?.toFixed(2)} ms, ` +
+        `p99 ${ms[Math.ceil(ms.length * 0.99) - 1]?.toFixed(2)} ms, max ${ms.at(-1)?.toFixed(2)} ms`,
     );
-    // The bound separates "never waits on the dead Redis" (a request held by a connect or a
-    // command timeout would take seconds) from a loaded CI machine's noise: with the suite's
-    // other files running on 2 cores this p99 was seen from 22 ms to 256 ms. The ≤ 5 ms decision
-    // latency while Redis is down is measured by the benchmark (bench/redis.ts), not here.
-    assert.ok(p99 < 500, `p99 ${p99.toFixed(1)} ms during the outage`);
-    assert.ok(max < 1000, `slowest answer ${max.toFixed(1)} ms during the outage`);
     assert.equal(
       await allowedFor('during'),
       3,
       'the local fallback enforces this instance share, ceil(9 / 3)',
     );
     assert.equal(gw.storeStats()?.state, 'open');
+    assert.equal(gw.storeStats()?.timeouts, 0, 'no request waited for the store timeout');
 
-    // Recovery: the same port, an empty Redis; ioredis reconnects, the half-open probe closes the circuit.
+    // Recovery: the same port, an empty Redis; ioredis reconnects, the half-open probe closes the
+    // circuit. Each check moves the breaker's clock past openMs (2 s), so a probe goes out.
     await server.restart();
-    const restartedAt = performance.now();
-    while (gw.storeStats()?.state !== 'closed') {
-      assert.ok(
-        performance.now() - restartedAt < 8000,
-        `still ${gw.storeStats()?.state} 8 s after the restart`,
-      );
-      const s = await send('/local');
-      assert.equal(s.status, 200);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    t.diagnostic(`circuit closed ${(performance.now() - restartedAt).toFixed(0)} ms after the restart`);
+    const recovering: number[] = [];
+    await waitUntil('the circuit to close once Redis is back', async () => {
+      clock.advance(2_000);
+      recovering.push((await send('/local')).status);
+      return gw.storeStats()?.state === 'closed';
+    });
+    assert.deepEqual(
+      recovering.filter((status) => status !== 200),
+      [],
+      'a local route answers 200 while the circuit recovers',
+    );
     assert.equal(await allowedFor('after'), 9, 'a fresh caller gets the global limit again');
     assert.equal((await send('/deny')).status, 200);
+    assert.equal(gw.storeStats()?.timeouts, 0, 'no request waited for the store timeout');
 
     // And its usage is in the restarted (empty) Redis, under the policy's prefix: the caller's
     // 9/1h state (the 100000/1m keys expire within a millisecond of their last request). The
@@ -214,11 +209,14 @@ describe('gateway on Redis: kill and restart under load', () => {
     const path = join(dir, 'policy-down.yaml');
     const prefix2 = `${prefix}b`;
     writeFileSync(path, policy(server.url, upstream?.url ?? '', prefix2));
-    const startedAt = performance.now();
+    const clock = manualClock(1_700_000_000_000);
     const { logger, lines } = captureLogger('info');
-    running = await startGateway({ policyPath: path, port: 0, host: '127.0.0.1', logger, watch: false });
+    // Redis stays down until restart() below: a start that waited for it would never return.
+    running = await withDeadline(
+      'the gateway to start while Redis is down',
+      startGateway({ policyPath: path, port: 0, host: '127.0.0.1', logger, watch: false, clock }),
+    );
     const gw = running;
-    assert.ok(performance.now() - startedAt < 2000, 'the start does not wait for Redis');
     const base = `http://127.0.0.1:${gw.address.port}`;
     const status = async (route: string, user = ''): Promise<number> => {
       const res = await fetch(base + route, { headers: { 'x-user': user } });
@@ -233,15 +231,15 @@ describe('gateway on Redis: kill and restart under load', () => {
     assert.match(lines.join(''), /redis is not reachable at startup/);
 
     await server.restart();
-    const restartedAt = performance.now();
-    while ((await status('/deny')) !== 200) {
-      assert.ok(performance.now() - restartedAt < 8000, 'Redis not picked up 8 s after it came up');
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    t.diagnostic(`Redis picked up ${(performance.now() - restartedAt).toFixed(0)} ms after it came up`);
+    // Each check moves the breaker's clock past openMs, so the next request may probe Redis.
+    await waitUntil('the gateway to use Redis once it is up', async () => {
+      clock.advance(2_000);
+      return (await status('/deny')) === 200;
+    });
     allowed = 0;
     for (let i = 0; i < 10; i++) if ((await status('/per-user', 'warm')) === 200) allowed++;
     assert.equal(allowed, 9, 'the global limit once Redis answers');
     assert.match(lines.join(''), /redis connected/);
+    assert.equal(gw.storeStats()?.timeouts, 0, 'no request waited for the store timeout');
   });
 });

@@ -51,10 +51,10 @@ describe('redis harness, a standalone server of its own', () => {
 describe('redis harness, cluster', () => {
   const cluster = useRedis(redisCluster);
 
-  it('comes up with 3 masters covering all 16384 slots, in a few seconds', async (t) => {
+  it('comes up with 3 masters covering all 16384 slots', async (t) => {
     if (cluster.skipped(t)) return;
     const { nodes, startedInMs } = cluster.get();
-    t.diagnostic(`cluster started in ${startedInMs} ms`);
+    t.diagnostic(`cluster started in ${startedInMs} ms`); // reported, not bounded: the machine may be loaded
     assert.equal(nodes.length, 3);
     assert.equal(new Set(nodes.map((n) => n.port)).size, 3);
     for (const { port } of nodes) {
@@ -64,7 +64,6 @@ describe('redis harness, cluster', () => {
       assert.equal(info.cluster_known_nodes, '3');
       assert.equal(info.cluster_size, '3', 'three masters, each serving slots');
     }
-    assert.ok(startedInMs < 15_000, `cluster took ${startedInMs} ms to start`);
   });
 
   it('redirects a key to the node that owns its slot', async (t) => {

@@ -54,8 +54,6 @@ describe('enumguard simulate --http', () => {
     );
     const wallMs = performance.now() - started;
     assert.equal(code, 0, err.join('\n'));
-    // Bounded: --duration is real time (a run ends sooner when nothing more is scheduled in it).
-    assert.ok(wallMs < 10_000, `took ${wallMs} ms`);
     assert.match(err.join('\n'), /enumguard demo-service --seed 7 --accounts 20000 --max-batch 100/);
     assert.match(out.join('\n'), new RegExp(`\\| metric \\| ${url.replace(/\./g, '\\.')} \\|`));
     const report = JSON.parse(readFileSync(json, 'utf8')) as {
@@ -72,11 +70,12 @@ describe('enumguard simulate --http', () => {
     assert.equal(run?.policy, url);
     // Two sessions: each registers and sends one batch, which is refused, and waits out the block.
     assert.ok((run?.scorecard.cost.requests ?? 0) >= 4, `requests ${run?.scorecard.cost.requests}`);
-    // Real time: the wall clock covered every virtual millisecond the run simulated.
-    assert.ok(
-      (run?.scorecard.cost.virtualMs ?? Infinity) <= wallMs + 50,
-      `virtual ${run?.scorecard.cost.virtualMs}`,
-    );
+    // Real time: the wall clock covered every virtual millisecond the run simulated, and
+    // --duration bounds them (a run ends sooner when nothing more is scheduled in it). A loaded
+    // machine only makes the wall time longer, so neither bound depends on its speed.
+    const virtualMs = run?.scorecard.cost.virtualMs ?? Infinity;
+    assert.ok(virtualMs <= wallMs + 50, `virtual ${virtualMs} ms in ${wallMs} ms of wall time`);
+    assert.ok(virtualMs <= 1500, `virtual ${virtualMs} ms, past --duration 1500ms`);
     // The demo policy blocks the scanner at its first batch: its 403s came back over HTTP.
     assert.equal(run?.scorecard.attacker.accountsRevealed, 0);
     assert.notEqual(run?.scorecard.attacker.firstResponseMs, null);

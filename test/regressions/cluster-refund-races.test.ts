@@ -63,16 +63,17 @@ describe('regression: cluster refund races', () => {
     if (redis.skipped(t)) return;
     const clock = manualClock(1_700_000_000_000);
     const store = open(() => clock.now());
-    // 10 per second, burst 1: one unit every 100 ms.
-    const fast = spec('g/fast', 'gcra', 10, 1000, 1);
+    // 10 per 1000 s, burst 1: one unit every 100 s. (The race needs only the ratio; Redis
+    // expires keys on its own clock, so a 100 ms unit could vanish on a loaded machine.)
+    const fast = spec('g/fast', 'gcra', 10, 1_000_000, 1);
     const shut = spec('g/shut', 'fixed-window', 1, 3_600_000);
     const k = (cost = 1): LimitCheck => ({ spec: fast, key: keyOf(fast.id, 'u'), cost });
     const closed: LimitCheck = { spec: shut, key: keyOf(shut.id, 'all'), cost: 1 };
     assert.equal((await store.consume([closed])).allowed, true);
-    // A at t: charged on `fast` (TAT t + 100), refused by `shut`: refunded when its replies are back.
+    // A at t: charged on `fast` (TAT t + 100 s), refused by `shut`: refunded when its replies are back.
     const a = store.consume([k(), closed]);
-    // 100 ms later, before A's refund: A's unit is already repaid by time. B spends the burst.
-    clock.advance(100);
+    // 100 s later, before A's refund: A's unit is already repaid by time. B spends the burst.
+    clock.advance(100_000);
     const b = store.consume([k()]);
     assert.equal((await a).allowed, false);
     assert.equal((await b).allowed, true);

@@ -3,7 +3,7 @@
 import { Cluster, Redis } from 'ioredis';
 import type { RedisStoreConfig } from '../../policy/types.ts';
 import { createInstanceCount } from '../instance-count.ts';
-import { createInstanceHeartbeat } from '../instance-heartbeat.ts';
+import { createInstanceHeartbeat, type InstanceHeartbeatOptions } from '../instance-heartbeat.ts';
 import { SILENT_LOGGER, type PolicyStoreOptions } from '../policy-store-types.ts';
 import { createResilientStore, type ResilientStore, type ResilientStoreStats } from '../resilient-store.ts';
 import { createRedisStore } from './redis-store.ts';
@@ -23,6 +23,8 @@ export interface OpenRedisStoreOptions extends PolicyStoreOptions {
   readonly remindEveryMs?: number;
   /** Milliseconds between instance heartbeats (default 5 s; tests shorten it). */
   readonly heartbeatEveryMs?: number;
+  /** Tests only: drives the heartbeat by hand instead of its timer (InstanceHeartbeatOptions.schedule). */
+  readonly heartbeatSchedule?: InstanceHeartbeatOptions['schedule'];
 }
 
 /** ioredis reconnects on its own: every 50 ms, 100 ms, … at most once a second. */
@@ -95,6 +97,7 @@ export function openRedisStore(config: RedisStoreConfig, options: OpenRedisStore
     logger,
     onCount: count.observe,
     ...(options.heartbeatEveryMs === undefined ? {} : { everyMs: options.heartbeatEveryMs }),
+    ...(options.heartbeatSchedule === undefined ? {} : { schedule: options.heartbeatSchedule }),
   });
   heartbeat.start();
   client.on('ready', () => {
