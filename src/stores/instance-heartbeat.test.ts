@@ -128,7 +128,7 @@ describe('createInstanceHeartbeat', () => {
 
   it('never has two beats in flight: a slow Redis gets one call, not one per tick', async () => {
     const { client, state } = fakeRedis();
-    let tick: (() => void) | undefined;
+    let tick: (() => Promise<unknown>) | undefined;
     let cancelled = 0;
     const a = createInstanceHeartbeat({
       client,
@@ -144,7 +144,7 @@ describe('createInstanceHeartbeat', () => {
     a.start();
     a.start();
     state.hang = true;
-    for (let i = 0; i < 10; i++) tick?.();
+    for (let i = 0; i < 10; i++) void tick?.();
     assert.equal(state.evals, 1);
     state.pending.shift()?.();
     await new Promise((r) => setImmediate(r));
