@@ -14,6 +14,7 @@ import { enumguard as nodeGuard, type NodeHandler } from '../../src/adapters/nod
 import { enumguard as honoGuard } from '../../src/adapters/hono/index.ts';
 import { compilePolicy } from '../../src/policy/index.ts';
 import { createMemoryStore } from '../../src/stores/memory-store.ts';
+import { DESCRIBING_THE_BYTES } from '../helpers/describing-headers.ts';
 
 /** The answer APIs the Express and node adapters hold on a route with a plan. */
 const POLICY = `version: 1
@@ -221,20 +222,6 @@ describe('fastify adapter with a response plan', () => {
     }
   });
 });
-
-/**
- * Every field that describes the app's bytes rather than the filtered ones. content-encoding
- * was missing from the adapters' copy of the list (the gateway's had it): a filtered response
- * went out still claiming the app's encoding.
- */
-const DESCRIBING_THE_BYTES = {
-  'content-encoding': 'identity',
-  etag: '"v1"',
-  'content-md5': 'Q2hlY2sgSW50ZWdyaXR5IQ==',
-  digest: 'sha-256=X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=',
-  'content-digest': 'sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:',
-  'repr-digest': 'sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:',
-} as const;
 
 async function assertFilteredWithoutAppHeaders(res: Response): Promise<void> {
   assert.equal(res.status, 200);

@@ -15,6 +15,7 @@ import { problemResponse } from '../../src/pipeline/problem.ts';
 import type { PlainResponse, ResponseOutcome, ResponsePlan } from '../../src/pipeline/types.ts';
 import { compilePolicy } from '../../src/policy/index.ts';
 import { createMemoryStore } from '../../src/stores/memory-store.ts';
+import { DESCRIBING_THE_BYTES } from '../helpers/describing-headers.ts';
 
 const CONTACTS = {
   contacts: [1, 2, 3, 4, 5].map((id) => ({ id, name: `n${id}`, photo: `p${id}` })),
@@ -26,16 +27,6 @@ const EGRESS: EgressConfig = { records: '/contacts', strip: ['photo'], maxRecord
 const FILTERED_BYTES = Buffer.byteLength(
   JSON.stringify({ contacts: [1, 2].map((id) => ({ id, name: `n${id}` })), total: 5 }),
 );
-
-/** Fields that describe the upstream's bytes, not the representation (content-length aside). */
-const DESCRIBING_THE_BYTES = {
-  'content-encoding': 'identity',
-  etag: '"v1"',
-  'content-md5': 'Q2hlY2sgSW50ZWdyaXR5IQ==',
-  digest: 'sha-256=X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=',
-  'content-digest': 'sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:',
-  'repr-digest': 'sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:',
-} as const;
 
 interface Seen {
   readonly url: string;
