@@ -247,6 +247,23 @@ describe('every adapter, once the filter changed a response', () => {
     }
   });
 
+  it('express: drops the headers the app set that describe its bytes (res.json)', async () => {
+    const app = express();
+    app.set('etag', false); // else Express sets an ETag of its own, of the filtered body
+    app.use(expressGuard(guardOptions()));
+    app.get('/v1/lookup', (_req, res) => {
+      res.set(DESCRIBING_THE_BYTES).json(ANSWER);
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => server.once('listening', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      await assertFilteredWithoutAppHeaders(await fetch(`http://127.0.0.1:${port}/v1/lookup`));
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it("fastify: drops the headers that describe the app's bytes", async () => {
     const app = Fastify();
     await app.register(fastifyGuard, guardOptions());

@@ -2,6 +2,7 @@ import type { NextFunction, Response } from 'express';
 import type { Pipeline, PipelineLogger } from '../../pipeline/pipeline.ts';
 import type { PlainResponse, ResponsePlan } from '../../pipeline/types.ts';
 import { isJson } from '../../pipeline/json-content-type.ts';
+import { BODY_HEADERS } from '../../http/body-headers.ts';
 import { holdAndSettle, replaceResponse } from '../hold-server-response.ts';
 import { bytesResponse, heldResponseLimitOf, jsonResponse, settleResponse } from '../settle-response.ts';
 
@@ -49,7 +50,7 @@ export function holdExpressResponse(
     release(
       jsonResponse(this.statusCode, headerOf(this), value),
       () => json.call(this, value),
-      (out) => json.call(this, out.json),
+      (out) => json.call(withoutBodyHeaders(this), out.json),
     );
     return this;
   };
@@ -66,10 +67,20 @@ export function holdExpressResponse(
     release(
       bytesResponse(this.statusCode, type, bytes),
       () => send.call(this, body),
-      (out) => send.call(this, out.body),
+      (out) => send.call(withoutBodyHeaders(this), out.body),
     );
     return this;
   };
+}
+
+/**
+ * The app's fields that described its own bytes (an ETag or digest it set, an encoding) are
+ * wrong for the filtered body: drop them, and Express frames the new body and computes a fresh
+ * ETag (when its etag setting is on) as it does for any response.
+ */
+function withoutBodyHeaders(res: Response): Response {
+  for (const name of BODY_HEADERS) res.removeHeader(name);
+  return res;
 }
 
 function headerOf(res: Response): string | undefined {
