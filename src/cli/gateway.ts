@@ -60,6 +60,15 @@ export async function runGateway(args: string[], io: CliIo): Promise<number> {
   const level = parseLogLevel('--log-level', values['log-level']);
   if (!level.ok) return fail(level.error);
   const logger = pino({ name: 'enumguard', level: level.value });
+  // Signals are caught from before the start: the startup line goes out before startGateway
+  // returns, and a SIGTERM sent on seeing it must drain and stop, not kill the process.
+  let stop: ((signal: string) => void) | undefined;
+  let early: string | undefined;
+  const onSignal = (signal: string): void => (stop ? stop(signal) : void (early ??= signal));
+  // `on`, not `once`: a second signal during the drain must not kill the process mid-save
+  // (stop() runs once; later signals wait for it).
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
   const running = await startGateway({
     policyPath: openShipped(values.config, (line) => io.stderr(line)),
     upstream: values.upstream,
@@ -69,17 +78,14 @@ export async function runGateway(args: string[], io: CliIo): Promise<number> {
     ...(maxKeys ? { maxKeys: maxKeys.value } : {}),
   });
   await new Promise<void>((resolve) => {
-    const stop = (signal: string): void => {
+    stop = (signal: string): void => {
       logger.info({ signal }, 'draining and stopping');
       running.stop().then(resolve, (err: unknown) => {
         logger.error({ err }, 'error while stopping');
         resolve();
       });
     };
-    // `on`, not `once`: a second signal during the drain must not kill the process mid-save
-    // (stop() runs once; later signals wait for it).
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
+    if (early !== undefined) stop(early);
   });
   return 0;
 }
