@@ -5,7 +5,8 @@ import { createGateway, type Gateway } from '../gateway/server.ts';
 import { createUpstreamPool } from '../gateway/upstream.ts';
 import { createPipeline, type Pipeline } from '../pipeline/pipeline.ts';
 import { systemClock } from '../runtime/system-clock.ts';
-import { loadPolicy, watchPolicy } from '../policy/index.ts';
+import { loadPolicySource } from '../policy/load.ts';
+import { watchPolicy } from '../policy/watch.ts';
 import { EnumguardError } from '../core/errors.ts';
 import type { Clock } from '../core/clock.ts';
 import { createGatewayMetrics } from '../metrics/gateway-metrics.ts';
@@ -46,7 +47,7 @@ export interface RunningGateway {
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const logger = options.logger ?? pino({ name: 'enumguard' });
   const clock = options.clock ?? systemClock;
-  const policy = await loadPolicy(options.policyPath);
+  const { policy, text } = await loadPolicySource(options.policyPath);
   const origin = options.upstream ?? policy.upstream;
   if (origin === undefined) {
     throw new EnumguardError(
@@ -123,6 +124,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     options.watch === false
       ? undefined
       : watchPolicy(options.policyPath, {
+          initialText: text,
           onChange(next) {
             pipeline.setPolicy(next);
             metrics?.policyReload('applied');

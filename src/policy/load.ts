@@ -48,6 +48,11 @@ function notText(path: string, why: string, cause?: unknown): EnumguardError {
  * Throws ERR_POLICY_READ or ERR_POLICY_INVALID (a PolicyError with every issue).
  */
 export async function loadPolicy(path: string): Promise<CompiledPolicy> {
+  return (await loadPolicySource(path)).policy;
+}
+
+/** loadPolicy, with the text the policy was compiled from (for `watchPolicy`'s `initialText`). */
+export async function loadPolicySource(path: string): Promise<{ policy: CompiledPolicy; text: string }> {
   const text = await readPolicyText(path);
-  return compilePolicy(text, { source: path, baseDir: dirname(resolve(path)) });
+  return { policy: compilePolicy(text, { source: path, baseDir: dirname(resolve(path)) }), text };
 }

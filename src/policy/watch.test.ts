@@ -148,8 +148,8 @@ describe('watchPolicy', () => {
     // Bounded, and the timer keeps the process alive: the watcher itself does not.
     const handled = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error('the log file event was not handled within 5 s')),
-        5_000,
+        () => reject(new Error('the log file event was not handled within 30 s')),
+        30_000,
       );
       skipped = () => {
         clearTimeout(timer);
@@ -158,6 +158,7 @@ describe('watchPolicy', () => {
     });
     const watcher = watchPolicy(file, {
       ...events,
+      initialText: policyText('one'),
       debounceMs: 20,
       logger: {
         info: (m) => logs.push(`info ${m}`),
@@ -174,6 +175,17 @@ describe('watchPolicy', () => {
     writeFileSync(file, policyText('two'));
     assert.deepEqual(routeIds(await events.next()), ['two']);
     assert.deepEqual(logs, ['info policy.yaml: policy reloaded (1 route(s))']);
+  });
+
+  it('applies an edit made between loading the policy and starting the watch', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'enumguard-watch-'));
+    dirs.push(dir);
+    const file = join(dir, 'policy.yaml');
+    writeFileSync(file, policyText('two')); // edited after the caller loaded 'one'
+    const events = collector();
+    watchers.push(watchPolicy(file, { ...events, initialText: policyText('one'), debounceMs: 20 }));
+    writeFileSync(join(dir, 'gateway.log'), 'listening\n');
+    assert.deepEqual(routeIds(await events.next()), ['two']);
   });
 
   it('reports a deleted policy as ERR_POLICY_READ', async () => {

@@ -1,7 +1,7 @@
-import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { compilePolicy } from './compile.ts';
-import { decodePolicyText, readPolicyText } from './load.ts';
+import { readPolicyText } from './load.ts';
 import type { CompiledPolicy } from './types.ts';
 
 export interface PolicyWatchLogger {
@@ -19,6 +19,12 @@ export interface WatchPolicyOptions {
   logger?: PolicyWatchLogger;
   /** Quiet time after the last file event before reloading; default 100 ms. */
   debounceMs?: number;
+  /**
+   * The text the policy in force was compiled from (`loadPolicySource` gives it). An event whose
+   * file still holds it reloads nothing. Without it, the first event reloads, since the file may
+   * have changed between loading the policy and starting the watch; later ones only on a change.
+   */
+  initialText?: string;
 }
 
 export interface PolicyWatcher {
@@ -33,7 +39,7 @@ export interface PolicyWatcher {
  * writing a new file and renaming it over the old one (vim, many IDEs), and Kubernetes
  * ConfigMaps that swap a symlinked directory, replace the inode a file watch would follow.
  * Any event in the directory, debounced, leads to reading the file; a text equal to the one
- * in force (read when the watch starts, then the last applied) is skipped, so other files
+ * in force (`initialText`, then the last applied) is skipped, so other files
  * changing beside the policy, bursts of events and `touch` cause no reload and no log line. Key files the
  * policy names (jwksFile, publicKeyFile) are re-read on reload(), i.e. on SIGHUP.
  */
@@ -41,10 +47,11 @@ export function watchPolicy(path: string, options: WatchPolicyOptions): PolicyWa
   const file = resolve(path);
   const debounceMs = options.debounceMs ?? 100;
   const name = basename(path);
-  // The text of the policy in force: the one at the start, then the last handed to onChange.
+  // The text of the policy in force: the caller's at the start, then the last handed to onChange.
   // A failed text is not remembered, so a later event retries it (a key file it names may have
-  // appeared meanwhile).
-  let lastGoodText = textInForce(path);
+  // appeared meanwhile). Never the file as read at the start: an edit made after the caller
+  // loaded its policy would count as in force without ever being applied.
+  let lastGoodText = options.initialText;
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
   // Reloads run one at a time; requests during one coalesce into a single follow-up.
@@ -124,19 +131,4 @@ export function watchPolicy(path: string, options: WatchPolicyOptions): PolicyWa
       watcher.close();
     },
   };
-}
-
-/**
- * The text of the policy the caller has just loaded, read synchronously before the watch
- * starts, so that no change made after watchPolicy() returns can be mistaken for it. Without
- * it the first event in the folder (a log or another file written beside the policy, a
- * `touch`) would reload the unchanged policy and log "policy reloaded". Unreadable now:
- * undefined, and the first event's text is applied.
- */
-function textInForce(path: string): string | undefined {
-  try {
-    return decodePolicyText(path, readFileSync(path));
-  } catch {
-    return undefined;
-  }
 }
