@@ -4,6 +4,7 @@ import type { CliIo } from './io.ts';
 import { LOG_LEVELS, parseLogLevel, parsePort, parseWholeNumber } from './options.ts';
 import { openShipped } from './shipped.ts';
 import { startGateway } from './start-gateway.ts';
+import { MIN_MAX_KEYS } from '../stores/memory-store.ts';
 
 const HELP = `Usage: enumguard gateway --config policy.yaml [options]
 
@@ -54,7 +55,7 @@ export async function runGateway(args: string[], io: CliIo): Promise<number> {
   const maxKeys =
     values['max-keys'] === undefined
       ? undefined
-      : parseWholeNumber('--max-keys', values['max-keys'], 1, Number.MAX_SAFE_INTEGER);
+      : parseWholeNumber('--max-keys', values['max-keys'], MIN_MAX_KEYS, Number.MAX_SAFE_INTEGER);
   if (maxKeys?.ok === false) return fail(maxKeys.error);
   // pino throws a bare "unknown level" from deep inside; say which levels exist instead.
   const level = parseLogLevel('--log-level', values['log-level']);

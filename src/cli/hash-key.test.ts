@@ -25,6 +25,12 @@ describe('enumguard hash-key', () => {
     assert.deepEqual(await hashKey(['-'], ['demo-', 'key-alice']), { code: 0, stdout: ALICE, stderr: '' });
   });
 
+  it('takes a key that starts with a dash after --', async () => {
+    const digest = createHash('sha256').update('-Zk3_a', 'utf8').digest('hex');
+    assert.deepEqual(await hashKey(['--', '-Zk3_a']), { code: 0, stdout: digest, stderr: '' });
+    assert.equal((await hashKey(['-Zk3_a'])).code, 2);
+  });
+
   it('reads only the first line of stdin and drops the spaces around the key, as the gateway does', async () => {
     assert.equal((await hashKey([], ['  demo-key-alice \r\nsecond line\n'])).stdout, ALICE);
   });

@@ -2,6 +2,7 @@ import { apiKeyDigest, MAX_KEY_LENGTH } from '../identity/api-keys.ts';
 import type { CliIo } from './io.ts';
 
 const HELP = `Usage: enumguard hash-key [KEY]
+       enumguard hash-key -- -KEY-STARTING-WITH-A-DASH
        enumguard hash-key < key.txt
 
 Prints the SHA-256 of an API key as the policy stores it (identities.apiKeys.keys[].sha256),
@@ -10,12 +11,16 @@ first line), which keeps it out of your shell history. Spaces around the key are
 the gateway drops them from the header.`;
 
 /** `enumguard hash-key`: the digest on stdout alone, so `$(enumguard hash-key < key.txt)` works. */
-export async function runHashKey(args: readonly string[], io: CliIo): Promise<number> {
-  if (args.includes('-h') || args.includes('--help')) {
+export async function runHashKey(argv: readonly string[], io: CliIo): Promise<number> {
+  // After `--` every argument is a key, even one that starts with a dash (base64url keys can).
+  const end = argv.indexOf('--');
+  const options = end < 0 ? argv : argv.slice(0, end);
+  if (options.includes('-h') || options.includes('--help')) {
     io.stdout(HELP);
     return 0;
   }
-  const unknown = args.find((a) => a.startsWith('-') && a !== '-');
+  const unknown = options.find((a) => a.startsWith('-') && a !== '-');
+  const args = end < 0 ? argv : [...options, ...argv.slice(end + 1)];
   if (unknown !== undefined || args.length > 1) {
     io.stderr(
       `enumguard hash-key: ${unknown ? `unknown option ${unknown}` : 'one key at a time'}\n\n${HELP}`,

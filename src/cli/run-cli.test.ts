@@ -68,8 +68,8 @@ describe('runCli', () => {
     }
   });
 
-  it('refuses --max-keys 0 with the accepted range', async () => {
+  it('refuses --max-keys 0 with the accepted range (a request may touch 64 keys)', async () => {
     const result = await cli('gateway', '-c', 'policy.yaml', '--max-keys', '0');
-    assert.equal(result.stderr, 'enumguard gateway: --max-keys must be a whole number 1 or more, got "0"');
+    assert.equal(result.stderr, 'enumguard gateway: --max-keys must be a whole number 64 or more, got "0"');
   });
 });

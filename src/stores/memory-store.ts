@@ -55,6 +55,8 @@ export interface MemoryStore extends Store {
 
 const STRIDE = 4;
 const MAX_CHECKS = 64;
+/** The fewest keys a memory store may be bounded to: one request may touch MAX_CHECKS of them. */
+export const MIN_MAX_KEYS = MAX_CHECKS;
 
 /**
  * The embedded default store: synchronous, bounded, no timer per key (no timers at all).
