@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { internalError } from '../core/internal-error.ts';
 
 /**
  * The package's own folder. This file sits two levels below it both as source (src/cli/, run
@@ -18,7 +19,7 @@ export function packageVersion(): string {
     version?: unknown;
   };
   if (typeof manifest.version !== 'string') {
-    throw new Error(`${join(PACKAGE_ROOT, 'package.json')} has no "version"`);
+    throw internalError(`${join(PACKAGE_ROOT, 'package.json')} has no "version"`);
   }
   return manifest.version;
 }

@@ -7,7 +7,7 @@ export const STARTER_POLICY = `# A starter enumguard policy, written by \`enumgu
 #   npx enumguard check policy.yaml
 # and run the gateway in front of your API with
 #   npx enumguard gateway --config policy.yaml
-# Every key is described in enumguard's policy reference (README.md, "Policy reference").
+# Every key is described in enumguard's policy reference, docs/policy.md in the package.
 version: 1
 
 # The API to protect; \`enumguard gateway --upstream URL\` overrides it.

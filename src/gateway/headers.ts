@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { PROBLEM_HEADER } from '../pipeline/problem.ts';
 
 /** RFC 9110 section 7.6.1: connection-specific fields are never forwarded by a proxy. */
 const HOP_BY_HOP = new Set([
@@ -59,7 +60,10 @@ export function upstreamHeaders(
   return out;
 }
 
-/** The upstream's response headers minus hop-by-hop fields. */
+/**
+ * The upstream's response headers minus hop-by-hop fields and X-Enumguard-Problem: that one
+ * says the gateway itself refused, so an upstream must not be able to claim it.
+ */
 export function downstreamHeaders(
   headers: Record<string, string | string[] | undefined>,
 ): OutgoingHttpHeaders {
@@ -67,6 +71,7 @@ export function downstreamHeaders(
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || (HOP_BY_HOP.has(name) && name !== 'host') || named.has(name)) continue;
+    if (name === PROBLEM_HEADER) continue;
     out[name] = value;
   }
   return out;

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { problemResponse } from '../pipeline/problem.ts';
+import { PROBLEM_HEADER, problemResponse } from '../pipeline/problem.ts';
 import { PROBLEM_CODES } from '../pipeline/problem-codes.ts';
 import type { CompiledPolicy } from '../policy/types.ts';
 
@@ -35,6 +35,7 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
   const answer = problemResponse(code, 'the request could not be read');
   socket.end(
     `HTTP/1.1 ${answer.status} ${PROBLEM_CODES[code].title}\r\ncontent-type: application/problem+json\r\n` +
+      `${PROBLEM_HEADER}: ${code}\r\n` +
       `content-length: ${Buffer.byteLength(answer.body)}\r\nconnection: close\r\n\r\n${answer.body}`,
   );
 }

@@ -4,7 +4,7 @@ import type { RiskConfig } from '../core/risk-config.ts';
 /**
  * A policy after validation and compilation: everything the pipeline needs, with durations
  * in milliseconds, sizes in bytes and defaults filled in. The YAML shape it comes from is
- * documented in README.md ("Policy reference") and validated by src/policy/schema.ts.
+ * documented in docs/policy.md and validated by src/policy/schema.ts.
  */
 export interface CompiledPolicy {
   /** Where the policy came from (a path, or "<inline>"), for messages. */

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { pino } from 'pino';
 import { manualClock } from '../../src/core/clock.ts';
 import { createGateway, type Gateway } from '../../src/gateway/server.ts';
@@ -72,5 +73,19 @@ routes:
     const res = await fetch(`${base}/nowhere`);
     assert.equal(res.status, 404);
     assert.equal(res.headers.get('x-enumguard-problem'), 'no-route');
+  });
+
+  it('marks the bare 400 it writes on the socket for a request it cannot parse', async () => {
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(base).port), '127.0.0.1', () => {
+        socket.end('GET / HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n');
+      });
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    assert.match(raw, /^HTTP\/1\.1 400 /);
+    assert.match(raw, /\r\nx-enumguard-problem: bad-request\r\n/);
   });
 });

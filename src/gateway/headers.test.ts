@@ -1,0 +1,24 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { downstreamHeaders } from './headers.ts';
+
+describe('downstreamHeaders', () => {
+  it("drops an upstream's X-Enumguard-Problem: only the gateway may say it refused", () => {
+    const out = downstreamHeaders({
+      'content-type': 'application/problem+json',
+      'x-enumguard-problem': 'quota-exceeded',
+      etag: '"v1"',
+    });
+    assert.deepEqual(out, { 'content-type': 'application/problem+json', etag: '"v1"' });
+  });
+
+  it('drops hop-by-hop fields and the ones Connection names', () => {
+    const out = downstreamHeaders({
+      connection: 'close, x-trace',
+      'keep-alive': 'timeout=5',
+      'x-trace': '1',
+      a: 'b',
+    });
+    assert.deepEqual(out, { a: 'b' });
+  });
+});
