@@ -42,9 +42,12 @@ export function bodyParserProblem(err: unknown): PlainResponse | undefined {
       );
     default:
       // An unsupported charset or encoding (415), a body shorter than its length (400), ...
-      return problemResponse('bad-request', err.expose ? err.message : 'the request body could not be read', {
-        status: err.status,
-      });
+      // A verify hook's refusal (403) is forbidden; the rest are the request's fault (4xx).
+      return problemResponse(
+        err.status === 403 ? 'forbidden' : 'bad-request',
+        err.expose ? err.message : 'the request body could not be read',
+        { status: err.status },
+      );
   }
 }
 
