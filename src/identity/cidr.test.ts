@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cidrContains, createIpMatcher, formatCidr, parseCidr, prefixKey } from './cidr.ts';
+import { addressKey, cidrContains, createIpMatcher, formatCidr, parseCidr, prefixKey } from './cidr.ts';
 import { parseIp } from './ip.ts';
 import type { IpAddress } from './ip.ts';
 import { isEnumguardError } from '../core/errors.ts';
@@ -95,5 +95,25 @@ describe('prefixKey', () => {
       () => prefixKey('1.2.3.4', 24, 1.5),
       (e: unknown) => isEnumguardError(e, 'ERR_INTERNAL'),
     );
+  });
+});
+
+describe('addressKey', () => {
+  it('keys IPv4 by its address and IPv6 by its /64, or the prefix asked for', () => {
+    assert.equal(addressKey('1.2.3.4'), '1.2.3.4');
+    assert.equal(addressKey('2001:db8:1:2:a:b:c:d'), '2001:db8:1:2::/64');
+    assert.equal(addressKey('2001:db8:1:2:a:b:c:d', 48), '2001:db8:1::/48');
+  });
+
+  it('keys every IPv6 spelling that carries an IPv4 address as that address', () => {
+    for (const text of ['::ffff:1.2.3.4', '::1.2.3.4', '64:ff9b::1.2.3.4', '2002:102:304:9::1']) {
+      assert.equal(addressKey(text), '1.2.3.4', text);
+    }
+    assert.equal(prefixKey('2002:102:304:9::1', 24, 64), '1.2.3.0/24');
+    assert.equal(prefixKey('64:ff9b::1.2.3.4', 24, 64), '1.2.3.0/24');
+  });
+
+  it('keys text that is not an address by itself', () => {
+    assert.equal(addressKey('agent-7'), 'agent-7');
   });
 });

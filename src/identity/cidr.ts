@@ -3,7 +3,7 @@
  * integer ANDs per address, with no BigInt on the request path.
  */
 import { internalError } from '../core/internal-error.ts';
-import { formatIp, parseHostAddress, parseIp, unmapIPv4 } from './ip.ts';
+import { embeddedIPv4, formatIp, parseHostAddress, parseIp, unmapIPv4 } from './ip.ts';
 import type { IpAddress } from './ip.ts';
 
 export interface Cidr {
@@ -89,7 +89,8 @@ export function formatCidr(cidr: Cidr): string {
  * The network an address belongs to, as a canonical key: prefixKey("1.2.3.4", 24, 64) is
  * "1.2.3.0/24"; prefixKey("2001:db8:1:2:a:b:c:d", 24, 64) is "2001:db8:1:2::/64". IPv6 hosts
  * usually get a whole /64 (RFC 4291 §2.5.1, SLAAC privacy addresses rotate inside it), so a
- * per-address limit on IPv6 is no limit at all; key by prefix instead.
+ * per-address limit on IPv6 is no limit at all; key by prefix instead. An IPv6 address that
+ * carries an IPv4 one (mapped, compatible, NAT64, 6to4: embeddedIPv4) is keyed as that IPv4.
  * Throws ERR_INTERNAL for text that is not an address or bit counts out of range: callers
  * pass addresses the client-address resolver already validated.
  */
@@ -99,8 +100,24 @@ export function prefixKey(ip: string | IpAddress, v4Bits: number, v6Bits: number
   if (!isBitCount(v4Bits, 32) || !isBitCount(v6Bits, 128)) {
     throw internalError(`prefixKey() needs 0..32 IPv4 bits and 0..128 IPv6 bits, got ${v4Bits}, ${v6Bits}`);
   }
-  const addr = unmapIPv4(parsed);
+  const addr = embeddedIPv4(parsed);
   return formatCidr(buildCidr(addr, addr.family === 4 ? v4Bits : v6Bits));
+}
+
+/** The IPv6 prefix one client is keyed by when a policy says just `ip`: one SLAAC subnet. */
+export const DEFAULT_IPV6_KEY_BITS = 64;
+
+/**
+ * The key of `key: ip` and of anonymous callers: an IPv4 client by its address ("1.2.3.4"),
+ * an IPv6 client by its /64 ("2001:db8:1:2::/64"), since one host rotates freely inside it,
+ * and an IPv6 address carrying an IPv4 one by that IPv4 address. Text that is not an address
+ * (a simulator's label) keys by itself.
+ */
+export function addressKey(ip: string, v6Bits: number = DEFAULT_IPV6_KEY_BITS): string {
+  const parsed = parseHostAddress(ip);
+  if (parsed === undefined) return ip;
+  const addr = embeddedIPv4(parsed);
+  return addr.family === 4 ? formatIp(addr) : prefixKey(addr, 32, v6Bits);
 }
 
 /** A compiled set of CIDRs, e.g. the trusted proxies. */

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseCidr } from './cidr.ts';
-import { canonicalIp, formatIp, parseHostAddress, parseIp, unmapIPv4 } from './ip.ts';
+import { canonicalIp, embeddedIPv4, formatIp, parseHostAddress, parseIp, unmapIPv4 } from './ip.ts';
 import type { IpAddress } from './ip.ts';
 
 function ip(text: string): IpAddress {
@@ -156,5 +156,25 @@ describe('unmapIPv4', () => {
   it('leaves other IPv6 addresses alone, including the deprecated IPv4-compatible form', () => {
     assert.equal(formatIp(unmapIPv4(ip('::1'))), '::1');
     assert.equal(formatIp(unmapIPv4(ip('::1.2.3.4'))), '::102:304');
+  });
+});
+
+describe('embeddedIPv4', () => {
+  const carried = (text: string): string => formatIp(embeddedIPv4(ip(text)));
+
+  it('finds the IPv4 address in mapped, compatible, NAT64 and 6to4 addresses', () => {
+    assert.equal(carried('::ffff:1.2.3.4'), '1.2.3.4');
+    assert.equal(carried('::1.2.3.4'), '1.2.3.4');
+    assert.equal(carried('64:ff9b::1.2.3.4'), '1.2.3.4');
+    assert.equal(carried('64:ff9b::102:304'), '1.2.3.4');
+    assert.equal(carried('2002:102:304::1'), '1.2.3.4');
+    assert.equal(carried('2002:102:304:ffff:a:b:c:d'), '1.2.3.4');
+  });
+
+  it('leaves native IPv6, loopback, unspecified and near misses alone', () => {
+    for (const text of ['2001:db8::1', '::1', '::', '::0.1.2.3', '64:ff9b:1::1.2.3.4', '2003:102:304::1']) {
+      assert.equal(carried(text), formatIp(ip(text)), text);
+    }
+    assert.equal(carried('1.2.3.4'), '1.2.3.4');
   });
 });

@@ -206,6 +206,33 @@ export function unmapIPv4(ip: IpAddress): IpAddress {
   return ip;
 }
 
+/** NAT64's well-known prefix 64:ff9b::/96 (RFC 6052 §2.1), as its first word. */
+const NAT64_WORD = 0x0064ff9b;
+/** 6to4's prefix 2002::/16 (RFC 3056 §2): the top half of the first word. */
+const SIX_TO_FOUR = 0x2002;
+
+/**
+ * The IPv4 address an IPv6 address carries, for keying: IPv4-mapped ::ffff:a.b.c.d
+ * (RFC 4291 §2.5.5.2), IPv4-compatible ::a.b.c.d (§2.5.5.1, deprecated but still parsed;
+ * "::" and "::1" stay IPv6, so is all of ::/104, which is no IPv4 host), NAT64 64:ff9b::a.b.c.d
+ * (RFC 6052) and 6to4 2002:AABB:CCDD::/48 (RFC 3056). One IPv4 host reached through any of
+ * them is one client, and a 6to4 host owns a whole /48: keyed as IPv6 it would get 65,536
+ * /64 buckets. Used for limit keys only, never for trust: a trusted IPv4 proxy must not be
+ * impersonated by a 6to4 or NAT64 spelling of its address.
+ */
+export function embeddedIPv4(ip: IpAddress): IpAddress {
+  if (ip.family === 4) return ip;
+  const [w0, w1, w2, w3] = ip.words as [number, number, number, number];
+  if (w0 >>> 16 === SIX_TO_FOUR) {
+    return { family: 4, words: [(((w0 & 0xffff) << 16) | (w1 >>> 16)) >>> 0] };
+  }
+  if (w1 !== 0) return ip;
+  const mapped = w0 === 0 && w2 === 0xffff;
+  const compatible = w0 === 0 && w2 === 0 && w3 >= 0x01000000;
+  const nat64 = w0 === NAT64_WORD && w2 === 0;
+  return mapped || compatible || nat64 ? { family: 4, words: [w3] } : ip;
+}
+
 /** Canonical text: dotted quad for IPv4, RFC 5952 for IPv6 (lower case, longest zero run as "::"). */
 export function formatIp(ip: IpAddress): string {
   if (ip.family === 4) {

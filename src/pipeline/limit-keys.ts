@@ -1,5 +1,5 @@
 import type { CompiledLimit, LimitKey } from '../policy/types.ts';
-import { prefixKey } from '../identity/cidr.ts';
+import { addressKey, prefixKey } from '../identity/cidr.ts';
 import type { Caller, HeaderMap } from './types.ts';
 
 /** Header values and claims come from the client: keep keys bounded whatever it sends. */
@@ -7,8 +7,11 @@ const MAX_VALUE_LENGTH = 256;
 
 /**
  * The store key of one limit for one request: "<limit id>:<partition>".
- *   identity     the identity's id; anonymous callers fall back to their address ("anon:1.2.3.4")
- *   ip           the canonical client address
+ *   identity     the identity's id; anonymous callers fall back to their address key
+ *                ("anon:1.2.3.4", "anon:2001:db8:1:2::/64")
+ *   ip           the client's address key: an IPv4 address, an IPv6 /64, an IPv6 address
+ *                carrying an IPv4 one (mapped, compatible, NAT64, 6to4) as that IPv4
+ *                (identity/cidr.ts addressKey)
  *   ipv4/N ...   the client's network prefix ("1.2.3.0/24", "2001:db8:1:2::/64"), so rotating
  *                addresses inside one prefix share a bucket
  *   route        one bucket for the route's limit, shared by all callers
@@ -36,9 +39,9 @@ export function limitKey(limit: CompiledLimit, caller: Caller, headers: HeaderMa
 export function keyValue(key: LimitKey, caller: Caller, headers: HeaderMap): string {
   switch (key.kind) {
     case 'identity':
-      return caller.identity ? caller.identity.id : `anon:${caller.ip}`;
+      return caller.identity ? caller.identity.id : `anon:${addressKey(caller.ip)}`;
     case 'ip':
-      return caller.ip;
+      return addressKey(caller.ip);
     case 'ip-prefix':
       return prefixKey(caller.ip, key.v4, key.v6);
     case 'header':

@@ -238,8 +238,14 @@ const EXPECTED: Record<string, string> = {
     'invalid-unknown-top-key.yaml:3 routs: unknown key "routs"; did you mean "routes"?',
   ].join('\n'),
   'invalid-wrong-version.yaml': 'invalid-wrong-version.yaml:1 version: expected 1, got 2',
+  'invalid-yaml-alias-bomb.yaml':
+    'invalid-yaml-alias-bomb.yaml:19 routes[4].scopes[7]: YAML aliases expand to more than 100000 values (an alias bomb?); write the values out instead',
+  'invalid-yaml-alias-cycle.yaml':
+    'invalid-yaml-alias-cycle.yaml:6 routes[1]: YAML alias *routes is inside the node it names (a cycle)',
   'invalid-yaml-syntax.yaml':
     'invalid-yaml-syntax.yaml:5: invalid YAML: Flow map in block collection must be sufficiently indented and end with a }',
+  'invalid-yaml-undefined-alias.yaml':
+    'invalid-yaml-undefined-alias.yaml:7 routes[0].limits[0]: YAML alias *per-ip names no anchor: an anchor &per-ip must come before it',
 };
 
 describe('invalid policy fixtures', () => {

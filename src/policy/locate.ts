@@ -1,6 +1,7 @@
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { PolicyIssue, RawIssue } from './issues.ts';
 import { formatPath, type PathSegment } from './values.ts';
+import { checkAliases } from './yaml-aliases.ts';
 
 /**
  * A parsed YAML document that can say on which line a path lives, so validation messages
@@ -26,13 +27,36 @@ export function parseYamlSource(text: string): SourceMap {
     path: '',
     message: `invalid YAML: ${firstLine(err.message)}`,
   }));
+  if (syntaxIssues.length === 0) syntaxIssues.push(...aliasIssues(doc, lineAt));
 
   function locate(issue: RawIssue): PolicyIssue {
     return { line: lineOf(doc, issue.path, lineAt), path: formatPath(issue.path), message: issue.message };
   }
 
-  const data: unknown = syntaxIssues.length > 0 ? undefined : doc.toJS({ maxAliasCount: 100 });
+  const data: unknown = syntaxIssues.length > 0 ? undefined : toData(doc, syntaxIssues);
   return { data, syntaxIssues, locate };
+}
+
+/** A bad alias (yaml-aliases.ts) as a located issue, at the alias itself. */
+function aliasIssues(doc: Document, lineAt: (offset: number) => number): PolicyIssue[] {
+  const bad = checkAliases(doc);
+  if (bad === undefined) return [];
+  const line = bad.node.range ? lineAt(bad.node.range[0]) : lineOf(doc, bad.issue.path, lineAt);
+  return [{ line, path: formatPath(bad.issue.path), message: bad.issue.message }];
+}
+
+/**
+ * The document as plain data. checkAliases has bounded what aliases expand to, so the
+ * parser's own alias count (which refuses a 101st use of one scalar anchor) is off. Anything
+ * the conversion still throws becomes an issue on line 1, never an unlocated crash.
+ */
+function toData(doc: Document, issues: PolicyIssue[]): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: -1 });
+  } catch (err) {
+    issues.push({ line: 1, path: '', message: `invalid YAML: ${firstLine(String((err as Error).message))}` });
+    return undefined;
+  }
 }
 
 function firstLine(message: string): string {
