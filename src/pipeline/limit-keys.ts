@@ -1,5 +1,6 @@
 import type { CompiledLimit, LimitKey } from '../policy/types.ts';
 import { prefixKey } from '../identity/cidr.ts';
+import { identityKey } from '../identity/identity-key.ts';
 import type { Caller, HeaderMap } from './types.ts';
 
 /** Header values and claims come from the client: keep keys bounded whatever it sends. */
@@ -7,7 +8,8 @@ const MAX_VALUE_LENGTH = 256;
 
 /**
  * The store key of one limit for one request: "<limit id>:<partition>".
- *   identity     the identity's id; anonymous callers fall back to their address ("anon:1.2.3.4")
+ *   identity     the identity, namespaced by kind ("key:alice", "jwt:alice": identity-key.ts);
+ *                anonymous callers fall back to their address ("anon:1.2.3.4")
  *   ip           the canonical client address
  *   ipv4/N ...   the client's network prefix ("1.2.3.0/24", "2001:db8:1:2::/64"), so rotating
  *                addresses inside one prefix share a bucket
@@ -36,7 +38,7 @@ export function limitKey(limit: CompiledLimit, caller: Caller, headers: HeaderMa
 export function keyValue(key: LimitKey, caller: Caller, headers: HeaderMap): string {
   switch (key.kind) {
     case 'identity':
-      return caller.identity ? caller.identity.id : `anon:${caller.ip}`;
+      return caller.identity ? identityKey(caller.identity) : `anon:${caller.ip}`;
     case 'ip':
       return caller.ip;
     case 'ip-prefix':
