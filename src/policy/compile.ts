@@ -163,6 +163,7 @@ function buildJwt(doc: PolicyDocument, baseDir: string, issues: RawIssue[]): Jwt
     clockToleranceMs: jwt.clockTolerance,
     identityClaim: jwt.identityClaim,
     scopesClaim: jwt.scopesClaim,
+    requireExp: jwt.requireExp,
   };
 }
 
