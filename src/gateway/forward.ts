@@ -38,7 +38,7 @@ export async function forward(
     const up = await g.upstream.request({
       method: req.method ?? 'GET',
       path: url,
-      headers: upstreamHeaders(req.headers, peer, verdict.caller.identity?.id, verdict.plan !== undefined),
+      headers: upstreamHeaders(req.headers, peer, verdict.caller.identity, verdict.plan !== undefined),
       body: buffered ?? streamed,
     });
     if (clientGone) return dropAnswer(up);

@@ -112,6 +112,8 @@ function logDecision(
     status,
     route: verdict.route?.id,
     identity: verdict.caller?.identity?.id,
+    // An API key id and a JWT subject may be the same text: the kind tells them apart.
+    identityKind: verdict.caller?.identity?.kind,
     ip: verdict.caller?.ip,
     decision: verdict.decision.reason,
     policy: verdict.decision.policy?.id,

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { Identity } from '../identity/types.ts';
 import { PROBLEM_HEADER } from '../pipeline/problem.ts';
 
 /** RFC 9110 section 7.6.1: connection-specific fields are never forwarded by a proxy. */
@@ -30,13 +31,15 @@ const GATEWAY_PREFIX = 'x-enumguard-';
  * The headers sent upstream: the client's, minus hop-by-hop fields, fields named by its
  * Connection header and any x-enumguard-* it tried to forge; plus X-Forwarded-For appended
  * with the socket peer (the de-facto convention upstreams expect), and the identity the
- * gateway verified. With `wholeAnswer` (the gateway will filter or score the answer) it also
+ * gateway verified: its id in X-Enumguard-Identity and its kind (`api-key` or `jwt`) in
+ * X-Enumguard-Identity-Kind, since an API key id and a JWT subject may be the same text and
+ * name different callers. With `wholeAnswer` (the gateway will filter or score the answer) it also
  * asks for an uncompressed, whole representation: `accept-encoding: identity`, no Range.
  */
 export function upstreamHeaders(
   incoming: IncomingHttpHeaders,
   peer: string,
-  identity: string | undefined,
+  identity: Identity | undefined,
   wholeAnswer = false,
 ): Record<string, string | string[]> {
   const named = connectionTokens(incoming.connection);
@@ -56,7 +59,10 @@ export function upstreamHeaders(
   const prior = incoming['x-forwarded-for'];
   out['x-forwarded-for'] = prior ? `${Array.isArray(prior) ? prior.join(', ') : prior}, ${peer}` : peer;
   if (incoming.host !== undefined) out['x-forwarded-host'] = incoming.host;
-  if (identity !== undefined) out['x-enumguard-identity'] = identity;
+  if (identity !== undefined) {
+    out['x-enumguard-identity'] = identity.id;
+    out['x-enumguard-identity-kind'] = identity.kind;
+  }
   return out;
 }
 

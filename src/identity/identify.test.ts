@@ -22,6 +22,7 @@ const CONFIG: IdentitiesConfig = {
     clockToleranceMs: 0,
     identityClaim: 'sub',
     scopesClaim: 'scope',
+    requireExp: true,
   },
 };
 

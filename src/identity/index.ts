@@ -8,3 +8,4 @@ export * from './jwt.ts';
 export * from './jwt-claims.ts';
 export * from './lru-cache.ts';
 export * from './identify.ts';
+export * from './identity-key.ts';

@@ -23,6 +23,7 @@ function base(over: Partial<JwtConfig> = {}): JwtConfig {
     clockToleranceMs: 30_000,
     identityClaim: 'sub',
     scopesClaim: 'scope',
+    requireExp: true,
     ...over,
   };
 }
@@ -135,6 +136,20 @@ describe('createJwtVerifier', () => {
     assert.equal(await v.verify(bearer(token)), first, 'the second call is served from the cache');
     clock.advance(60_000);
     assert.equal(detail(await v.verify(bearer(token))), 'token expired');
+  });
+
+  it('refuses a token without exp unless requireExp is false', async () => {
+    const token = await sign(secretBytes, { exp: null });
+    const strict = createJwtVerifier(base(), manualClock(T0));
+    assert.equal(detail(await strict.verify(bearer(token))), 'token has no "exp" claim; tokens must expire');
+    const lax = createJwtVerifier(base({ requireExp: false }), manualClock(T0));
+    assert.equal((await lax.verify(bearer(token))).kind, 'ok');
+  });
+
+  it('refuses a token whose exp is not a number as malformed, not as missing', async () => {
+    const v = createJwtVerifier(base(), manualClock(T0));
+    const token = await sign(secretBytes, { exp: null, claims: { exp: 'never' } as unknown as JWTPayload });
+    assert.equal(detail(await v.verify(bearer(token))), 'token claims check failed');
   });
 
   it('refuses a token before its nbf', async () => {

@@ -109,6 +109,8 @@ function describe(err: errors.JOSEError): string {
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED': {
       const claim = (err as errors.JWTClaimValidationFailed).claim;
       if (claim === 'nbf') return 'token not yet valid';
+      if (claim === 'exp' && (err as errors.JWTClaimValidationFailed).reason === 'missing')
+        return 'token has no "exp" claim; tokens must expire';
       return ['iss', 'aud', 'sub', 'iat', 'typ'].includes(claim)
         ? `token "${claim}" claim check failed`
         : 'token claims check failed';
@@ -143,6 +145,8 @@ export function createJwtVerifier(
       algorithms: [...config.algorithms],
       clockTolerance: toleranceMs / 1000,
       currentDate: new Date(now),
+      // RFC 7519 §4.1.4 makes "exp" optional; a token without it would be valid forever.
+      ...(config.requireExp ? { requiredClaims: ['exp'] } : {}),
       ...(config.issuer === undefined ? {} : { issuer: config.issuer }),
       ...(config.audience === undefined ? {} : { audience: config.audience }),
     };

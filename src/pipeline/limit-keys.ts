@@ -1,5 +1,6 @@
 import type { CompiledLimit, LimitKey } from '../policy/types.ts';
 import { addressKey, prefixKey } from '../identity/cidr.ts';
+import { identityKey } from '../identity/identity-key.ts';
 import type { Caller, HeaderMap } from './types.ts';
 
 /** Header values and claims come from the client: keep keys bounded whatever it sends. */
@@ -7,7 +8,8 @@ const MAX_VALUE_LENGTH = 256;
 
 /**
  * The store key of one limit for one request: "<limit id>:<partition>".
- *   identity     the identity's id; anonymous callers fall back to their address key
+ *   identity     the identity, namespaced by kind ("key:alice", "jwt:alice": identity-key.ts);
+ *                anonymous callers fall back to their address key
  *                ("anon:1.2.3.4", "anon:2001:db8:1:2::/64")
  *   ip           the client's address key: an IPv4 address, an IPv6 /64, an IPv6 address
  *                carrying an IPv4 one (mapped, compatible, NAT64, 6to4) as that IPv4
@@ -39,7 +41,7 @@ export function limitKey(limit: CompiledLimit, caller: Caller, headers: HeaderMa
 export function keyValue(key: LimitKey, caller: Caller, headers: HeaderMap): string {
   switch (key.kind) {
     case 'identity':
-      return caller.identity ? caller.identity.id : `anon:${addressKey(caller.ip)}`;
+      return caller.identity ? identityKey(caller.identity) : `anon:${addressKey(caller.ip)}`;
     case 'ip':
       return addressKey(caller.ip);
     case 'ip-prefix':

@@ -77,7 +77,9 @@ function build(
   const apiKeys = buildApiKeys(doc, issues);
   const jwt = buildJwt(doc, baseDir, issues);
   const hasJwtConfig = doc.identities.jwt !== undefined;
-  const risk = doc.risk === undefined ? undefined : buildRisk(doc.risk, ['risk'], { hasJwtConfig }, issues);
+  const apiKeyIds = new Set(apiKeys?.keys.map((k) => k.id));
+  const risk =
+    doc.risk === undefined ? undefined : buildRisk(doc.risk, ['risk'], { hasJwtConfig, apiKeyIds }, issues);
   const seen = new Map<string, number>();
   const routes = doc.routes.map((route, i) => {
     const first = seen.get(route.id);
@@ -161,6 +163,7 @@ function buildJwt(doc: PolicyDocument, baseDir: string, issues: RawIssue[]): Jwt
     clockToleranceMs: jwt.clockTolerance,
     identityClaim: jwt.identityClaim,
     scopesClaim: jwt.scopesClaim,
+    requireExp: jwt.requireExp,
   };
 }
 

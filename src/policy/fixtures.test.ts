@@ -125,6 +125,8 @@ const EXPECTED: Record<string, string> = {
     'invalid-identity-key-auth-none.yaml:9 routes[0].scopes: scopes need an identity, but the route has auth "none"',
     'invalid-identity-key-auth-none.yaml:11 routes[0].limits[0].key: key "identity" needs an identity, but the route has auth "none"',
   ].join('\n'),
+  'invalid-jwt-require-exp.yaml':
+    'invalid-jwt-require-exp.yaml:6 identities.jwt.requireExp: expected true or false, got "no"',
   'invalid-ip-object-prefix.yaml':
     'invalid-ip-object-prefix.yaml:7 routes[0].limits[0].key.ip.v6: expected an IPv6 prefix length 0-128, got 129',
   'invalid-ipv4-prefix-33.yaml':

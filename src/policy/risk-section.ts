@@ -144,6 +144,24 @@ function valueAt(model: RiskConfig, path: readonly string[]): unknown {
 export interface RiskContext {
   /** identities.jwt is configured (a claim key needs it). */
   readonly hasJwtConfig: boolean;
+  /** The ids of identities.apiKeys, to tell which kind a bare allowlist entry names. */
+  readonly apiKeyIds: ReadonlySet<string>;
+}
+
+const NAMESPACED = /^(key|jwt):/;
+
+/**
+ * With `identity: identity`, risk identities are namespaced by kind ("key:alice", "jwt:alice"),
+ * so an allowlist entry must name one kind: written with its namespace, or bare, which means the
+ * API key of that id when there is one, else the JWT subject. Never both: a token whose `sub`
+ * equals an allowlisted key's id must not escape scoring.
+ */
+function allowlistIdentities(risk: RiskDocument, ctx: RiskContext): readonly string[] {
+  if (risk.identity.key.kind !== 'identity') return risk.allowlist.identities;
+  return risk.allowlist.identities.map((id) => {
+    if (NAMESPACED.test(id)) return id;
+    return ctx.apiKeyIds.has(id) ? `key:${id}` : `jwt:${id}`;
+  });
 }
 
 export function buildRisk(
@@ -188,7 +206,7 @@ export function buildRisk(
     layers: risk.layers,
     trustAfterMs: risk.trustAfter,
     ipPrefix: risk.ipPrefix,
-    allowlist: risk.allowlist,
+    allowlist: { identities: allowlistIdentities(risk, ctx), cidrs: risk.allowlist.cidrs },
     shadow: risk.shadow,
   };
 }

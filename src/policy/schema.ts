@@ -88,6 +88,8 @@ const jwtSchema = z.strictObject({
   clockTolerance: durationField.default(DEFAULTS.clockToleranceMs),
   identityClaim: textField.default('sub'),
   scopesClaim: textField.default('scope'),
+  // A token without "exp" never expires: a leaked one works forever (issue 13 item 7).
+  requireExp: z.boolean().default(true),
 });
 
 const identitiesSchema = z.strictObject({

@@ -243,6 +243,8 @@ export interface JwtConfig {
   readonly identityClaim: string;
   /** Claim holding scopes: a space-separated string or an array; default "scope". */
   readonly scopesClaim: string;
+  /** Refuse tokens without an "exp" claim; default true. */
+  readonly requireExp: boolean;
 }
 
 export interface CompiledRoute {

@@ -60,7 +60,8 @@ describe('gateway lifecycle', () => {
       await upstream.close();
     }
     const log = lines.join('');
-    assert.match(log, /"identity":"user-7"/, 'the log names identities');
+    assert.match(log, /"identity":"user-7","identityKind":"jwt"/, 'the log names identities and their kind');
+    assert.match(log, /"identityKind":"api-key"/);
     // No proxy is trusted, yet a forwarding header arrived: the operator is told once.
     assert.equal(log.match(/is not a trusted proxy/g)?.length, 1);
     for (const secret of [FULL_KEY, 'wrong-secret-key-123', 'eyJ', '14155550100', '14155550199', SECRET]) {

@@ -63,6 +63,7 @@ describe('gateway', () => {
   it('forwards an allowed lookup with its body and the verified identity', async () => {
     const res = await discover(['+14155550100', '+14155550101'], FULL_KEY, {
       'x-enumguard-identity': 'forged',
+      'x-enumguard-identity-kind': 'jwt',
       'x-forwarded-for': '6.6.6.6',
     });
     assert.equal(res.status, 200);
@@ -70,6 +71,7 @@ describe('gateway', () => {
     assert.deepEqual(await res.json(), { ok: true, method: 'POST', url: '/v1/contacts/discover', bytes: 43 });
     const seen = upstream.last();
     assert.equal(seen?.headers['x-enumguard-identity'], 'full');
+    assert.equal(seen?.headers['x-enumguard-identity-kind'], 'api-key');
     assert.equal(seen?.headers['x-forwarded-for'], '6.6.6.6, 127.0.0.1');
     assert.equal(seen?.body, JSON.stringify({ numbers: ['+14155550100', '+14155550101'] }));
   });
