@@ -11,6 +11,7 @@ import type { GatewayOptions } from './gateway-options.ts';
 import { downstreamHeaders, upstreamHeaders } from './headers.ts';
 import { BodyTooLargeError, limitStream } from './limit-stream.ts';
 import { sendPlain } from '../http/send-plain.ts';
+import { drainLimit, refuseUnreadBody } from '../http/refuse-body.ts';
 import { classifyUpstreamError, type UpstreamResponse } from './upstream.ts';
 
 /** Upstream answers up to this size are sent in one write instead of streamed. */
@@ -58,7 +59,7 @@ export async function forward(
     await relay(res, up, verdict.headers);
     return { status: up.status };
   } catch (err) {
-    return failed(g, res, err, clientGone);
+    return failed(g, req, res, err, clientGone);
   }
 }
 
@@ -103,14 +104,20 @@ async function relay(
 }
 
 /** What the client gets when forwarding failed: 413 for a body past the limit, else 502 or 504. */
-function failed(g: GatewayOptions, res: ServerResponse, err: unknown, clientGone: boolean): SentResponse {
+function failed(
+  g: GatewayOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  err: unknown,
+  clientGone: boolean,
+): SentResponse {
   if (res.headersSent || clientGone) {
     res.destroy();
     return { status: res.statusCode };
   }
   if (err instanceof BodyTooLargeError || (err as { cause?: unknown }).cause instanceof BodyTooLargeError) {
     const limit = g.pipeline.policy().server.bodyLimitBytes;
-    sendPlain(res, bodyTooLarge(limit), true);
+    refuseUnreadBody(req, res, bodyTooLarge(limit), drainLimit(limit));
     return { status: 413, problem: 'body-too-large' };
   }
   const failure = classifyUpstreamError(err);

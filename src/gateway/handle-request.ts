@@ -6,6 +6,7 @@ import { bodyTooLarge, readJsonBody } from '../http/request-body.ts';
 import { forward } from './forward.ts';
 import type { GatewayOptions } from './gateway-options.ts';
 import { sendPlain } from '../http/send-plain.ts';
+import { drainLimit, refuseUnreadBody } from '../http/refuse-body.ts';
 
 /** A request's body as admit sees it: parsed when its route prices by it, else unread. */
 interface Received {
@@ -64,9 +65,8 @@ function receive(
   const bodyLimit = g.pipeline.policy().server.bodyLimitBytes;
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > bodyLimit) {
-    req.resume();
     const answer = bodyTooLarge(bodyLimit);
-    sendPlain(res, answer, true);
+    refuseUnreadBody(req, res, answer, drainLimit(bodyLimit));
     refused(g, g.pipeline.matchRoute(method, path)?.id, answer);
     return undefined;
   }
@@ -84,7 +84,8 @@ async function readPriced(
   const read = await readJsonBody(req, bodyLimit);
   if (read.kind === 'aborted') return undefined;
   if (read.kind === 'refused') {
-    sendPlain(res, read.response, read.close);
+    if (read.close) refuseUnreadBody(req, res, read.response, drainLimit(bodyLimit));
+    else sendPlain(res, read.response);
     refused(g, route, read.response);
     return undefined;
   }
