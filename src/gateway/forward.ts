@@ -11,6 +11,7 @@ import type { GatewayOptions } from './gateway-options.ts';
 import { downstreamHeaders, upstreamHeaders } from './headers.ts';
 import { BodyTooLargeError, limitStream } from './limit-stream.ts';
 import { sendPlain } from '../http/send-plain.ts';
+import { sendContinue } from '../http/expect-continue.ts';
 import { drainLimit, refuseUnreadBody } from '../http/refuse-body.ts';
 import { classifyUpstreamError, type UpstreamResponse } from './upstream.ts';
 
@@ -30,7 +31,7 @@ export async function forward(
   peer: string,
   buffered: Buffer | undefined,
 ): Promise<SentResponse> {
-  const streamed = buffered === undefined ? streamedBody(g, req) : undefined;
+  const streamed = buffered === undefined ? streamedBody(g, req, res) : undefined;
   let clientGone = false;
   res.once('close', () => {
     clientGone = !res.writableFinished;
@@ -64,10 +65,11 @@ export async function forward(
 }
 
 /** A body the request streams (not buffered for its route), piped through the size limit. */
-function streamedBody(g: GatewayOptions, req: IncomingMessage): Readable | undefined {
+function streamedBody(g: GatewayOptions, req: IncomingMessage, res: ServerResponse): Readable | undefined {
   const hasBody =
     req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
   if (!hasBody) return undefined;
+  sendContinue(res); // admitted: now the body is wanted
   const limiter = limitStream(g.pipeline.policy().server.bodyLimitBytes);
   req.pipe(limiter);
   return limiter;

@@ -6,6 +6,7 @@ import { bodyTooLarge, readJsonBody } from '../http/request-body.ts';
 import { forward } from './forward.ts';
 import type { GatewayOptions } from './gateway-options.ts';
 import { sendPlain } from '../http/send-plain.ts';
+import { awaitingContinue, sendContinue } from '../http/expect-continue.ts';
 import { drainLimit, refuseUnreadBody } from '../http/refuse-body.ts';
 
 /** A request's body as admit sees it: parsed when its route prices by it, else unread. */
@@ -38,8 +39,7 @@ export async function handleRequest(
     body: body.value,
   });
   if (!verdict.allowed) {
-    if (!req.complete && body.bytes === undefined) req.resume();
-    sendPlain(res, verdict.response);
+    answerDenied(g, req, res, verdict.response, body.bytes === undefined);
     logDecision(g.logger, verdict, method, path, verdict.response.status, started);
     const { route, decision, response } = verdict;
     g.onReport?.({ route: route?.id, outcome: 'denied', reason: decision.reason, status: response.status });
@@ -81,6 +81,7 @@ async function readPriced(
   route: string,
   bodyLimit: number,
 ): Promise<Received | undefined> {
+  sendContinue(res);
   const read = await readJsonBody(req, bodyLimit);
   if (read.kind === 'aborted') return undefined;
   if (read.kind === 'refused') {
@@ -90,6 +91,25 @@ async function readPriced(
     return undefined;
   }
   return read;
+}
+
+/**
+ * A denial. A body left unread is discarded: on a kept-alive connection, unless the client
+ * still waits for 100 Continue; then it gets the denial instead and the connection closes.
+ */
+function answerDenied(
+  g: GatewayOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  answer: PlainResponse,
+  unread: boolean,
+): void {
+  if (unread && awaitingContinue(res)) {
+    refuseUnreadBody(req, res, answer, drainLimit(g.pipeline.policy().server.bodyLimitBytes));
+    return;
+  }
+  if (unread && !req.complete) req.resume();
+  sendPlain(res, answer);
 }
 
 /** Reports a request refused before admission (its body: too large, or not JSON). */
