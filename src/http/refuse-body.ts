@@ -40,13 +40,16 @@ export function refuseUnreadBody(
   }
   // The whole answer goes out now; only its end (hence the close) waits for the body.
   res.write(response.body);
-  drain(req, maxBytes, () => {
+  drainBody(req, maxBytes, () => {
     if (!res.destroyed) res.end();
   });
 }
 
-/** Reads and discards `req` until it ends or closes, past `maxBytes` or after DRAIN_MAX_MS. */
-function drain(req: IncomingMessage, maxBytes: number, done: () => void): void {
+/**
+ * Reads and discards `req` until it ends or closes, past `maxBytes` or after DRAIN_MAX_MS, then
+ * calls `done` (once): the moment a transport may close the connection without a reset.
+ */
+export function drainBody(req: IncomingMessage, maxBytes: number, done: () => void): void {
   let seen = 0;
   let finished = false;
   const finish = (): void => {

@@ -2,7 +2,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
 import { pino } from 'pino';
+import { enumguard as fastifyGuard } from '../../src/adapters/fastify/index.ts';
 import { enumguard as nodeGuard } from '../../src/adapters/node/index.ts';
 import { manualClock } from '../../src/core/clock.ts';
 import { createGateway, type Gateway } from '../../src/gateway/server.ts';
@@ -34,6 +36,12 @@ async function statuses(send: () => Promise<LargePostOutcome>): Promise<string[]
 }
 
 const all413 = Array<string>(TRIES).fill('413');
+
+function adapterOptions() {
+  const clock = manualClock(0);
+  const policy = compilePolicy(lookupPolicy('http://127.0.0.1:9'));
+  return { policy, store: createMemoryStore({ clock }), clock };
+}
 
 describe('regression: a body past the limit is answered 413, never reset', () => {
   let upstream: EchoUpstream;
@@ -76,10 +84,23 @@ describe('regression: a body past the limit is answered 413, never reset', () =>
     assert.deepEqual(seen, all413);
   });
 
+  it("fastify adapter: a body past fastify's own bodyLimit", async () => {
+    const app = Fastify({ bodyLimit: 64 * 1024 });
+    await app.register(fastifyGuard, adapterOptions());
+    app.post('/v1/contacts/discover', () => ({}));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v1/contacts/discover`;
+    try {
+      const headers = { 'x-api-key': FULL_KEY, 'content-type': 'application/json' };
+      assert.deepEqual(await statuses(() => postLarge(url, { headers, body: BODY })), all413);
+      assert.deepEqual(await statuses(() => postLarge(url, { headers, body: BODY, chunked: true })), all413);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('node adapter: a body past the limit on a priced route', async () => {
-    const clock = manualClock(0);
-    const policy = compilePolicy(lookupPolicy('http://127.0.0.1:9'));
-    const guard = nodeGuard({ policy, store: createMemoryStore({ clock }), clock }, (_req, res) => {
+    const guard = nodeGuard(adapterOptions(), (_req, res) => {
       res.end('{}');
     });
     const server: Server = createServer(guard);
