@@ -2,9 +2,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import Fastify from 'fastify';
+import { Hono } from 'hono';
 import { pino } from 'pino';
 import { enumguard as fastifyGuard } from '../../src/adapters/fastify/index.ts';
+import { enumguard as honoGuard } from '../../src/adapters/hono/index.ts';
 import { enumguard as nodeGuard } from '../../src/adapters/node/index.ts';
 import { manualClock } from '../../src/core/clock.ts';
 import { createGateway, type Gateway } from '../../src/gateway/server.ts';
@@ -96,6 +99,23 @@ describe('regression: a body past the limit is answered 413, never reset', () =>
       assert.deepEqual(await statuses(() => postLarge(url, { headers, body: BODY, chunked: true })), all413);
     } finally {
       await app.close();
+    }
+  });
+
+  it('hono adapter: a body past the limit on a priced route (read whole before)', async () => {
+    const app = new Hono();
+    app.use('*', honoGuard(adapterOptions()));
+    app.post('/v1/contacts/discover', (c) => c.json({}));
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
+    await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', resolve)));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/contacts/discover`;
+    try {
+      const headers = { 'x-api-key': FULL_KEY, 'content-type': 'application/json' };
+      assert.deepEqual(await statuses(() => postLarge(url, { headers, body: BODY })), all413);
+      assert.deepEqual(await statuses(() => postLarge(url, { headers, body: BODY, chunked: true })), all413);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 
