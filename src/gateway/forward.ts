@@ -11,6 +11,8 @@ import type { GatewayOptions } from './gateway-options.ts';
 import { downstreamHeaders, upstreamHeaders } from './headers.ts';
 import { BodyTooLargeError, limitStream } from './limit-stream.ts';
 import { sendPlain } from '../http/send-plain.ts';
+import { sendContinue } from '../http/expect-continue.ts';
+import { drainLimit, refuseUnreadBody } from '../http/refuse-body.ts';
 import { classifyUpstreamError, type UpstreamResponse } from './upstream.ts';
 
 /** Upstream answers up to this size are sent in one write instead of streamed. */
@@ -29,7 +31,7 @@ export async function forward(
   peer: string,
   buffered: Buffer | undefined,
 ): Promise<SentResponse> {
-  const streamed = buffered === undefined ? streamedBody(g, req) : undefined;
+  const streamed = buffered === undefined ? streamedBody(g, req, res) : undefined;
   let clientGone = false;
   res.once('close', () => {
     clientGone = !res.writableFinished;
@@ -58,15 +60,16 @@ export async function forward(
     await relay(res, up, verdict.headers);
     return { status: up.status };
   } catch (err) {
-    return failed(g, res, err, clientGone);
+    return failed(g, req, res, err, clientGone);
   }
 }
 
 /** A body the request streams (not buffered for its route), piped through the size limit. */
-function streamedBody(g: GatewayOptions, req: IncomingMessage): Readable | undefined {
+function streamedBody(g: GatewayOptions, req: IncomingMessage, res: ServerResponse): Readable | undefined {
   const hasBody =
     req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
   if (!hasBody) return undefined;
+  sendContinue(res); // admitted: now the body is wanted
   const limiter = limitStream(g.pipeline.policy().server.bodyLimitBytes);
   req.pipe(limiter);
   return limiter;
@@ -103,14 +106,20 @@ async function relay(
 }
 
 /** What the client gets when forwarding failed: 413 for a body past the limit, else 502 or 504. */
-function failed(g: GatewayOptions, res: ServerResponse, err: unknown, clientGone: boolean): SentResponse {
+function failed(
+  g: GatewayOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  err: unknown,
+  clientGone: boolean,
+): SentResponse {
   if (res.headersSent || clientGone) {
     res.destroy();
     return { status: res.statusCode };
   }
   if (err instanceof BodyTooLargeError || (err as { cause?: unknown }).cause instanceof BodyTooLargeError) {
     const limit = g.pipeline.policy().server.bodyLimitBytes;
-    sendPlain(res, bodyTooLarge(limit), true);
+    refuseUnreadBody(req, res, bodyTooLarge(limit), drainLimit(limit));
     return { status: 413, problem: 'body-too-large' };
   }
   const failure = classifyUpstreamError(err);

@@ -6,6 +6,8 @@ import { bodyTooLarge, readJsonBody } from '../http/request-body.ts';
 import { forward } from './forward.ts';
 import type { GatewayOptions } from './gateway-options.ts';
 import { sendPlain } from '../http/send-plain.ts';
+import { awaitingContinue, sendContinue } from '../http/expect-continue.ts';
+import { drainLimit, refuseUnreadBody } from '../http/refuse-body.ts';
 
 /** A request's body as admit sees it: parsed when its route prices by it, else unread. */
 interface Received {
@@ -37,8 +39,7 @@ export async function handleRequest(
     body: body.value,
   });
   if (!verdict.allowed) {
-    if (!req.complete && body.bytes === undefined) req.resume();
-    sendPlain(res, verdict.response);
+    answerDenied(g, req, res, verdict.response, body.bytes === undefined);
     logDecision(g.logger, verdict, method, path, verdict.response.status, started);
     const { route, decision, response } = verdict;
     g.onReport?.({ route: route?.id, outcome: 'denied', reason: decision.reason, status: response.status });
@@ -64,9 +65,8 @@ function receive(
   const bodyLimit = g.pipeline.policy().server.bodyLimitBytes;
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > bodyLimit) {
-    req.resume();
     const answer = bodyTooLarge(bodyLimit);
-    sendPlain(res, answer, true);
+    refuseUnreadBody(req, res, answer, drainLimit(bodyLimit));
     refused(g, g.pipeline.matchRoute(method, path)?.id, answer);
     return undefined;
   }
@@ -81,14 +81,35 @@ async function readPriced(
   route: string,
   bodyLimit: number,
 ): Promise<Received | undefined> {
+  sendContinue(res);
   const read = await readJsonBody(req, bodyLimit);
   if (read.kind === 'aborted') return undefined;
   if (read.kind === 'refused') {
-    sendPlain(res, read.response, read.close);
+    if (read.close) refuseUnreadBody(req, res, read.response, drainLimit(bodyLimit));
+    else sendPlain(res, read.response);
     refused(g, route, read.response);
     return undefined;
   }
   return read;
+}
+
+/**
+ * A denial. A body left unread is discarded: on a kept-alive connection, unless the client
+ * still waits for 100 Continue; then it gets the denial instead and the connection closes.
+ */
+function answerDenied(
+  g: GatewayOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  answer: PlainResponse,
+  unread: boolean,
+): void {
+  if (unread && awaitingContinue(res)) {
+    refuseUnreadBody(req, res, answer, drainLimit(g.pipeline.policy().server.bodyLimitBytes));
+    return;
+  }
+  if (unread && !req.complete) req.resume();
+  sendPlain(res, answer);
 }
 
 /** Reports a request refused before admission (its body: too large, or not JSON). */

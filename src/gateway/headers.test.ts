@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { downstreamHeaders } from './headers.ts';
+import { downstreamHeaders, upstreamHeaders } from './headers.ts';
 
 describe('downstreamHeaders', () => {
   it("drops an upstream's X-Enumguard-Problem: only the gateway may say it refused", () => {
@@ -20,5 +20,16 @@ describe('downstreamHeaders', () => {
       a: 'b',
     });
     assert.deepEqual(out, { a: 'b' });
+  });
+});
+
+describe('upstreamHeaders', () => {
+  it('drops Expect: the gateway answers 100-continue itself, and undici refuses to send it', () => {
+    const out = upstreamHeaders(
+      { expect: '100-continue', 'content-length': '3', a: 'b' },
+      '10.0.0.1',
+      undefined,
+    );
+    assert.deepEqual(out, { 'content-length': '3', a: 'b', 'x-forwarded-for': '10.0.0.1' });
   });
 });

@@ -17,6 +17,12 @@ const HOP_BY_HOP = new Set([
 ]);
 
 /**
+ * Request fields the gateway meets itself: it answers `Expect: 100-continue` (server.ts) and
+ * sends the upstream the body it asked for; undici refuses to send Expect at all.
+ */
+const MET_BY_GATEWAY = 'expect';
+
+/**
  * Request fields dropped when the gateway must read the whole answer (a route with a
  * ResponsePlan): it asks for `accept-encoding: identity` instead, since the egress filter reads
  * plain JSON, and a Range (RFC 9110 section 14.2, which a proxy may ignore) would let a client
@@ -48,6 +54,7 @@ export function upstreamHeaders(
     if (
       value === undefined ||
       HOP_BY_HOP.has(name) ||
+      name === MET_BY_GATEWAY ||
       named.has(name) ||
       name.startsWith(GATEWAY_PREFIX) ||
       (wholeAnswer && WHOLE_ANSWER_DROP.has(name))

@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { awaitContinue } from '../http/expect-continue.ts';
 import type { AddressInfo } from 'node:net';
 import { problemResponse } from '../pipeline/problem.ts';
 import type { GatewayOptions } from './gateway-options.ts';
@@ -24,7 +25,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const { logger, onReport } = options;
   const limits = options.pipeline.policy().server;
   const checkEvery = connectionsCheckingInterval(limits);
-  const server = createServer({ connectionsCheckingInterval: checkEvery }, (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handleRequest(options, req, res).catch((err: unknown) => {
       logger.error(
         { err, method: req.method, path: pathOf(req.url ?? '/') },
@@ -33,6 +34,13 @@ export function createGateway(options: GatewayOptions): Gateway {
       sendPlain(res, problemResponse('internal-error', 'the gateway failed to handle this request'), true);
       onReport?.({ route: undefined, outcome: 'denied', reason: 'internal-error', status: 500 });
     });
+  };
+  const server = createServer({ connectionsCheckingInterval: checkEvery }, onRequest);
+  // Answer `Expect: 100-continue` ourselves: 100 Continue only once the body is wanted, so a
+  // request refused by its headers gets its final answer instead (RFC 9110 section 10.1.1).
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    awaitContinue(res);
+    onRequest(req, res);
   });
   guardServer(server, limits);
   return {

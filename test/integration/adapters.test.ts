@@ -13,6 +13,7 @@ import { enumguard as honoGuard } from '../../src/adapters/hono/index.ts';
 import { enumguard as nodeGuard } from '../../src/adapters/node/index.ts';
 import { compilePolicy } from '../../src/policy/index.ts';
 import { createMemoryStore } from '../../src/stores/memory-store.ts';
+import { postExpectingContinue } from '../helpers/expect-continue.ts';
 import { FULL_KEY, lookupPolicy } from '../helpers/policies.ts';
 
 /** Every adapter serves the same two routes behind the same policy. */
@@ -133,6 +134,23 @@ for (const [name, start] of Object.entries(ADAPTERS)) {
         assert.equal((await post(['+1', '+2', '+3', '+4', '+5', '+6'])).status, 413);
         assert.equal((await post(['+1', '+2', '+3', '+4', '+5'])).status, 200);
         assert.equal((await post(['+1'])).status, 429);
+      } finally {
+        await stop();
+      }
+    });
+
+    it('answers requests sent with Expect: 100-continue, as curl sends large bodies', async () => {
+      const { base, stop } = await start();
+      try {
+        const url = `${base}/v1/contacts/discover`;
+        const json = { 'content-type': 'application/json' };
+        const body = JSON.stringify({ numbers: ['+1', '+2'] });
+        const ok = await postExpectingContinue(url, { headers: { ...json, 'x-api-key': FULL_KEY }, body });
+        assert.equal(ok.status, 200, ok.body);
+        assert.equal(ok.continued, true);
+        assert.equal((JSON.parse(ok.body) as { seen: number }).seen, 2);
+        const denied = await postExpectingContinue(url, { headers: json, body });
+        assert.equal(denied.status, 401, denied.body);
       } finally {
         await stop();
       }

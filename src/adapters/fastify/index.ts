@@ -3,6 +3,9 @@ import { internalError } from '../../core/internal-error.ts';
 import type { ResponsePlan } from '../../pipeline/types.ts';
 import { loggerOf, pipelineFrom, type GuardOptions } from '../guard.ts';
 import { heldResponseLimitOf } from '../settle-response.ts';
+import { drainLimit } from '../../http/refuse-body.ts';
+import type { Pipeline } from '../../pipeline/pipeline.ts';
+import { drainRefusedBody } from './drain-refused-body.ts';
 import { settleFastifyPayload } from './settle-fastify-payload.ts';
 
 export type { GuardOptions } from '../guard.ts';
@@ -45,7 +48,7 @@ export const enumguard: FastifyPluginAsync<GuardOptions> = (fastify, options) =>
   fastify.addHook('onSend', (request, reply, payload, done) => {
     const plan = plans.get(request);
     if (plan === undefined) {
-      done(null, payload);
+      done(null, drainRefusedBody(request, reply, payload, drainLimitOf(pipeline)));
       return;
     }
     plans.delete(request); // settle once, even if an error response follows
@@ -61,6 +64,10 @@ export const enumguard: FastifyPluginAsync<GuardOptions> = (fastify, options) =>
   });
   return Promise.resolve();
 };
+
+function drainLimitOf(pipeline: Pipeline): number {
+  return drainLimit(pipeline.policy().server.bodyLimitBytes);
+}
 
 // What fastify-plugin sets: the hook applies to the parent scope instead of a child context.
 Object.assign(enumguard, {

@@ -1,9 +1,10 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { parseJson } from '../../http/request-body.ts';
+import { bodyTooLarge, parseJson } from '../../http/request-body.ts';
 import { problemResponse } from '../../pipeline/problem.ts';
 import type { PlainResponse } from '../../pipeline/types.ts';
 import { loggerOf, pipelineFrom, type GuardOptions } from '../guard.ts';
 import { heldResponseLimitOf } from '../settle-response.ts';
+import { readLimitedText } from './read-limited-text.ts';
 import { settleHonoResponse } from './settle-hono-response.ts';
 
 export type { GuardOptions } from '../guard.ts';
@@ -17,8 +18,9 @@ export type HonoGuardOptions = GuardOptions & {
 };
 
 /**
- * Hono middleware. On routes priced by their JSON body it reads the body as text, which Hono
- * caches, so the handler can still call `c.req.json()`.
+ * Hono middleware. On routes priced by their JSON body it reads the body, up to
+ * server.bodyLimit (past it: 413 problem+json), and puts it back, so the handler can still call
+ * `c.req.json()`.
  *
  * On routes with `egress` or `detect` the response (c.res, error responses too) is held after the
  * handler until it is filtered and scored: a JSON body is read up to max(server.bodyLimit,
@@ -35,7 +37,9 @@ export function enumguard(options: HonoGuardOptions): MiddlewareHandler {
     const route = pipeline.matchRoute(c.req.method, url.pathname);
     let body: unknown;
     if (route?.needsBody) {
-      const text = await c.req.text();
+      const limit = pipeline.policy().server.bodyLimitBytes;
+      const text = await readLimitedText(c, limit);
+      if (text === undefined) return plain(bodyTooLarge(limit));
       const parsed = parseJson(Buffer.from(text));
       if (!parsed.ok) return plain(problemResponse('bad-request', parsed.error));
       body = parsed.value;

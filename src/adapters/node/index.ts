@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readJsonBody } from '../../http/request-body.ts';
+import { drainLimit, refuseUnreadBody } from '../../http/refuse-body.ts';
 import { sendPlain } from '../../http/send-plain.ts';
 import { problemResponse } from '../../pipeline/problem.ts';
 import { loggerOf, pipelineFrom, type GuardOptions } from '../guard.ts';
@@ -51,7 +52,8 @@ export function enumguard(
       const read = await readJsonBody(req, limit);
       if (read.kind === 'aborted') return;
       if (read.kind === 'refused') {
-        sendPlain(res, read.response, read.close);
+        if (read.close) refuseUnreadBody(req, res, read.response, drainLimit(limit));
+        else sendPlain(res, read.response);
         return;
       }
       req.body = read.value;
