@@ -127,13 +127,27 @@ describe('createClientAddress', () => {
     assert.equal(r.resolve('10.0.0.2', { 'x-forwarded-for': '198.51.100.1' }).via, 'x-forwarded-for');
   });
 
-  it('uses the proxy itself when Forwarded and X-Forwarded-For disagree', () => {
+  it('marks a conflict, never keying by the proxy, when Forwarded and X-Forwarded-For disagree', () => {
     const r = createClientAddress({ trustedProxies: PROXIES });
     // nginx appends to X-Forwarded-For but passes the client's own Forwarded header through.
     const spoofed = { forwarded: 'for=6.6.6.6', 'x-forwarded-for': '198.51.100.1' };
-    assert.deepEqual(r.resolve('10.0.0.2', spoofed), { ip: '10.0.0.2', family: 4, via: 'socket' });
+    assert.deepEqual(r.resolve('10.0.0.2', spoofed), {
+      ip: '10.0.0.2',
+      family: 4,
+      via: 'socket',
+      conflict: true,
+    });
+    // An unusable entry stops one walk at the proxy: that too disagrees with the other header.
+    for (const forwarded of ['for=unknown', 'for=_hidden', 'garbage', '', 'for=10.0.0.9']) {
+      const headers = { forwarded, 'x-forwarded-for': '198.51.100.1' };
+      assert.equal(r.resolve('10.0.0.2', headers).conflict, true, forwarded);
+    }
+    const xffGarbage = { forwarded: 'for=198.51.100.1', 'x-forwarded-for': 'not-an-ip' };
+    assert.equal(r.resolve('10.0.0.2', xffGarbage).conflict, true);
     const agreeing = { forwarded: 'for=198.51.100.1', 'x-forwarded-for': '198.51.100.1' };
-    assert.equal(r.resolve('10.0.0.2', agreeing).ip, '198.51.100.1');
+    assert.deepEqual(r.resolve('10.0.0.2', agreeing), { ip: '198.51.100.1', family: 4, via: 'forwarded' });
+    const respelt = { forwarded: 'for="[::ffff:198.51.100.1]:80"', 'x-forwarded-for': '198.51.100.1:443' };
+    assert.equal(r.resolve('10.0.0.2', respelt).conflict, undefined);
   });
 
   it('reads only the header it is told to read', () => {

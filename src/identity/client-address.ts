@@ -11,9 +11,16 @@
  * When the walk meets an entry it cannot use ("unknown", an obfuscated identifier, a missing
  * `for`, garbage), it stops and the client is the last address it reached, which is always a
  * trusted hop: the proxy that could not tell us more. We choose that over guessing further
- * left, because everything beyond an unreadable entry may be forged; a single proxy then
- * stands for those clients and shares one key, which errs toward limiting, never toward
- * letting a client pick its own key.
+ * left, because everything beyond an unreadable entry may be forged. A client cannot steer a
+ * walk there: the entry to the right of anything it wrote is the one a trusted proxy wrote
+ * for it, and that stops the walk first (or, for a client inside trustedProxies, is its own
+ * address). Only a proxy that itself writes "unknown" makes one key for its clients.
+ *
+ * Two headers are another matter (issue 13, item 5): a proxy that writes one usually passes the
+ * other through, so one of them may be wholly the client's. When both name a client and the
+ * names differ, no answer is safe: the proxy's own address would be a bucket shared by all its
+ * clients that any one of them could switch to at will, and either header's client may be
+ * forged. Such a request is marked `conflict` and the pipeline refuses it with a 400.
  */
 import type { AddressSource, ClientAddress, HeaderMap } from './types.ts';
 import { createIpMatcher } from './cidr.ts';
@@ -24,9 +31,9 @@ import type { IpAddress } from './ip.ts';
 /**
  * Which forwarding header to believe from a trusted proxy.
  * - "auto" (default): `Forwarded` when only it is present, `X-Forwarded-For` when only it is.
- *   When both are present they must name the same client, otherwise the peer itself is used:
- *   a proxy that maintains one of them usually passes the other through untouched, and that
- *   one is then wholly written by the client.
+ *   When both are present they must name the same client, otherwise the result is marked
+ *   `conflict` (refused upstream of any limit): a proxy that maintains one of them usually
+ *   passes the other through untouched, and that one is then wholly written by the client.
  * - "forwarded" / "x-forwarded-for": only that header, the other is ignored. Prefer naming the
  *   one your proxy writes.
  */
@@ -97,11 +104,16 @@ export function createClientAddress(options: ClientAddressOptions): ClientAddres
     }
     const fromForwarded = forwarded === undefined ? undefined : walk(peer, lines(forwarded), 'forwarded');
     const fromXff = xff === undefined ? undefined : walk(peer, lines(xff), 'x-forwarded-for');
-    if (fromForwarded !== undefined && fromXff !== undefined) {
-      if (!sameAddress(fromForwarded.current, fromXff.current)) return result(peer, 'socket');
-      return result(fromForwarded.current, fromForwarded.via);
+    return combine(peer, fromForwarded, fromXff);
+  }
+
+  /** One header's client, or both headers' when they agree; a disagreement is a conflict. */
+  function combine(peer: IpAddress, a: Walk | undefined, b: Walk | undefined): ClientAddress {
+    if (a !== undefined && b !== undefined && !sameAddress(a.current, b.current)) {
+      // The peer's address here is only for logs: the request is refused, never keyed by it.
+      return { ...result(peer, 'socket'), conflict: true };
     }
-    const chosen = (fromForwarded ?? fromXff)!;
+    const chosen = (a ?? b)!;
     return result(chosen.current, chosen.via);
   }
 

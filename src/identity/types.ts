@@ -36,4 +36,10 @@ export interface ClientAddress {
   readonly ip: string;
   readonly family: 4 | 6;
   readonly via: AddressSource;
+  /**
+   * Set when a trusted proxy sent both `Forwarded` and `X-Forwarded-For` and they name
+   * different clients: the address is unknown and the request must be refused, since `ip`
+   * (the proxy's own) would be a bucket shared by everyone behind it.
+   */
+  readonly conflict?: true;
 }

@@ -111,8 +111,9 @@ export interface ServerConfig {
   readonly trustedProxies: readonly string[];
   /**
    * Which forwarding header trusted proxies write. "auto" reads whichever one arrives and,
-   * when both arrive and disagree, keys the client by the proxy's own address: a proxy that
-   * appends to X-Forwarded-For passes a client's forged Forwarded header through untouched.
+   * when both arrive and disagree, refuses the request (400): a proxy that appends to
+   * X-Forwarded-For passes a client's forged Forwarded header through untouched, and keying
+   * by the proxy's own address would hand that client a bucket shared by all behind it.
    */
   readonly forwardedHeader: 'auto' | 'forwarded' | 'x-forwarded-for';
   /** Largest request body accepted, in bytes (413 past it). */
