@@ -24,6 +24,7 @@ const CONFIG: IdentitiesConfig = {
     scopesClaim: 'scope',
     requireExp: true,
   },
+  failedAuth: undefined,
 };
 
 function token(sub: string): Promise<string> {
@@ -78,7 +79,10 @@ describe('createIdentifier', () => {
   });
 
   it('ignores credential kinds the policy does not configure', async () => {
-    const none = createIdentifier({ apiKeys: undefined, jwt: undefined }, manualClock(T0));
+    const none = createIdentifier(
+      { apiKeys: undefined, jwt: undefined, failedAuth: undefined },
+      manualClock(T0),
+    );
     assert.deepEqual(await none.identify({ 'x-api-key': 'key-alice', authorization: 'Bearer x' }), {
       kind: 'anonymous',
     });

@@ -135,7 +135,12 @@ describe('compilePolicy on the valid fixtures', () => {
     assert.equal(minimal.upstream, undefined);
     assert.equal(minimal.server.bodyLimitBytes, 1_048_576);
     assert.deepEqual(minimal.server.trustedProxies, []);
-    assert.deepEqual(minimal.identities, { apiKeys: undefined, jwt: undefined });
+    assert.deepEqual(minimal.identities, {
+      apiKeys: undefined,
+      jwt: undefined,
+      // 20 failed authentications a minute per client address (issue 13 item 6).
+      failedAuth: { id: 'identities/failed-auth', algorithm: 'gcra', limit: 20, windowMs: 60_000, burst: 20 },
+    });
     const lookup = route(minimal.routes, 'lookup');
     assert.equal(lookup.methods, '*');
     assert.deepEqual(lookup.scopes, []);

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import type { LimitSpec } from '../core/limit.ts';
 import type { Environment } from './detect-section.ts';
 import { resolveJwtKey } from './jwt-key.ts';
 import { fromZodIssues, PolicyError, policyErrorMap, sortIssues, type RawIssue } from './issues.ts';
@@ -8,7 +9,13 @@ import { buildRisk } from './risk-section.ts';
 import { buildRouteRisk } from './route-risk.ts';
 import { buildMetrics } from './metrics-section.ts';
 import { buildStore } from './store-section.ts';
-import { policySchema, type PolicyDocument, type PolicyInput, type RouteDocument } from './schema.ts';
+import {
+  FAILED_AUTH_RATE,
+  policySchema,
+  type PolicyDocument,
+  type PolicyInput,
+  type RouteDocument,
+} from './schema.ts';
 import type { ApiKeysConfig, CompiledLimit, CompiledPolicy, CompiledRoute, JwtConfig } from './types.ts';
 import { formatPath, type PathSegment } from './values.ts';
 
@@ -115,11 +122,18 @@ function build(
       store,
       metrics: server.metrics === undefined ? undefined : buildMetrics(server.metrics),
     },
-    identities: { apiKeys, jwt },
+    identities: { apiKeys, jwt, failedAuth: failedAuthSpec(doc.identities.failedAuth) },
     routes,
     unmatched: doc.unmatched,
     risk,
   };
+}
+
+/** The failed-authentication limit: one GCRA bucket per client address (see IdentitiesConfig). */
+function failedAuthSpec(doc: PolicyDocument['identities']['failedAuth']): LimitSpec | undefined {
+  if (doc === false) return undefined;
+  const { limit, windowMs } = doc?.rate ?? FAILED_AUTH_RATE;
+  return { id: 'identities/failed-auth', algorithm: 'gcra', limit, windowMs, burst: doc?.burst ?? limit };
 }
 
 function buildApiKeys(doc: PolicyDocument, issues: RawIssue[]): ApiKeysConfig | undefined {

@@ -81,6 +81,10 @@ const EXPECTED: Record<string, string> = {
     "invalid-detect-without-targets.yaml:9 routes[0].detect: detect needs the request's targets: set targets, a distinct limit or batch",
   'invalid-distinct-bad-pointer.yaml':
     'invalid-distinct-bad-pointer.yaml:10 routes[0].limits[0].distinct: expected a JSON pointer like "/numbers" (RFC 6901), got "numbers"',
+  'invalid-failed-auth-rate.yaml':
+    'invalid-failed-auth-rate.yaml:4 identities.failedAuth.rate: expected "<n>/<duration>" like "1000/1h", got "20 per minute"',
+  'invalid-failed-auth-true.yaml':
+    'invalid-failed-auth-true.yaml:3 identities.failedAuth: expected false or { rate, burst }, got true',
   'invalid-distinct-with-cost.yaml':
     'invalid-distinct-with-cost.yaml:11 routes[0].limits[0].distinct: distinct and cost are mutually exclusive: a distinct limit costs the targets at its pointer never queried before; remove cost',
   'invalid-duplicate-api-key-id.yaml':

@@ -26,6 +26,7 @@ import { riskSchema } from './risk-section.ts';
 import { metricsSchema } from './metrics-section.ts';
 import { storeSchema } from './store-section.ts';
 import { parseSize } from './size.ts';
+import { policyErrorMap } from './issues.ts';
 import { describeValue, fail, ok, type FieldResult } from './values.ts';
 
 /**
@@ -42,6 +43,9 @@ const DEFAULTS = {
   upstreamTimeoutMs: 10_000,
   clockToleranceMs: 30_000,
 } as const;
+
+/** identities.failedAuth's defaults: 20 failed authentications a minute per address, burst 20. */
+export const FAILED_AUTH_RATE = { limit: 20, windowMs: 60_000 } as const;
 
 const upstreamField = field((v) => {
   if (typeof v === 'string' && URL.canParse(v)) {
@@ -92,9 +96,31 @@ const jwtSchema = z.strictObject({
   requireExp: z.boolean().default(true),
 });
 
+// Failed authentications per client address before it is refused unverified (issue 13 item 6).
+const failedAuthSchema = z.strictObject({
+  rate: rateField.default(FAILED_AUTH_RATE),
+  burst: positiveIntField.optional(),
+});
+
+type FailedAuthDocument = false | z.output<typeof failedAuthSchema>;
+
+/** `false`, or the object; a union would only say "Invalid input". Absent: compile's defaults. */
+function failedAuthField(raw: unknown, ctx: z.RefinementCtx): FailedAuthDocument {
+  if (raw === false) return false;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    ctx.addIssue({ code: 'custom', message: `expected false or { rate, burst }, got ${describeValue(raw)}` });
+    return z.NEVER;
+  }
+  const r = failedAuthSchema.safeParse(raw, { error: policyErrorMap });
+  if (r.success) return r.data;
+  for (const issue of r.error.issues) ctx.addIssue({ ...issue });
+  return z.NEVER;
+}
+
 const identitiesSchema = z.strictObject({
   apiKeys: apiKeysSchema.optional(),
   jwt: jwtSchema.optional(),
+  failedAuth: z.unknown().transform(failedAuthField).optional(),
 });
 
 // New identities start with `from` of the quota, reaching all of it after `over` (issue 4).

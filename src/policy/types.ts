@@ -199,6 +199,12 @@ export interface RedisAuth {
 export interface IdentitiesConfig {
   readonly apiKeys: ApiKeysConfig | undefined;
   readonly jwt: JwtConfig | undefined;
+  /**
+   * `identities.failedAuth`: how many failed authentications one client address (an IPv6
+   * client by its /64) may make before its requests are refused with 429 without verifying
+   * their credentials (GCRA; default 20 per minute, burst 20). Undefined: `failedAuth: false`.
+   */
+  readonly failedAuth: LimitSpec | undefined;
 }
 
 export interface ApiKeysConfig {

@@ -1,6 +1,6 @@
 import type { RiskedOutcome } from '../../stores/store.ts';
 import type { Admission, PlainRequest } from '../types.ts';
-import { authenticate } from './authenticate.ts';
+import { identifyStep } from './authenticate.ts';
 import { authorize } from './authorize.ts';
 import { checkBatch } from './batch.ts';
 import { limitChecks } from './checks.ts';
@@ -18,9 +18,9 @@ import { verdict } from './verdict.ts';
 export async function admitRequest(ctx: AdmitContext, req: PlainRequest): Promise<Admission> {
   const s = routeStep(ctx, req);
   if ('allowed' in s) return s;
-  const identifying = s.route.auth === 'none' ? undefined : ctx.identifier.identify(req.headers);
-  const who = identifying instanceof Promise ? await identifying : identifying;
-  const refusal = authenticate(ctx.policy, s, who) ?? authorize(s) ?? checkBatch(s);
+  const identified = identifyStep(ctx, s);
+  const refusal =
+    (identified instanceof Promise ? await identified : identified) ?? authorize(s) ?? checkBatch(s);
   if (refusal !== undefined) return refusal;
   const checks = limitChecks(ctx, s);
   if ('allowed' in checks) return checks;

@@ -6,6 +6,7 @@ import type { Store } from '../../stores/store.ts';
 import { routeEgressConfigs, type RouteEgressConfigs } from '../response-plan.ts';
 import { createRouteDetectors, type RouteDetectorSet } from '../detectors.ts';
 import { createRiskGate, type RiskEvent, type RiskGate } from '../risk-gate.ts';
+import { createFailedAuthGuard, type FailedAuthGuard } from './failed-auth.ts';
 import type { StoreOutageLog } from './store-outage-log.ts';
 
 /** What the policy's risk, detect and egress sections turn into, built once per policy. */
@@ -23,6 +24,8 @@ export interface Defenses {
 export interface AdmitContext {
   readonly policy: CompiledPolicy;
   readonly identifier: Identifier;
+  /** Throttles failed authentication per address; undefined with `identities.failedAuth: false`. */
+  readonly failedAuth: FailedAuthGuard | undefined;
   readonly clientAddress: ClientAddressResolver;
   readonly defenses: Defenses;
   readonly store: Store;
@@ -47,6 +50,7 @@ export function createAdmitContext(base: AdmitContextBase, policy: CompiledPolic
   return {
     policy,
     identifier: createIdentifier(policy.identities, base.clock),
+    failedAuth: failedAuthGuard(base, policy),
     clientAddress: createClientAddress(clientOptions(base, policy)),
     // Detector state (hit counts, hot blocks) starts afresh with a new policy; scores and
     // blocks live in the store and are kept.
@@ -56,6 +60,11 @@ export function createAdmitContext(base: AdmitContextBase, policy: CompiledPolic
     outageLog: base.outageLog,
     onRisk: base.onRisk,
   };
+}
+
+function failedAuthGuard(base: AdmitContextBase, p: CompiledPolicy): FailedAuthGuard | undefined {
+  const spec = p.identities.failedAuth;
+  return spec === undefined ? undefined : createFailedAuthGuard(spec, base.store, base.clock);
 }
 
 function clientOptions(base: AdmitContextBase, p: CompiledPolicy) {
