@@ -3,6 +3,7 @@ import type { Admission, PlainRequest } from '../types.ts';
 import { authenticate } from './authenticate.ts';
 import { authorize } from './authorize.ts';
 import { checkBatch } from './batch.ts';
+import { checkBodyShape } from './body-shape.ts';
 import { limitChecks } from './checks.ts';
 import { consume, storeUnavailable } from './consume.ts';
 import type { AdmitContext } from './context.ts';
@@ -20,7 +21,7 @@ export async function admitRequest(ctx: AdmitContext, req: PlainRequest): Promis
   if ('allowed' in s) return s;
   const identifying = s.route.auth === 'none' ? undefined : ctx.identifier.identify(req.headers);
   const who = identifying instanceof Promise ? await identifying : identifying;
-  const refusal = authenticate(ctx.policy, s, who) ?? authorize(s) ?? checkBatch(s);
+  const refusal = authenticate(ctx.policy, s, who) ?? authorize(s) ?? checkBodyShape(s) ?? checkBatch(s);
   if (refusal !== undefined) return refusal;
   const checks = limitChecks(ctx, s);
   if ('allowed' in checks) return checks;
