@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { problemResponse } from '../pipeline/problem.ts';
 import type { PlainResponse } from '../pipeline/types.ts';
@@ -51,6 +52,9 @@ export function parseJson(
   bytes: Buffer,
 ): { ok: true; value: unknown; text: string } | { ok: false; error: string } {
   if (bytes.length === 0) return { ok: true, value: undefined, text: '' };
+  // RFC 8259 §8.1: JSON is UTF-8. Decoding would turn bad bytes into U+FFFD, so the text priced
+  // could differ from what a lenient upstream decoder reads in the same bytes.
+  if (!isUtf8(bytes)) return { ok: false, error: 'the request body is not valid UTF-8' };
   const text = bytes.toString('utf8');
   try {
     return { ok: true, value: JSON.parse(text) as unknown, text };

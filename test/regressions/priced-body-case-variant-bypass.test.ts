@@ -106,6 +106,21 @@ routes:
     assert.equal((await post('/v1/nested', beside)).status, 200);
   });
 
+  it('refuses a body that is not valid UTF-8 (an overlong "s" in the key)', async () => {
+    const body = Buffer.concat([
+      Buffer.from('{"numbers":["+15550000001"],"number'),
+      Buffer.from([0xc1, 0xb3]),
+      Buffer.from(`":${many}}`),
+    ]);
+    const res = await fetch(`${base}/v1/cost`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    assert.equal(res.status, 400);
+    assert.match(((await res.json()) as { detail: string }).detail, /not valid UTF-8/);
+  });
+
   it('prices a well-formed body by its items and forwards exactly its bytes', async () => {
     const body = `{ "numbers" : ["+15550000001", "+1 555 000 0002"], "Note": "kept as sent" }`;
     const res = await post('/v1/cost', body);
