@@ -11,11 +11,13 @@ import { drainLimit, refuseUnreadBody } from '../http/refuse-body.ts';
 
 /** A request's body as admit sees it: parsed when its route prices by it, else unread. */
 interface Received {
+  /** Forwarded as they are: the duplicate-key check makes them read as `value` reads. */
   readonly bytes: Buffer | undefined;
   readonly value: unknown;
+  readonly text: string | undefined;
 }
 
-const UNREAD: Received = Object.freeze({ bytes: undefined, value: undefined });
+const UNREAD: Received = Object.freeze({ bytes: undefined, value: undefined, text: undefined });
 
 /** One request through the gateway: body (where priced) → pipeline.admit → upstream → client. */
 export async function handleRequest(
@@ -37,6 +39,7 @@ export async function handleRequest(
     headers: req.headers,
     remoteAddress: peer,
     body: body.value,
+    rawBody: body.text,
   });
   if (!verdict.allowed) {
     answerDenied(g, req, res, verdict.response, body.bytes === undefined);

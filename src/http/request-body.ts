@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { problemResponse } from '../pipeline/problem.ts';
 import type { PlainResponse } from '../pipeline/types.ts';
@@ -47,17 +48,24 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
 }
 
 /** Parses a JSON body; an empty body is `undefined`, malformed JSON an error message. */
-export function parseJson(bytes: Buffer): { ok: true; value: unknown } | { ok: false; error: string } {
-  if (bytes.length === 0) return { ok: true, value: undefined };
+export function parseJson(
+  bytes: Buffer,
+): { ok: true; value: unknown; text: string } | { ok: false; error: string } {
+  if (bytes.length === 0) return { ok: true, value: undefined, text: '' };
+  // RFC 8259 §8.1: JSON is UTF-8. Decoding would turn bad bytes into U+FFFD, so the text priced
+  // could differ from what a lenient upstream decoder reads in the same bytes.
+  if (!isUtf8(bytes)) return { ok: false, error: 'the request body is not valid UTF-8' };
+  const text = bytes.toString('utf8');
   try {
-    return { ok: true, value: JSON.parse(bytes.toString('utf8')) as unknown };
+    return { ok: true, value: JSON.parse(text) as unknown, text };
   } catch (err) {
     return { ok: false, error: `the request body is not valid JSON: ${(err as Error).message}` };
   }
 }
 
 export type JsonBodyResult =
-  | { readonly kind: 'ok'; readonly bytes: Buffer; readonly value: unknown }
+  /** `text` is what was parsed: the pipeline checks it for duplicate keys (PlainRequest.rawBody). */
+  | { readonly kind: 'ok'; readonly bytes: Buffer; readonly value: unknown; readonly text: string }
   /** Answer this instead (413 or 400), closing the connection when `close` says so. */
   | { readonly kind: 'refused'; readonly response: PlainResponse; readonly close: boolean }
   | { readonly kind: 'aborted' };
@@ -72,7 +80,7 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   const parsed = parseJson(read.bytes);
   if (!parsed.ok)
     return { kind: 'refused', response: problemResponse('bad-request', parsed.error), close: false };
-  return { kind: 'ok', bytes: read.bytes, value: parsed.value };
+  return { kind: 'ok', bytes: read.bytes, value: parsed.value, text: parsed.text };
 }
 
 export function bodyTooLarge(limit: number): PlainResponse {

@@ -20,6 +20,11 @@ export interface PlainRequest {
   readonly remoteAddress: string;
   /** The parsed JSON body, when the route needs it (see CompiledRoute.needsBody). */
   readonly body?: unknown;
+  /**
+   * The body's text as received, when the transport has it (the gateway, the node adapter):
+   * lets the pipeline refuse duplicate keys on a priced route, which the parsed value hides.
+   */
+  readonly rawBody?: string | undefined;
 }
 
 /** A transport-free response, for denials and for the simulator's upstream. */

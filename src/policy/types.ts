@@ -309,7 +309,10 @@ export type LimitKey =
 
 export type LimitCost =
   | { readonly kind: 'fixed'; readonly units: number }
-  /** The length of the array at this JSON pointer in the body (0 if absent). */
+  /**
+   * The length of the array at this JSON pointer in the body, at least 1; a body without
+   * the array is refused before it is priced (pipeline/admit/body-shape.ts).
+   */
   | { readonly kind: 'body-array'; readonly pointer: string };
 
 export interface CompiledLimit {

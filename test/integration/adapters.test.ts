@@ -139,6 +139,28 @@ for (const [name, start] of Object.entries(ADAPTERS)) {
       }
     });
 
+    it('refuses a priced body that reads two ways with 400 and never calls the app', async () => {
+      const { base, stop } = await start();
+      try {
+        const post = (body: string) =>
+          fetch(`${base}/v1/contacts/discover`, {
+            method: 'POST',
+            headers: { 'x-api-key': FULL_KEY, 'content-type': 'application/json' },
+            body,
+          });
+        const bodies = ['{"Numbers":["+1","+2"]}', '["+1","+2"]', '{"phones":["+1"]}'];
+        // Duplicate keys need the raw text: only node:http and Hono pass it (docs/middleware.md).
+        if (name === 'node' || name === 'hono') bodies.push('{"numbers":["+1"],"numbers":["+1","+2"]}');
+        for (const body of bodies) {
+          const res = await post(body);
+          assert.equal(res.status, 400, body);
+          assert.equal(((await res.json()) as { code: string }).code, 'bad-request');
+        }
+      } finally {
+        await stop();
+      }
+    });
+
     it('answers requests sent with Expect: 100-continue, as curl sends large bodies', async () => {
       const { base, stop } = await start();
       try {

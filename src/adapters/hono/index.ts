@@ -36,6 +36,7 @@ export function enumguard(options: HonoGuardOptions): MiddlewareHandler {
     const target = url.pathname + url.search;
     const route = pipeline.matchRoute(c.req.method, url.pathname);
     let body: unknown;
+    let rawBody: string | undefined;
     if (route?.needsBody) {
       const limit = pipeline.policy().server.bodyLimitBytes;
       const text = await readLimitedText(c, limit);
@@ -43,6 +44,7 @@ export function enumguard(options: HonoGuardOptions): MiddlewareHandler {
       const parsed = parseJson(Buffer.from(text));
       if (!parsed.ok) return plain(problemResponse('bad-request', parsed.error));
       body = parsed.value;
+      rawBody = parsed.text;
     }
     const headers: Record<string, string> = {};
     c.req.raw.headers.forEach((value, name) => {
@@ -54,6 +56,7 @@ export function enumguard(options: HonoGuardOptions): MiddlewareHandler {
       headers,
       remoteAddress: remote(c) ?? '',
       body,
+      rawBody,
     });
     if (!verdict.allowed) {
       return plain(verdict.response);

@@ -47,6 +47,7 @@ export function enumguard(
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const route = pipeline.matchRoute(method, q === -1 ? url : url.slice(0, q));
+    let rawBody: string | undefined;
     if (route?.needsBody) {
       const limit = options.bodyLimitBytes ?? pipeline.policy().server.bodyLimitBytes;
       const read = await readJsonBody(req, limit);
@@ -57,6 +58,7 @@ export function enumguard(
         return;
       }
       req.body = read.value;
+      rawBody = read.text;
     }
     const verdict = await pipeline.admit({
       method,
@@ -64,6 +66,7 @@ export function enumguard(
       headers: req.headers,
       remoteAddress: req.socket.remoteAddress ?? '',
       body: req.body,
+      rawBody,
     });
     if (!verdict.allowed) {
       sendPlain(res, verdict.response);

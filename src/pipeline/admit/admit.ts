@@ -3,6 +3,7 @@ import type { Admission, PlainRequest } from '../types.ts';
 import { identifyStep } from './authenticate.ts';
 import { authorize } from './authorize.ts';
 import { checkBatch } from './batch.ts';
+import { checkBodyShape } from './body-shape.ts';
 import { limitChecks } from './checks.ts';
 import { consume, storeUnavailable } from './consume.ts';
 import type { AdmitContext } from './context.ts';
@@ -20,7 +21,10 @@ export async function admitRequest(ctx: AdmitContext, req: PlainRequest): Promis
   if ('allowed' in s) return s;
   const identified = identifyStep(ctx, s);
   const refusal =
-    (identified instanceof Promise ? await identified : identified) ?? authorize(s) ?? checkBatch(s);
+    (identified instanceof Promise ? await identified : identified) ??
+    authorize(s) ??
+    checkBodyShape(s) ??
+    checkBatch(s);
   if (refusal !== undefined) return refusal;
   const checks = limitChecks(ctx, s);
   if ('allowed' in checks) return checks;

@@ -6,8 +6,8 @@ import { refuse, refuseWith, type RequestState } from './request-state.ts';
 
 /**
  * The batch step: on a route with a batch cap, the body's array may hold at most `max`
- * items. A body without the array passes (its limits price it); one with something else
- * there is malformed.
+ * items. The body-shape step before it has refused a body without an array there; the
+ * checks stay for callers that skip it.
  */
 export function checkBatch(s: RequestState): Admission | undefined {
   const { route } = s;
