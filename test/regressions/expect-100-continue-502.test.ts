@@ -1,12 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { pino } from 'pino';
-import { manualClock } from '../../src/core/clock.ts';
-import { createGateway, type Gateway } from '../../src/gateway/server.ts';
-import { createUpstreamPool } from '../../src/gateway/upstream.ts';
-import { createPipeline } from '../../src/pipeline/pipeline.ts';
+import { type Gateway } from '../../src/gateway/server.ts';
 import { compilePolicy } from '../../src/policy/index.ts';
-import { createMemoryStore } from '../../src/stores/memory-store.ts';
+import { startTestGateway } from '../helpers/test-gateway.ts';
 import { startEchoUpstream, type EchoUpstream } from '../helpers/echo-upstream.ts';
 import { postExpectingContinue } from '../helpers/expect-continue.ts';
 import { FULL_KEY, lookupPolicy } from '../helpers/policies.ts';
@@ -23,15 +19,8 @@ describe('regression: Expect: 100-continue through the gateway', () => {
   let base: string;
   before(async () => {
     upstream = await startEchoUpstream();
-    const clock = manualClock(0);
     const policy = compilePolicy(lookupPolicy(upstream.url));
-    gateway = createGateway({
-      pipeline: createPipeline({ policy, store: createMemoryStore({ clock }), clock }),
-      upstream: createUpstreamPool(upstream.url, { timeoutMs: policy.server.upstreamTimeoutMs }),
-      logger: pino({ level: 'silent' }),
-    });
-    const { port } = await gateway.listen(0);
-    base = `http://127.0.0.1:${port}`;
+    ({ gateway, base } = await startTestGateway(policy, upstream.url));
   });
   after(async () => {
     await gateway.close(100);

@@ -5,16 +5,14 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
-import { pino } from 'pino';
 import { enumguard as fastifyGuard } from '../../src/adapters/fastify/index.ts';
 import { enumguard as honoGuard } from '../../src/adapters/hono/index.ts';
 import { enumguard as nodeGuard } from '../../src/adapters/node/index.ts';
 import { manualClock } from '../../src/core/clock.ts';
-import { createGateway, type Gateway } from '../../src/gateway/server.ts';
-import { createUpstreamPool } from '../../src/gateway/upstream.ts';
-import { createPipeline } from '../../src/pipeline/pipeline.ts';
+import { type Gateway } from '../../src/gateway/server.ts';
 import { compilePolicy } from '../../src/policy/index.ts';
 import { createMemoryStore } from '../../src/stores/memory-store.ts';
+import { startTestGateway } from '../helpers/test-gateway.ts';
 import { startEchoUpstream, type EchoUpstream } from '../helpers/echo-upstream.ts';
 import { FULL_KEY, lookupPolicy } from '../helpers/policies.ts';
 import { postLarge, type LargePostOutcome } from '../helpers/post-large.ts';
@@ -52,15 +50,8 @@ describe('regression: a body past the limit is answered 413, never reset', () =>
   let base: string;
   before(async () => {
     upstream = await startEchoUpstream();
-    const clock = manualClock(0);
     const policy = compilePolicy(lookupPolicy(upstream.url));
-    gateway = createGateway({
-      pipeline: createPipeline({ policy, store: createMemoryStore({ clock }), clock }),
-      upstream: createUpstreamPool(upstream.url, { timeoutMs: policy.server.upstreamTimeoutMs }),
-      logger: pino({ level: 'silent' }),
-    });
-    const { port } = await gateway.listen(0);
-    base = `http://127.0.0.1:${port}`;
+    ({ gateway, base } = await startTestGateway(policy, upstream.url));
   });
   after(async () => {
     await gateway.close(100);
