@@ -44,6 +44,19 @@ function adapterOptions() {
   return { policy, store: createMemoryStore({ clock }), clock };
 }
 
+/** Sized and chunked oversized posts to a priced route of an adapter's server each read a 413; then it is closed. */
+async function assertPricedPostsGet413(server: Server): Promise<void> {
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/contacts/discover`;
+  try {
+    const headers = { 'x-api-key': FULL_KEY, 'content-type': 'application/json' };
+    assert.deepEqual(await statuses(() => postLarge(url, { headers, body: BODY })), all413);
+    assert.deepEqual(await statuses(() => postLarge(url, { headers, body: BODY, chunked: true })), all413);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
 describe('regression: a body past the limit is answered 413, never reset', () => {
   let upstream: EchoUpstream;
   let gateway: Gateway;
@@ -99,15 +112,7 @@ describe('regression: a body past the limit is answered 413, never reset', () =>
     app.post('/v1/contacts/discover', (c) => c.json({}));
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
     await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', resolve)));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/contacts/discover`;
-    try {
-      const headers = { 'x-api-key': FULL_KEY, 'content-type': 'application/json' };
-      assert.deepEqual(await statuses(() => postLarge(url, { headers, body: BODY })), all413);
-      assert.deepEqual(await statuses(() => postLarge(url, { headers, body: BODY, chunked: true })), all413);
-    } finally {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    await assertPricedPostsGet413(server);
   });
 
   it('node adapter: a body past the limit on a priced route', async () => {
@@ -116,14 +121,6 @@ describe('regression: a body past the limit is answered 413, never reset', () =>
     });
     const server: Server = createServer(guard);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/contacts/discover`;
-    try {
-      const headers = { 'x-api-key': FULL_KEY, 'content-type': 'application/json' };
-      assert.deepEqual(await statuses(() => postLarge(url, { headers, body: BODY })), all413);
-      assert.deepEqual(await statuses(() => postLarge(url, { headers, body: BODY, chunked: true })), all413);
-    } finally {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    await assertPricedPostsGet413(server);
   });
 });
