@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { isEnumguardError } from '../core/errors.ts';
 import { PolicyError } from './issues.ts';
 import type { CompiledPolicy } from './types.ts';
-import { watchPolicy, type PolicyWatcher } from './watch.ts';
+import { watchPolicy, type PolicyWatcher, type WatchPolicyOptions } from './watch.ts';
 import { createCounter } from '../../test/helpers/wait-for.ts';
 
 /** A policy whose only route is named `id`, so each version is recognizable. */
@@ -56,13 +56,14 @@ describe('watchPolicy', () => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
-  function setup(initial: string) {
+  /** A policy file in a folder of its own, watched with `options` over the collector's callbacks. */
+  function setup(initial: string, options: Partial<WatchPolicyOptions> = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'enumguard-watch-'));
     dirs.push(dir);
     const file = join(dir, 'policy.yaml');
     writeFileSync(file, initial);
     const events = collector();
-    const watcher = watchPolicy(file, { ...events, debounceMs: 20 });
+    const watcher = watchPolicy(file, { ...events, debounceMs: 20, ...options });
     watchers.push(watcher);
     return { dir, file, events, watcher };
   }
@@ -113,20 +114,13 @@ describe('watchPolicy', () => {
   });
 
   it('logs reloads and failures, and reports an onChange that throws to onError', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'enumguard-watch-'));
-    dirs.push(dir);
-    const file = join(dir, 'policy.yaml');
-    writeFileSync(file, policyText('one'));
-    const events = collector();
     const logs: string[] = [];
-    const watcher = watchPolicy(file, {
+    const { events, watcher } = setup(policyText('one'), {
       onChange: () => {
         throw new Error('cannot apply');
       },
-      onError: (err) => events.onError(err),
       logger: { info: (m) => logs.push(`info ${m}`), warn: (m) => logs.push(`warn ${m}`) },
     });
-    watchers.push(watcher);
     await watcher.reload();
     const event = await events.next();
     assert.ok(event.kind === 'error' && event.err instanceof Error);
@@ -138,38 +132,19 @@ describe('watchPolicy', () => {
   });
 
   it('neither reloads nor logs "policy reloaded" when only another file in the folder changes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'enumguard-watch-'));
-    dirs.push(dir);
-    const file = join(dir, 'policy.yaml');
-    writeFileSync(file, policyText('one'));
-    const events = collector();
     const logs: string[] = [];
-    let skipped: () => void = () => undefined;
-    // Bounded, and the timer keeps the process alive: the watcher itself does not.
-    const handled = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error('the log file event was not handled within 30 s')),
-        30_000,
-      );
-      skipped = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-    const watcher = watchPolicy(file, {
-      ...events,
+    const skipped = createCounter('events that changed nothing');
+    const { dir, file, events } = setup(policyText('one'), {
       initialText: policyText('one'),
-      debounceMs: 20,
       logger: {
         info: (m) => logs.push(`info ${m}`),
         warn: (m) => logs.push(`warn ${m}`),
-        debug: () => skipped(),
+        debug: () => skipped.add(),
       },
     });
-    watchers.push(watcher);
     // A gateway's log written beside its policy: the first event in the folder after the start.
     writeFileSync(join(dir, 'gateway.log'), 'listening\n');
-    await handled;
+    await skipped.reached(1);
     assert.equal(events.count, 0);
     assert.deepEqual(logs, []);
     writeFileSync(file, policyText('two'));
@@ -178,12 +153,8 @@ describe('watchPolicy', () => {
   });
 
   it('applies an edit made between loading the policy and starting the watch', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'enumguard-watch-'));
-    dirs.push(dir);
-    const file = join(dir, 'policy.yaml');
-    writeFileSync(file, policyText('two')); // edited after the caller loaded 'one'
-    const events = collector();
-    watchers.push(watchPolicy(file, { ...events, initialText: policyText('one'), debounceMs: 20 }));
+    // The file holds 'two': it was edited after the caller loaded 'one'.
+    const { dir, events } = setup(policyText('two'), { initialText: policyText('one') });
     writeFileSync(join(dir, 'gateway.log'), 'listening\n');
     assert.deepEqual(routeIds(await events.next()), ['two']);
   });
