@@ -147,6 +147,7 @@ export function writeSettlement(res: ServerResponse, settled: Settlement, held: 
     replaceResponse(res, settled.response);
     return;
   }
+  for (const [name, value] of Object.entries(settled.added)) res.setHeader(name, value);
   const body = settled.same ? held : Buffer.from(settled.response.body);
   for (const name of settled.same ? (['transfer-encoding'] as const) : BODY_HEADERS) res.removeHeader(name);
   const status = res.statusCode;

@@ -14,8 +14,16 @@ import type { PlainResponse, ResponsePlan } from '../pipeline/types.ts';
 
 /** How the plan settled the app's response. */
 export type Settlement =
-  /** Send the app's response: as it was (`same`), or `response`, its filtered copy. */
-  | { readonly released: true; readonly same: boolean; readonly response: PlainResponse }
+  /**
+   * Send the app's response: as it was (`same`), or `response`, its filtered copy; either way
+   * with the `added` headers (the plan's, such as enumguard-deferred).
+   */
+  | {
+      readonly released: true;
+      readonly same: boolean;
+      readonly response: PlainResponse;
+      readonly added: Readonly<Record<string, string>>;
+    }
   /** Send `response` (a refusal or a problem) instead: the app's response is withheld. */
   | { readonly released: false; readonly response: PlainResponse };
 
@@ -26,7 +34,12 @@ export function heldResponseLimitOf(pipeline: Pipeline): number {
 
 /** True when the plan filters this response, so its body must be read as JSON. */
 export function planFilters(plan: ResponsePlan, status: number, contentType: string | undefined): boolean {
-  return plan.egress !== undefined && status >= 200 && status < 300 && isJson(contentType);
+  return (
+    (plan.egress !== undefined || plan.readsAnswer === true) &&
+    status >= 200 &&
+    status < 300 &&
+    isJson(contentType)
+  );
 }
 
 /** A response held as a JSON value; `body` is encoded only if something reads it. */
@@ -101,11 +114,12 @@ export async function settleResponse(
       : problemResponse('internal-error', 'enumguard failed to check this answer');
     return { released: false, response: replacement };
   }
-  if (out === response) return { released: true, same: true, response: out };
+  const added = plan.headers?.() ?? {};
+  if (out === response) return { released: true, same: true, response: out, added };
   // respond returns the app's response itself, its filtered copy (which holds the filtered
   // JSON value), or a response of its own (a refusal or a problem, which hold none).
   if (out.json !== undefined && out.status === response.status)
-    return { released: true, same: false, response: out };
+    return { released: true, same: false, response: out, added };
   return { released: false, response: out };
 }
 

@@ -4,6 +4,19 @@ import { createCapture } from './capture.ts';
 import { resolveEgressConfig, type EgressConfig } from './config.ts';
 import { createJsonScanner } from './json-scanner.ts';
 import { decodeName, keepMembers, nameMatcher } from './members.ts';
+import { gatedValue, type RecordGate } from './record-gate.ts';
+
+/** The gate's member of one record's bytes (a record is at most maxRecordBytes). */
+function gatedMember(bytes: Uint8Array, member: string): unknown {
+  try {
+    return gatedValue(
+      JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')),
+      member,
+    );
+  } catch {
+    return undefined;
+  }
+}
 
 /** What one response carried, as data once `end()` has returned. */
 export interface EgressStats {
@@ -34,12 +47,12 @@ const kindOf = (b: number): string => KINDS[b] ?? (b === 0x6e ? 'null' : 'a numb
 /**
  * Streams a JSON answer through, byte for byte outside the records array. Inside it, one
  * record at a time is kept (at most maxRecordBytes), its stripped members cut out, and it is
- * passed on while maxRecords and maxBytes allow; the array is always closed, so the output
+ * passed on while maxRecords and maxBytes (and the gate, when given) allow; the array is always closed, so the output
  * stays valid JSON (RFC 8259). The records array is found by an RFC 6901 pointer; if the
  * name occurs twice in one object, both arrays are filtered, under one shared budget, so a
  * duplicate name cannot smuggle records or fields past the filter.
  */
-export function createEgressFilter(config: EgressConfig): EgressFilter {
+export function createEgressFilter(config: EgressConfig, gate?: RecordGate): EgressFilter {
   const cfg = resolveEgressConfig(config);
   const { tokens, maxRecords, maxBytes, maxRecordBytes } = cfg;
   const stripping = cfg.strip.size > 0;
@@ -101,6 +114,7 @@ export function createEgressFilter(config: EgressConfig): EgressFilter {
     if (!recKept) return;
     let bytes = capture.bytes(recStart, end);
     capture.stop();
+    const gateValue = gate === undefined ? undefined : gatedMember(bytes, gate.member);
     if (recStripped > 0) bytes = keepMembers(bytes, spans);
     const cost = bytes.length + (passedInArray > 0 ? 1 : 0);
     if (usedBytes + cost > maxBytes) {
@@ -108,6 +122,8 @@ export function createEgressFilter(config: EgressConfig): EgressFilter {
       full = true;
       return;
     }
+    // Asked only of records that would pass: the gate may spend a budget on each yes.
+    if (gate !== undefined && !gate.admit(gateValue)) return;
     if (passedInArray > 0) out.push(COMMA);
     out.push(bytes);
     usedBytes += cost;

@@ -1,14 +1,20 @@
 import { resolveEgressConfig, type EgressConfig, type ResolvedEgressConfig } from './config.ts';
 import type { EgressStats } from './egress-filter.ts';
+import { gatedValue, type RecordGate } from './record-gate.ts';
 
 /**
  * The egress filter on a parsed JSON value, for callers that hold the answer as a value (the
  * simulator, the framework adapters). Same rules as the streaming filter (egress-filter.ts):
  * records are the items of the array at the pointer; stripped members are removed from
  * object records; records past maxRecords, or whose bytes (as JSON, commas between them
- * counted) would pass maxBytes, are dropped. The input is not changed: what differs is copied.
+ * counted) would pass maxBytes, are dropped, as are records the gate refuses. The input is not
+ * changed: what differs is copied.
  */
-export function filterValue(value: unknown, config: EgressConfig): { value: unknown; stats: EgressStats } {
+export function filterValue(
+  value: unknown,
+  config: EgressConfig,
+  gate?: RecordGate,
+): { value: unknown; stats: EgressStats } {
   let cfg = resolved.get(config);
   if (cfg === undefined) {
     cfg = resolveEgressConfig(config);
@@ -21,27 +27,33 @@ export function filterValue(value: unknown, config: EgressConfig): { value: unkn
   const passed: unknown[] = [];
   let stripped = 0;
   let bytes = 0;
+  let gated = 0;
   for (const record of records) {
     if (passed.length >= cfg.maxRecords) break;
     let kept = record;
+    let recordStripped = 0;
     if (stripping && record !== null && typeof record === 'object' && !Array.isArray(record)) {
       const source = record as Record<string, unknown>;
       const copy: Record<string, unknown> = {};
       for (const name in source) {
         if (!Object.hasOwn(source, name)) continue;
-        if (cfg.strip.has(name)) stripped++;
+        if (cfg.strip.has(name)) recordStripped++;
         else copy[name] = source[name];
       }
       kept = copy;
     }
-    if (measuring) {
-      const size = Buffer.byteLength(JSON.stringify(kept)) + (passed.length > 0 ? 1 : 0);
-      if (bytes + size > cfg.maxBytes) break;
-      bytes += size;
+    const size = measuring ? Buffer.byteLength(JSON.stringify(kept)) + (passed.length > 0 ? 1 : 0) : 0;
+    if (bytes + size > cfg.maxBytes) break;
+    // Asked only of records that would pass: the gate may spend a budget on each yes.
+    if (gate !== undefined && !gate.admit(gatedValue(record, gate.member))) {
+      gated++;
+      continue;
     }
+    bytes += size;
+    stripped += recordStripped;
     passed.push(kept);
   }
-  const unchanged = passed.length === records.length && stripped === 0;
+  const unchanged = passed.length === records.length && stripped === 0 && gated === 0;
   return {
     value: unchanged ? value : replaceAt(value, cfg.tokens, 0, passed),
     stats: {

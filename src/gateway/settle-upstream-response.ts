@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { isEnumguardError } from '../core/errors.ts';
 import { createEgressFilter, type EgressConfig, type EgressStats } from '../egress/index.ts';
+import type { RecordGate } from '../egress/record-gate.ts';
 import { FRAMING_HEADERS, VALIDATOR_HEADERS } from '../http/body-headers.ts';
 import { headerText } from '../http/header-text.ts';
 import { sendPlain } from '../http/send-plain.ts';
@@ -29,8 +30,9 @@ export type HeldUpstreamResponse =
  */
 export async function holdFiltered(
   body: Readable,
-  config: EgressConfig,
+  config: EgressConfig | undefined,
   limit: number,
+  gate?: RecordGate,
 ): Promise<HeldUpstreamResponse> {
   const chunks: Uint8Array[] = [];
   let held = 0;
@@ -46,13 +48,25 @@ export async function holdFiltered(
     return true;
   };
   try {
-    const filter = createEgressFilter(config);
+    // Without a config the body is held as it is (a registration answer read for its token).
+    const filter = config === undefined ? undefined : createEgressFilter(config, gate);
+    let bytesIn = 0;
     for await (const chunk of body) {
+      bytesIn += (chunk as Buffer).byteLength;
       // Leaving the loop early destroys the body (the async iterator's return()).
-      if (!keep(filter.write(chunk as Buffer))) return { kind: 'too-large' };
+      if (!keep(filter === undefined ? [chunk as Buffer] : filter.write(chunk as Buffer)))
+        return { kind: 'too-large' };
     }
-    if (!keep(filter.end())) return { kind: 'too-large' };
-    return { kind: 'held', chunks, stats: filter.stats() };
+    if (filter !== undefined && !keep(filter.end())) return { kind: 'too-large' };
+    const stats = filter?.stats() ?? {
+      records: 0,
+      passed: 0,
+      dropped: 0,
+      stripped: 0,
+      bytesIn,
+      bytesOut: bytesIn,
+    };
+    return { kind: 'held', chunks, stats };
   } catch (err) {
     body.destroy();
     return { kind: 'faulty', err };
@@ -91,7 +105,7 @@ export async function settleUpstreamResponse(a: UpstreamSettleInput): Promise<Se
   });
   const hasBody = a.method !== 'HEAD' && up.status !== 204 && up.status !== 205;
   const filtering =
-    plan.egress !== undefined &&
+    (plan.egress !== undefined || plan.readsAnswer === true) &&
     hasBody &&
     up.status >= 200 &&
     up.status < 300 &&
@@ -119,7 +133,7 @@ export async function settleUpstreamResponse(a: UpstreamSettleInput): Promise<Se
     );
   }
 
-  const held = await holdFiltered(up.body, plan.egress, a.holdLimit);
+  const held = await holdFiltered(up.body, plan.egress, a.holdLimit, plan.gate);
   if (gone) return GONE;
   if (held.kind === 'too-large') {
     logger.warn({ limit: a.holdLimit }, 'upstream answer too large to hold for filtering');
@@ -162,10 +176,20 @@ export async function settleUpstreamResponse(a: UpstreamSettleInput): Promise<Se
   for (const c of held.chunks) length += c.byteLength;
   // The filter's output is what is held and sent: the bytes a byte quota charges.
   const { records, passed, bytesOut } = held.stats;
-  const replacement = await settle(a, { records, passed, bytes: bytesOut });
+  const answer = plan.readsAnswer === true ? parsedAnswer(held.chunks) : undefined;
+  const replacement = await settle(a, {
+    records,
+    passed,
+    bytes: bytesOut,
+    ...(answer === undefined ? {} : { answer }),
+  });
   if (gone) return GONE;
   if (replacement !== undefined) return send(res, replacement);
-  const headers: OutgoingHttpHeaders = { ...downstreamHeaders(up.headers), ...a.headers };
+  const headers: OutgoingHttpHeaders = {
+    ...downstreamHeaders(up.headers),
+    ...a.headers,
+    ...plan.headers?.(),
+  };
   for (const name of FRAMING_HEADERS) delete headers[name];
   // The filter only removes bytes: as many out as in means the body is unchanged.
   if (bytesOut !== held.stats.bytesIn) for (const name of VALIDATOR_HEADERS) delete headers[name];
@@ -174,6 +198,15 @@ export async function settleUpstreamResponse(a: UpstreamSettleInput): Promise<Se
   for (const c of held.chunks) res.write(c);
   res.end();
   return { status: up.status };
+}
+
+/** The held answer's JSON value, or undefined when it is not JSON. */
+function parsedAnswer(chunks: readonly Uint8Array[]): unknown {
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -20,6 +20,8 @@ const MAX_VALUE_LENGTH = 256;
  *   global       one bucket per limit id shared by every route that declares it
  *   header       the header's value, canonical (missing: one shared "" bucket)
  *   claim        a JWT claim's value (missing or anonymous: "")
+ *   account      the session's account ("acct:<fingerprint>"), or the session itself while it
+ *                is not bound to one ("session:<fingerprint>"); see pipeline/accounts/
  */
 export function limitKey(limit: CompiledLimit, caller: Caller, headers: HeaderMap): string {
   const id = limit.spec.id;
@@ -47,13 +49,20 @@ export function keyValue(key: LimitKey, caller: Caller, headers: HeaderMap): str
     case 'ip-prefix':
       return prefixKey(caller.ip, key.v4, key.v6);
     case 'header':
-      return bounded(canonicalHeader(key.name, headerValue(headers[key.name])));
+      return headerKeyValue(key.name, headerValue(headers[key.name]));
     case 'claim':
       return bounded(claimValue(caller.identity?.claims[key.name]));
+    case 'account':
+      return caller.account ?? '';
     case 'route':
     case 'global':
       return '';
   }
+}
+
+/** A header's value as a key: canonical and bounded (what a `{ header }` key reads). */
+export function headerKeyValue(name: string, value: string): string {
+  return bounded(canonicalHeader(name, value));
 }
 
 function headerValue(v: string | string[] | undefined): string {

@@ -4,6 +4,9 @@ import type { CompiledPolicy, CompiledRoute } from '../policy/types.ts';
 import type { Store } from '../stores/store.ts';
 import { admitRequest } from './admit/admit.ts';
 import { createAdmitContext, type AdmitContextBase } from './admit/context.ts';
+import type { ContactGraph } from '../stores/contact-graph/contact-graph.ts';
+import { createMemoryContactGraph } from '../stores/contact-graph/memory-contact-graph.ts';
+import { CONTACTS_DEFAULTS } from '../policy/contacts-section.ts';
 import { createStoreOutageLog } from './admit/store-outage-log.ts';
 import type { PipelineLogger } from './logger.ts';
 import { normalizePath } from './normalize-path.ts';
@@ -28,6 +31,11 @@ export interface PipelineOptions {
    * (a caller who knew it could pick colliding blocks); a simulation fixes it to repeat.
    */
   readonly seed?: number;
+  /**
+   * The contact graph of a policy with an accounts section (the simulator passes one with the
+   * world's history); default: an in-process graph made on first use, bounded by the policy.
+   */
+  readonly contactGraph?: ContactGraph;
 }
 
 export type Upstream = (req: PlainRequest) => Promise<PlainResponse>;
@@ -56,7 +64,11 @@ export interface Pipeline {
  */
 export function createPipeline(options: PipelineOptions): Pipeline {
   const { store, clock } = options;
+  let graph = options.contactGraph;
+  // The graph is made from the policy in force when it is first needed.
+  let current = options.policy;
   const base: AdmitContextBase = {
+    graph: () => (graph ??= defaultGraph(current, clock)),
     store,
     clock,
     outageLog: createStoreOutageLog(clock, options.logger),
@@ -64,12 +76,13 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     onUntrustedForwarded: options.onUntrustedForwarded,
     seed: options.seed ?? randomInt(2 ** 31),
   };
-  let ctx = createAdmitContext(base, options.policy);
+  let ctx = createAdmitContext(base, current);
   const admit = (req: PlainRequest): Promise<Admission> => admitRequest(ctx, req);
 
   return {
     policy: () => ctx.policy,
     setPolicy(next) {
+      current = next;
       ctx = createAdmitContext(base, next);
     },
     matchRoute(method, path) {
@@ -82,10 +95,35 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       const verdict = await admit(req);
       if (!verdict.allowed) return verdict.response;
       const answer = await upstream(req);
-      const res = verdict.plan === undefined ? answer : await respond(verdict.plan, answer);
-      return withHeaders(res, verdict.headers);
+      if (verdict.plan === undefined) return withHeaders(answer, verdict.headers);
+      const res = await respond(verdict.plan, answer);
+      // The plan's own headers (enumguard-deferred) go on a released answer only.
+      const released = res === answer || (res.json !== undefined && res.status === answer.status);
+      const added = released ? verdict.plan.headers?.() : undefined;
+      return withHeaders(res, added === undefined ? verdict.headers : { ...verdict.headers, ...added });
     },
   };
+}
+
+/** An in-process contact graph bounded by the policy, keyed at random (fingerprints never leave it). */
+function defaultGraph(policy: CompiledPolicy, clock: Clock): ContactGraph {
+  const contacts = policy.contacts;
+  const accounts = policy.accounts;
+  return createMemoryContactGraph({
+    config: {
+      maxPerAccount: contacts?.maxPerAccount ?? CONTACTS_DEFAULTS.maxPerAccount,
+      maxAccounts: contacts?.maxAccounts ?? CONTACTS_DEFAULTS.maxAccounts,
+      forgetAfterMs: contacts?.forgetAfterMs ?? CONTACTS_DEFAULTS.forgetAfterMs,
+      bootstrapMs: contacts?.bootstrapMs ?? CONTACTS_DEFAULTS.bootstrapMs,
+      anchorAt: contacts?.anchorAt ?? CONTACTS_DEFAULTS.anchorAt,
+    },
+    sessions: {
+      forgetAfterMs: accounts?.forgetAfterMs ?? 90 * 86_400_000,
+      max: accounts?.maxSessions ?? 4_000_000,
+    },
+    seed: [randomInt(2 ** 31), randomInt(2 ** 31)],
+    createdAt: clock.now(),
+  });
 }
 
 /** The upstream's answer with the admission's rate-limit headers added. */

@@ -13,13 +13,16 @@ const MALFORMED: unique symbol = Symbol('malformed JSON');
  */
 export async function respond(plan: ResponsePlan, res: PlainResponse): Promise<PlainResponse> {
   // Only a successful answer is filtered; any other passes through, but is still settled.
-  const egress = res.status >= 200 && res.status < 300 ? plan.egress : undefined;
-  const value = egress === undefined ? res.json : heldValue(res);
+  const ok = res.status >= 200 && res.status < 300;
+  const egress = ok ? plan.egress : undefined;
+  const reads = ok && plan.readsAnswer === true;
+  const value = egress === undefined && !reads ? res.json : heldValue(res);
   if (value === MALFORMED) return problemResponse('upstream-failed', 'the upstream answered malformed JSON');
-  const filtered = egress === undefined ? undefined : filterValue(value, egress);
+  const filtered = egress === undefined ? undefined : filterValue(value, egress, plan.gate);
   const text =
     plan.measureBytes === true && filtered !== undefined ? sentText(res, value, filtered.value) : undefined;
-  const replacement = await plan.settle(outcomeOf(res.status, filtered?.stats, text));
+  const outcome = outcomeOf(res.status, filtered?.stats, text);
+  const replacement = await plan.settle(reads ? { ...outcome, answer: value } : outcome);
   if (replacement !== undefined) return replacement;
   if (filtered === undefined || filtered.value === value) return res;
   return filteredResponse(res, filtered.value, text);

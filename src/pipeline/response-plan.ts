@@ -7,6 +7,7 @@ import type { RouteDetectorSet, Finding } from './detectors.ts';
 import { problemResponse } from './problem.ts';
 import { retryAfterSeconds } from './rate-limit-headers.ts';
 import type { RiskEvent, RiskGate } from './risk-gate.ts';
+import type { RevealPlan } from './reveal/reveal-plan.ts';
 import type { PlainResponse, ResponseOutcome, ResponsePlan } from './types.ts';
 
 /** A route's egress configs, built once per policy: with and without stripping. */
@@ -17,7 +18,12 @@ export interface RouteEgressConfigs {
 
 export function routeEgressConfigs(route: CompiledRoute): RouteEgressConfigs | undefined {
   const e = route.egress;
-  if (e === undefined) return undefined;
+  if (e === undefined) {
+    // A route that only gates its reveals filters its records by the gate alone.
+    if (route.reveal === undefined) return undefined;
+    const records = { records: route.reveal.records };
+    return { stripped: records, kept: records };
+  }
   const base = {
     records: e.records,
     ...(e.maxRecords !== undefined ? { maxRecords: e.maxRecords } : {}),
@@ -38,6 +44,10 @@ export interface ResponsePlanInputs {
   readonly detectors: RouteDetectorSet | undefined;
   readonly egress: RouteEgressConfigs | undefined;
   readonly onRisk: ((event: RiskEvent) => void) | undefined;
+  /** Mutual-first reveals of the answer's records (a route with `reveal`). */
+  readonly reveal?: RevealPlan | undefined;
+  /** Reads a registration answer to bind its session to the account (policy `accounts`). */
+  readonly capture?: ((outcome: ResponseOutcome) => void | Promise<void>) | undefined;
 }
 
 /**
@@ -54,11 +64,20 @@ export function createResponsePlan(p: ResponsePlanInputs): ResponsePlan {
     route.egress !== undefined &&
     route.egress.strip.length > 0 &&
     (route.egress.stripWhen === 'always' || gate === undefined || gate.untrusted(reading, lookup));
+  const { reveal, capture } = p;
   return {
     egress: egress === undefined ? undefined : strip ? egress.stripped : egress.kept,
     // Only a byte quota needs the response's size: the value path serializes to measure it.
     ...(route.egress?.perIdentityBytes !== undefined ? { measureBytes: true } : {}),
-    settle: (outcome) => settle(p, outcome),
+    ...(reveal === undefined ? {} : { gate: reveal.gate, headers: () => reveal.headers() }),
+    ...(capture === undefined ? {} : { readsAnswer: true }),
+    settle: async (outcome) => {
+      if (capture !== undefined) await capture(outcome);
+      const refusal = await settle(p, outcome);
+      // A withheld answer revealed nothing: the graph and the reveal budget are left as they were.
+      if (refusal !== undefined || reveal === undefined) return refusal;
+      return reveal.settle(outcome);
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import type { Decision } from '../core/decision.ts';
 import type { CompiledRoute } from '../policy/types.ts';
 import type { Identity } from '../identity/types.ts';
 import type { EgressConfig } from '../egress/config.ts';
+import type { RecordGate } from '../egress/record-gate.ts';
 import type { ProblemCode } from './problem-codes.ts';
 
 /** Request headers as Node gives them: lower-case names, repeated headers as arrays. */
@@ -46,6 +47,12 @@ export interface Caller {
   /** Canonical client address after trusted-proxy processing, IPv4-mapped addresses unwrapped. */
   readonly ip: string;
   readonly identity: Identity | undefined;
+  /**
+   * The account behind the session, as a key value (policy `accounts`): "acct:<fingerprint>",
+   * or "session:<fingerprint>" while the session is bound to no account. Undefined without
+   * an accounts section.
+   */
+  readonly account?: string | undefined;
 }
 
 /**
@@ -64,6 +71,8 @@ export interface ResponseOutcome {
    * `measureBytes` on the value path): nothing is charged.
    */
   readonly bytes?: number;
+  /** The answer's parsed JSON, given only when the plan `readsAnswer` (a registration's token). */
+  readonly answer?: unknown;
 }
 
 /**
@@ -80,6 +89,15 @@ export interface ResponsePlan {
    * then serializes the filtered response to measure it. Without it, routes pay no serialization.
    */
   readonly measureBytes?: boolean;
+  /**
+   * Decides on each record the egress filter would pass (mutual-first reveals); the egress
+   * config is set whenever a gate is.
+   */
+  readonly gate?: RecordGate;
+  /** Set when settle needs the 2xx answer's JSON value (`ResponseOutcome.answer`). */
+  readonly readsAnswer?: boolean;
+  /** Headers to add to the released response, read after settle (e.g. enumguard-deferred). */
+  headers?(): Readonly<Record<string, string>>;
   /**
    * Called once per response: settles it. Undefined releases the (filtered) response; a
    * PlainResponse replaces it, withholding the response: a 429 `abnormal-usage-detected` or

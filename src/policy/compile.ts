@@ -5,6 +5,7 @@ import { resolveJwtKey } from './jwt-key.ts';
 import { fromZodIssues, PolicyError, policyErrorMap, sortIssues, type RawIssue } from './issues.ts';
 import { limitKeyText } from './limit-key.ts';
 import { parseYamlSource, type SourceMap } from './locate.ts';
+import { buildAccounts, buildContacts } from './contacts-section.ts';
 import { buildRisk } from './risk-section.ts';
 import { buildRouteRisk } from './route-risk.ts';
 import { buildMetrics } from './metrics-section.ts';
@@ -16,7 +17,15 @@ import {
   type PolicyInput,
   type RouteDocument,
 } from './schema.ts';
-import type { ApiKeysConfig, CompiledLimit, CompiledPolicy, CompiledRoute, JwtConfig } from './types.ts';
+import type {
+  AccountsConfig,
+  ApiKeysConfig,
+  CompiledLimit,
+  CompiledPolicy,
+  CompiledRoute,
+  ContactsConfig,
+  JwtConfig,
+} from './types.ts';
 import { formatPath, type PathSegment } from './values.ts';
 
 export interface CompileOptions {
@@ -88,6 +97,7 @@ function build(
   const risk =
     doc.risk === undefined ? undefined : buildRisk(doc.risk, ['risk'], { hasJwtConfig, apiKeyIds }, issues);
   const seen = new Map<string, number>();
+  const registerRoute = doc.accounts?.register?.route;
   const routes = doc.routes.map((route, i) => {
     const first = seen.get(route.id);
     if (first === undefined) seen.set(route.id, i);
@@ -96,13 +106,16 @@ function build(
         path: ['routes', i, 'id'],
         message: `duplicate route id "${route.id}", also used by routes[${first}]`,
       });
-    return buildRoute(
+    const built = buildRoute(
       route,
       ['routes', i],
       { apiKeys, jwt, hasJwtConfig, hasRisk: risk !== undefined, env },
       issues,
     );
+    // The registration exchange is read for the number it registers.
+    return route.id === registerRoute ? { ...built, needsBody: true } : built;
   });
+  const { accounts, contacts } = buildContactDefenses(doc, routes, hasJwtConfig, issues);
   const { server } = doc;
   const store =
     server.store === undefined
@@ -126,7 +139,53 @@ function build(
     routes,
     unmatched: doc.unmatched,
     risk,
+    accounts,
+    contacts,
   };
+}
+
+/** The accounts and contacts sections, and the cross-checks between them and the routes. */
+function buildContactDefenses(
+  doc: PolicyDocument,
+  routes: readonly CompiledRoute[],
+  hasJwt: boolean,
+  issues: RawIssue[],
+): { accounts: AccountsConfig | undefined; contacts: ContactsConfig | undefined } {
+  const ids = routes.map((r) => r.id);
+  const accounts = doc.accounts === undefined ? undefined : buildAccounts(doc.accounts, ids, hasJwt, issues);
+  const contacts = doc.contacts === undefined ? undefined : buildContacts(doc.contacts, issues);
+  if (contacts !== undefined && accounts === undefined) {
+    issues.push({
+      path: ['contacts'],
+      message: 'contacts needs an accounts section: the graph links accounts (numbers), not sessions',
+    });
+  }
+  const usesAccount =
+    doc.risk?.identity.key.kind === 'account' ||
+    routes.some((r) => r.limits.some((l) => l.key.kind === 'account'));
+  if (usesAccount && accounts === undefined) {
+    issues.push({
+      path: [],
+      message: 'key "account" needs an accounts section, which says how a session names its account',
+    });
+  }
+  routes.forEach((route, i) => {
+    if (route.reveal === undefined) return;
+    const at = ['routes', i, 'reveal'];
+    if (contacts === undefined)
+      issues.push({ path: at, message: 'reveal needs a contacts section: it holds the reveal budget' });
+    if (route.targets === undefined)
+      issues.push({
+        path: at,
+        message: "reveal needs the request's targets: set targets, a distinct limit or batch",
+      });
+    if (route.egress !== undefined && route.egress.records !== route.reveal.records)
+      issues.push({
+        path: [...at, 'records'],
+        message: `reveal.records must name the same array as egress.records (${route.egress.records})`,
+      });
+  });
+  return { accounts, contacts };
 }
 
 /** The failed-authentication limit: one GCRA bucket per client address (see IdentitiesConfig). */
@@ -285,11 +344,14 @@ function buildRoute(
     targets,
     detect,
     egress,
+    reveal:
+      route.reveal === undefined ? undefined : { records: route.reveal.records, member: route.reveal.number },
     // Detectors read the targets from the parsed body.
     needsBody:
       route.batch !== undefined ||
       limits.some((l) => l.cost.kind === 'body-array') ||
       detect !== undefined ||
-      targets !== undefined,
+      targets !== undefined ||
+      route.reveal !== undefined,
   };
 }

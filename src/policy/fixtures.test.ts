@@ -26,7 +26,7 @@ const EXPECTED: Record<string, string> = {
   'invalid-bad-duration.yaml':
     'invalid-bad-duration.yaml:3 server.headersTimeout: expected a duration like "10s", "5 m" or "1h", got "10 fortnights"',
   'invalid-bad-key-kind.yaml':
-    'invalid-bad-key-kind.yaml:7 routes[0].limits[0].key: expected "identity", "ip", "route", "global", "ipv4/<0-32>", "ipv6/<0-128>", { ip: { v4, v6 } }, { header: name } or { claim: name }, got "user"',
+    'invalid-bad-key-kind.yaml:7 routes[0].limits[0].key: expected "identity", "ip", "route", "global", "account", "ipv4/<0-32>", "ipv6/<0-128>", { ip: { v4, v6 } }, { header: name } or { claim: name }, got "user"',
   'invalid-bad-method.yaml':
     'invalid-bad-method.yaml:4 routes[0].match.method[1]: expected a method like "GET", got "PO ST"',
   'invalid-bad-pem.yaml':
@@ -175,7 +175,7 @@ const EXPECTED: Record<string, string> = {
   'invalid-risk-claim-without-jwt.yaml':
     'invalid-risk-claim-without-jwt.yaml:6 risk.identity: key "claim-tenant" needs identities.jwt',
   'invalid-risk-identity-ip.yaml':
-    'invalid-risk-identity-ip.yaml:3 risk.identity: must name a caller: identity, { header: name } or { claim: name }, got "ip"',
+    'invalid-risk-identity-ip.yaml:3 risk.identity: must name a caller: identity, account, { header: name } or { claim: name }, got "ip"',
   'invalid-risk-shrink-factor.yaml':
     'invalid-risk-shrink-factor.yaml:3 risk.shrinkFactor: must be greater than 0 and at most 1, got 1.5',
   'invalid-risk-thresholds-order.yaml':

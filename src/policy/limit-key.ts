@@ -4,20 +4,21 @@ import { describeValue, fail, isPlainObject, ok, type FieldResult } from './valu
 /**
  * A limit's `key` says whose budget a request spends:
  *   identity | ip | route | global
+ *   account       the session's account (policy `accounts`): budgets follow it across sessions
  *   ipv4/<0-32>   IPv4 clients by that prefix, IPv6 clients by /64 (one customer's usual allocation)
  *   ipv6/<0-128>  IPv6 clients by that prefix, IPv4 clients by /32 (one address)
  *   { ip: { v4: n, v6: n } }   both prefixes explicit
  *   { header: name }   a request header (names are case-insensitive, RFC 9110 §5.1)
  *   { claim: name }    a JWT claim
  */
-const SIMPLE_KEYS = ['identity', 'ip', 'route', 'global'] as const;
+const SIMPLE_KEYS = ['identity', 'ip', 'route', 'global', 'account'] as const;
 const DEFAULT_V6_PREFIX = 64;
 const DEFAULT_V4_PREFIX = 32;
 // RFC 9110 §5.6.2 token: what a header field name may contain.
 const TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 const EXPECTED =
-  'expected "identity", "ip", "route", "global", "ipv4/<0-32>", "ipv6/<0-128>", ' +
+  'expected "identity", "ip", "route", "global", "account", "ipv4/<0-32>", "ipv6/<0-128>", ' +
   '{ ip: { v4, v6 } }, { header: name } or { claim: name }';
 
 function prefix(value: unknown, family: 'v4' | 'v6', max: number): FieldResult<number> {

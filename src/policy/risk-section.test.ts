@@ -99,11 +99,11 @@ describe('the risk section', () => {
   it('refuses keys that do not name a caller, and bad header names below the key', () => {
     assert.equal(
       messageOf(withRisk('  identity: { ip: { v4: 24, v6: 48 } }')),
-      '<inline>:5 risk.identity: must name a caller: identity, { header: name } or { claim: name }, got a mapping',
+      '<inline>:5 risk.identity: must name a caller: identity, account, { header: name } or { claim: name }, got a mapping',
     );
     assert.equal(
       messageOf(withRisk('  identity: global')),
-      '<inline>:5 risk.identity: must name a caller: identity, { header: name } or { claim: name }, got "global"',
+      '<inline>:5 risk.identity: must name a caller: identity, account, { header: name } or { claim: name }, got "global"',
     );
     assert.equal(
       messageOf(withRisk('  identity: { header: "x y" }')),

@@ -31,7 +31,7 @@ export const RISK_DEFAULTS = {
   trustAfterMs: DAY,
 } as const;
 
-const CALLER_KINDS: readonly LimitKey['kind'][] = ['identity', 'header', 'claim'];
+const CALLER_KINDS: readonly LimitKey['kind'][] = ['identity', 'header', 'claim', 'account'];
 
 /** The limits' key syntax, narrowed to keys that name a caller (an IP is scored by its layer). */
 const identityKeyField = z
@@ -48,7 +48,7 @@ const identityKeyField = z
     if (!r.ok || !CALLER_KINDS.includes(r.value.kind)) {
       ctx.addIssue({
         code: 'custom',
-        message: `must name a caller: identity, { header: name } or { claim: name }, got ${describeValue(value)}`,
+        message: `must name a caller: identity, account, { header: name } or { claim: name }, got ${describeValue(value)}`,
       });
       return z.NEVER;
     }

@@ -18,6 +18,7 @@ import {
   sha256Field,
   textField,
 } from './fields.ts';
+import { accountsSchema, contactsSchema, revealSchema } from './contacts-section.ts';
 import { detectSchema } from './detect-section.ts';
 import { egressSchema } from './egress-section.ts';
 import { parseLimitKey } from './limit-key.ts';
@@ -177,6 +178,7 @@ const routeSchema = z.strictObject({
   targets: pointerField.optional(),
   detect: detectSchema.optional(),
   egress: egressSchema.optional(),
+  reveal: revealSchema.optional(),
 });
 
 export const policySchema = z.strictObject({
@@ -187,6 +189,8 @@ export const policySchema = z.strictObject({
   unmatched: z.enum(['deny', 'allow']).default('deny'),
   routes: z.array(routeSchema),
   risk: riskSchema.optional(),
+  accounts: accountsSchema.optional(),
+  contacts: contactsSchema.optional(),
 });
 
 /** The validated document, before cross-field checks and compilation. */

@@ -17,6 +17,61 @@ export interface CompiledPolicy {
   readonly unmatched: 'deny' | 'allow';
   /** The risk score and its graduated responses; undefined: no detector scores anyone. */
   readonly risk: RiskPolicy | undefined;
+  /** Which account (phone number) a session belongs to; undefined: sessions are accounts. */
+  readonly accounts?: AccountsConfig | undefined;
+  /** The contact graph and the reveal budget; undefined: no route gates its reveals. */
+  readonly contacts?: ContactsConfig | undefined;
+}
+
+/**
+ * The policy's `accounts:` section (src/policy/contacts-section.ts): how the gateway learns the
+ * account behind a session, so budgets and risk follow the account, not the session.
+ */
+export interface AccountsConfig {
+  /** The credential a session presents, in the limits' key syntax ({ header } or identity). */
+  readonly session: LimitKey;
+  /**
+   * Capture at registration: on a 2xx answer of `route`, the number at the request's
+   * `number` pointer owns the session `<scheme> <token at the answer's token pointer>`.
+   */
+  readonly register:
+    | { readonly route: string; readonly number: string; readonly token: string; readonly scheme: string }
+    | undefined;
+  /** Or: a JWT claim that holds the account's number. */
+  readonly claim: string | undefined;
+  /** Sessions unseen this long are forgotten. */
+  readonly forgetAfterMs: number;
+  /** Most sessions remembered; the least recently seen go first. */
+  readonly maxSessions: number;
+}
+
+/** One step of the reveal budget: accounts with at least `trust` vouchers get `spec`. */
+export interface RevealTier {
+  readonly trust: number;
+  readonly spec: LimitSpec;
+}
+
+/** The policy's `contacts:` section: the contact graph's bounds and the reveal budget. */
+export interface ContactsConfig {
+  /** Numbers remembered per account as looked up (the first ones; later ones are not kept). */
+  readonly maxPerAccount: number;
+  /** Accounts in the graph; the least recently active are forgotten first. */
+  readonly maxAccounts: number;
+  readonly forgetAfterMs: number;
+  /** Accounts first seen within this long of the graph's creation are seeds (0: none). */
+  readonly bootstrapMs: number;
+  /** Vouchers an account needs before it vouches for others (seeds vouch from the start). */
+  readonly anchorAt: number;
+  /** Ascending in trust; the first is trust 0. */
+  readonly budget: readonly RevealTier[];
+}
+
+/** A route's `reveal:`: its answers' records are revealed mutual-first, the rest from the budget. */
+export interface RouteReveal {
+  /** RFC 6901 pointer to the answer's array of records. */
+  readonly records: string;
+  /** The record member holding the revealed number, e.g. "number". */
+  readonly member: string;
 }
 
 /**
@@ -286,6 +341,8 @@ export interface CompiledRoute {
   readonly targets: string | undefined;
   readonly detect: RouteDetectors | undefined;
   readonly egress: RouteEgress | undefined;
+  /** Mutual-first reveals of the answer's records (needs the policy's contacts section). */
+  readonly reveal?: RouteReveal | undefined;
   /** True when a limit's cost, the batch cap or a detector needs the parsed JSON body. */
   readonly needsBody: boolean;
 }
@@ -305,7 +362,9 @@ export type LimitKey =
   | { readonly kind: 'route' }
   | { readonly kind: 'global' }
   | { readonly kind: 'header'; readonly name: string }
-  | { readonly kind: 'claim'; readonly name: string };
+  | { readonly kind: 'claim'; readonly name: string }
+  /** The session's account (policy `accounts`); a session not yet bound is keyed by itself. */
+  | { readonly kind: 'account' };
 
 export type LimitCost =
   | { readonly kind: 'fixed'; readonly units: number }

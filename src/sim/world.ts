@@ -13,6 +13,8 @@ import { createAttacker, type BuiltInAttacker } from './agents/attackers.ts';
 import { loadModuleAgents } from './agents/module-agents.ts';
 import { legitUser } from './agents/legit-user.ts';
 import { inProcessTransport } from './in-process.ts';
+import { populationGraph } from './population-graph.ts';
+import type { ContactGraph } from '../stores/contact-graph/contact-graph.ts';
 import { runSimulation, type Progress, type SimulationResult, type Transport } from './runner.ts';
 import { createScorecard, type Scorecard, type ScorecardCollector } from './scorecard.ts';
 import { keyValue } from '../pipeline/limit-keys.ts';
@@ -100,7 +102,11 @@ export async function runWorld(options: WorldOptions): Promise<WorldRun> {
     }
     ids.add(a.id);
   }
-  const riskKey = options.transport === undefined ? riskKeyReader(options.policy) : undefined;
+  const graph =
+    options.transport === undefined && options.policy?.accounts !== undefined
+      ? populationGraph(population, options.policy, options.seed)
+      : undefined;
+  const riskKey = options.transport === undefined ? riskKeyReader(options.policy, graph, clock) : undefined;
   const scorecard = createScorecard(population.accountCount, {
     durationMs: options.durationMs,
     ...(riskKey ? { riskKeyOf: riskKey } : {}),
@@ -108,7 +114,8 @@ export async function runWorld(options: WorldOptions): Promise<WorldRun> {
   const onProgress = options.onProgress;
   const run = await runSimulation({
     agents,
-    transport: options.transport ?? inProcess(options.policy, population, clock, options.seed, scorecard),
+    transport:
+      options.transport ?? inProcess(options.policy, population, clock, options.seed, scorecard, graph),
     observer: scorecard,
     clock,
     seed: options.seed,
@@ -131,6 +138,7 @@ function inProcess(
   clock: ManualClock,
   seed: number,
   scorecard: ScorecardCollector,
+  graph: ContactGraph | undefined,
 ): Transport {
   const startMs = clock.now();
   if (policy === undefined)
@@ -142,6 +150,7 @@ function inProcess(
     store: createMemoryStore({ clock, maxKeys: 4_000_000, seed: [seed >>> 0, (seed ^ 0x5bd1e995) >>> 0] }),
     clock,
     seed,
+    ...(graph === undefined ? {} : { contactGraph: graph }),
     onRisk: (e) =>
       scorecard.onFinding({
         identityKey: e.identityKey,
@@ -236,13 +245,39 @@ function formatAll(numbers: Float64Array): string[] {
  */
 function riskKeyReader(
   policy: CompiledPolicy | undefined,
+  graph: ContactGraph | undefined,
+  clock: ManualClock,
 ): ((r: AgentRequest) => string | undefined) | undefined {
   const key = policy?.risk?.identity;
+  if (key?.kind === 'account') return accountKeyReader(policy?.accounts, graph, clock);
   if (key?.kind !== 'header') return undefined;
   return (request) => {
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(request.headers ?? {})) headers[k.toLowerCase()] = v;
-    const value = keyValue(key, { ip: request.clientIp, identity: undefined }, headers);
+    const value = keyValue(key, { ip: request.clientIp, identity: undefined }, lowerCased(request));
     return value === '' ? undefined : value;
+  };
+}
+
+function lowerCased(request: AgentRequest): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(request.headers ?? {})) headers[k.toLowerCase()] = v;
+  return headers;
+}
+
+/**
+ * The account a request's session is bound to, as the pipeline names it ("acct:…"), read from
+ * the same graph; a request of a session not yet bound has none the findings could name.
+ */
+function accountKeyReader(
+  accounts: CompiledPolicy['accounts'],
+  graph: ContactGraph | undefined,
+  clock: ManualClock,
+): ((r: AgentRequest) => string | undefined) | undefined {
+  const session = accounts?.session;
+  if (graph === undefined || session?.kind !== 'header') return undefined;
+  return (request) => {
+    const value = keyValue(session, { ip: request.clientIp, identity: undefined }, lowerCased(request));
+    if (value === '') return undefined;
+    const account = graph.accountOf(value, clock.now());
+    return typeof account === 'number' ? `acct:${account.toString(36)}` : undefined;
   };
 }

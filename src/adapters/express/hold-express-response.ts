@@ -35,8 +35,11 @@ export function holdExpressResponse(
         hold.release(() => {
           releasing = true;
           if (!settled.released) replaceResponse(res, settled.response);
-          else if (settled.same) same();
-          else filtered(settled.response);
+          else {
+            for (const [name, value] of Object.entries(settled.added)) res.setHeader(name, value);
+            if (settled.same) same();
+            else filtered(settled.response);
+          }
         });
       })
       .catch(next);

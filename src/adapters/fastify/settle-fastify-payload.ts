@@ -48,6 +48,7 @@ export async function settleFastifyPayload(
   const response = bytesResponse(status, type, filtering ? bytes : undefined);
   const settled = await settleResponse(pipeline, plan, response, logger);
   if (!settled.released) return replace(reply, settled.response);
+  for (const [name, value] of Object.entries(settled.added)) reply.header(name, value);
   // The same response: a stream read above is sent from what was held.
   if (settled.same) return bytes ?? payload;
   for (const name of BODY_HEADERS) reply.removeHeader(name);

@@ -39,9 +39,11 @@ export async function settleHonoResponse(
   if (settled.same) {
     // The body was read to filter it: send what was held.
     if (bytes !== undefined) swap(c, new Response(bytes, res));
+    for (const [name, value] of Object.entries(settled.added)) c.res.headers.set(name, value);
     return true;
   }
   const headers = new Headers(res.headers);
+  for (const [name, value] of Object.entries(settled.added)) headers.set(name, value);
   for (const name of BODY_HEADERS) headers.delete(name);
   swap(c, new Response(settled.response.body, { status: res.status, headers }));
   return true;

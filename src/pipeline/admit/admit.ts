@@ -9,9 +9,12 @@ import { consume, storeUnavailable } from './consume.ts';
 import type { AdmitContext } from './context.ts';
 import { routeStep } from './route.ts';
 import { verdict } from './verdict.ts';
+import { accountStep } from '../accounts/account-step.ts';
+import { revealStep } from './reveal-step.ts';
+import type { RevealPlan } from '../reveal/reveal-plan.ts';
 
 /**
- * identify → match → decide, one step after another. A step that stops the request returns
+ * identify → name the account → match → decide → prepare the reveals, one step after another. A step that stops the request returns
  * its Admission; `'allowed' in` tells it from the state the next step goes on with. Only the
  * identifier (a JWT's key set) and the store may answer later: the memory store and API keys
  * answer synchronously, and awaiting only a promise spares those a microtask each.
@@ -26,6 +29,10 @@ export async function admitRequest(ctx: AdmitContext, req: PlainRequest): Promis
     checkBodyShape(s) ??
     checkBatch(s);
   if (refusal !== undefined) return refusal;
+  if (ctx.accounts !== undefined) {
+    const named = accountStep(ctx.accounts, s, ctx.clock.now());
+    if (named instanceof Promise) await named;
+  }
   const checks = limitChecks(ctx, s);
   if ('allowed' in checks) return checks;
   let batch: RiskedOutcome;
@@ -35,5 +42,11 @@ export async function admitRequest(ctx: AdmitContext, req: PlainRequest): Promis
   } catch (err) {
     return storeUnavailable(ctx, s, err);
   }
-  return verdict(ctx, s, batch);
+  let reveal: RevealPlan | undefined;
+  try {
+    reveal = batch.allowed ? await revealStep(ctx, s) : undefined;
+  } catch (err) {
+    return storeUnavailable(ctx, s, err);
+  }
+  return verdict(ctx, s, batch, reveal);
 }

@@ -15,7 +15,11 @@ import { targetsOf, type RequestState } from './request-state.ts';
 export function limitChecks(ctx: AdmitContext, s: RequestState): Admission | LimitCheck[] {
   const { route } = s;
   s.lookup = ctx.defenses.gate?.lookupFor(s.caller, s.req.headers);
-  s.planned = route.detect !== undefined || route.egress !== undefined;
+  s.planned =
+    route.detect !== undefined ||
+    route.egress !== undefined ||
+    route.reveal !== undefined ||
+    ctx.accounts?.config.register?.route === route.id;
   if (route.limits.length === 0 && s.lookup === undefined && !s.planned)
     return { allowed: true, route, caller: s.caller, decision: ALLOW_UNLIMITED, headers: {} };
   const checks: LimitCheck[] = [];

@@ -8,6 +8,8 @@ import { createRouteDetectors, type RouteDetectorSet } from '../detectors.ts';
 import { createRiskGate, type RiskEvent, type RiskGate } from '../risk-gate.ts';
 import { createFailedAuthGuard, type FailedAuthGuard } from './failed-auth.ts';
 import type { StoreOutageLog } from './store-outage-log.ts';
+import type { AccountResolver } from '../accounts/account-step.ts';
+import type { ContactGraph } from '../../stores/contact-graph/contact-graph.ts';
 
 /** What the policy's risk, detect and egress sections turn into, built once per policy. */
 export interface Defenses {
@@ -32,6 +34,8 @@ export interface AdmitContext {
   readonly clock: Clock;
   readonly outageLog: StoreOutageLog;
   readonly onRisk: ((event: RiskEvent) => void) | undefined;
+  /** Accounts and the contact graph (policy `accounts`, `contacts`); undefined without them. */
+  readonly accounts: AccountResolver | undefined;
 }
 
 /** The parts of an admit context that outlive a policy reload. */
@@ -44,6 +48,11 @@ export interface AdmitContextBase {
     ((info: { readonly peer: string; readonly header: string }) => void) | undefined;
   /** Seed of the range-density detector's block hash. */
   readonly seed: number;
+  /**
+   * The contact graph, made on first use by a policy with an accounts section and kept across
+   * reloads (the graph is state, like the store's).
+   */
+  readonly graph: () => ContactGraph;
 }
 
 export function createAdmitContext(base: AdmitContextBase, policy: CompiledPolicy): AdmitContext {
@@ -59,6 +68,7 @@ export function createAdmitContext(base: AdmitContextBase, policy: CompiledPolic
     clock: base.clock,
     outageLog: base.outageLog,
     onRisk: base.onRisk,
+    accounts: policy.accounts === undefined ? undefined : { config: policy.accounts, graph: base.graph() },
   };
 }
 

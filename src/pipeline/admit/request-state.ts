@@ -25,6 +25,8 @@ export interface RequestState {
   /** Targets are normalized once and shared by the distinct limits and the detectors. */
   lastPointer: string | undefined;
   lastTargets: string[];
+  /** The account's fingerprint once the account step named one (policy `accounts`). */
+  account: number | undefined;
 }
 
 /** Never returned (no pointer matches `undefined`): spares an allocation per request. */
@@ -39,6 +41,7 @@ export function requestState(req: PlainRequest, route: CompiledRoute, caller: Ca
     planned: false,
     lastPointer: undefined,
     lastTargets: NO_TARGETS,
+    account: undefined,
   };
 }
 

@@ -5,7 +5,9 @@ import type { RiskedOutcome } from '../../stores/store.ts';
 import { createResponsePlan } from '../response-plan.ts';
 import { problemResponse } from '../problem.ts';
 import { rateLimitHeaders, retryAfterSeconds } from '../rate-limit-headers.ts';
-import type { Admission, ResponsePlan } from '../types.ts';
+import type { Admission, ResponseOutcome, ResponsePlan } from '../types.ts';
+import { captureSession } from '../accounts/capture-session.ts';
+import type { RevealPlan } from '../reveal/reveal-plan.ts';
 import type { AdmitContext } from './context.ts';
 import { refuse, targetsOf, type RequestState } from './request-state.ts';
 
@@ -13,7 +15,12 @@ import { refuse, targetsOf, type RequestState } from './request-state.ts';
  * The last step, on the store's answer: a risk score at challenge or block refuses; else the
  * limits' outcomes decide, and an allowed request on a planned route carries its answer's plan.
  */
-export function verdict(ctx: AdmitContext, s: RequestState, batch: RiskedOutcome): Admission {
+export function verdict(
+  ctx: AdmitContext,
+  s: RequestState,
+  batch: RiskedOutcome,
+  reveal?: RevealPlan,
+): Admission {
   const { gate } = ctx.defenses;
   const refusal = batch.risk !== undefined && gate !== undefined ? gate.refusal(batch.risk) : undefined;
   if (refusal !== undefined) {
@@ -25,10 +32,15 @@ export function verdict(ctx: AdmitContext, s: RequestState, batch: RiskedOutcome
   const headers = route.rateLimitHeaders ? rateLimitHeaders(batch.outcomes) : {};
   if (decision.action !== 'allow') return quotaExceeded(s, decision, headers);
   if (!s.planned) return { allowed: true, route, caller, decision, headers };
-  return { allowed: true, route, caller, decision, headers, plan: planOf(ctx, s, batch) };
+  return { allowed: true, route, caller, decision, headers, plan: planOf(ctx, s, batch, reveal) };
 }
 
-function planOf(ctx: AdmitContext, s: RequestState, batch: RiskedOutcome): ResponsePlan {
+function planOf(
+  ctx: AdmitContext,
+  s: RequestState,
+  batch: RiskedOutcome,
+  reveal: RevealPlan | undefined,
+): ResponsePlan {
   const { route } = s;
   const { gate, detectors, egress } = ctx.defenses;
   return createResponsePlan({
@@ -42,7 +54,20 @@ function planOf(ctx: AdmitContext, s: RequestState, batch: RiskedOutcome): Respo
     detectors: detectors.get(route.id),
     egress: egress.get(route.id),
     onRisk: ctx.onRisk,
+    reveal,
+    capture: captureOf(ctx, s),
   });
+}
+
+/** Binds the session a registration answer hands out to the account it registered. */
+function captureOf(
+  ctx: AdmitContext,
+  s: RequestState,
+): ((outcome: ResponseOutcome) => void | Promise<void>) | undefined {
+  const accounts = ctx.accounts;
+  const account = s.account;
+  if (accounts?.config.register?.route !== s.route.id || account === undefined) return undefined;
+  return (outcome) => captureSession(accounts.config, accounts.graph, account, outcome, ctx.clock.now());
 }
 
 function quotaExceeded(
