@@ -12,8 +12,8 @@ import { contactClient, phone, startContactService } from '../helpers/contact-se
 const DAY = 86_400_000;
 
 /**
- * Registration binds the session it hands out to the number; lookups are limited per account
- * (2 a day) and reveal strangers from a budget of 2 a day; accounts that hold the caller's
+ * Registration binds the session it hands out to the number and is limited per number (3 a
+ * day); lookups are limited per account (2 a day) and reveal strangers from a budget of 2 a day; accounts that hold the caller's
  * number are revealed at once. No bootstrap: no account is a seed, so nobody earns trust here.
  */
 const policyText = (upstream: string) => `
@@ -29,6 +29,8 @@ routes:
   - id: register
     match: { method: POST, path: /v1/accounts }
     auth: none
+    limits:
+      - { id: signups, key: account, rate: 3/1d }
   - id: discover
     match: { method: POST, path: /v1/contacts/discover }
     auth: none
@@ -85,6 +87,13 @@ describe('the gateway with accounts and mutual-first reveals', () => {
     // Another number's account has a budget of its own.
     const other = await client.register(phone(2));
     assert.equal((await client.lookup(other, [phone(903)])).status, 200);
+  });
+
+  it('limits registrations per number, whichever session or none sends them', async () => {
+    const { client } = await start();
+    for (let i = 0; i < 3; i++) await client.register(phone(60));
+    await assert.rejects(client.register(phone(60)), /registering answered 429/);
+    await client.register(phone(61));
   });
 
   it('reveals at once who holds the caller number, strangers from the budget, then defers', async () => {
