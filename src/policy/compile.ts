@@ -160,12 +160,10 @@ function buildContactDefenses(
       message: 'contacts needs an accounts section: the graph links accounts (numbers), not sessions',
     });
   }
-  const usesAccount =
-    doc.risk?.identity.key.kind === 'account' ||
-    routes.some((r) => r.limits.some((l) => l.key.kind === 'account'));
-  if (usesAccount && accounts === undefined) {
+  const accountKeyAt = accountKeyPath(doc, routes);
+  if (accountKeyAt !== undefined && accounts === undefined) {
     issues.push({
-      path: [],
+      path: accountKeyAt,
       message: 'key "account" needs an accounts section, which says how a session names its account',
     });
   }
@@ -186,6 +184,16 @@ function buildContactDefenses(
       });
   });
   return { accounts, contacts };
+}
+
+/** Where the policy first uses key "account" (risk.identity, else a limit's key), or undefined. */
+function accountKeyPath(doc: PolicyDocument, routes: readonly CompiledRoute[]): PathSegment[] | undefined {
+  if (doc.risk?.identity.key.kind === 'account') return ['risk', 'identity'];
+  for (const [i, route] of routes.entries()) {
+    const j = route.limits.findIndex((l) => l.key.kind === 'account');
+    if (j >= 0) return ['routes', i, 'limits', j, 'key'];
+  }
+  return undefined;
 }
 
 /** The failed-authentication limit: one GCRA bucket per client address (see IdentitiesConfig). */

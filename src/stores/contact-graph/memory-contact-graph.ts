@@ -95,6 +95,9 @@ export function createMemoryContactGraph(options: MemoryContactGraphOptions): Co
         return undefined;
       }
       entry.lastSeen = now;
+      // Moved to the end, so the bound forgets the least recently seen session, not the oldest bound.
+      sessions.delete(key);
+      sessions.set(key, entry);
       return entry.account;
     },
 
