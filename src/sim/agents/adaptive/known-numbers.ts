@@ -14,6 +14,8 @@ export interface KnownNumbers {
 export function knownNumbers(capacity: number, seedNumbers: readonly string[] = []): KnownNumbers {
   const pool: string[] = [];
   const members = new Set<string>();
+  /** Per account slot, the pool size its book ranges over: one number per slot. */
+  const ranges = new Map<number, number>();
   const add = (n: string): void => {
     if (pool.length >= capacity || members.has(n)) return;
     pool.push(n);
@@ -24,11 +26,18 @@ export function knownNumbers(capacity: number, seedNumbers: readonly string[] = 
     add,
     size: () => pool.length,
     book(slot, count) {
-      const take = Math.min(count, pool.length);
+      // The slice a slot pads with is fixed when first drawn (where it starts, and how much of
+      // the pool it ranges over); it widens only when the book must grow past that.
+      let range = ranges.get(slot);
+      if (range === undefined || (count > range && pool.length > range)) {
+        range = pool.length;
+        ranges.set(slot, range);
+      }
+      const take = Math.min(count, range);
       const out = new Array<string>(take);
       // Each slot's book starts at its own place, so books overlap little across accounts.
-      const start = (slot * 7919) % Math.max(1, pool.length);
-      for (let i = 0; i < take; i++) out[i] = pool[(start + i) % pool.length] as string;
+      const start = (slot * 7919) % Math.max(1, range);
+      for (let i = 0; i < take; i++) out[i] = pool[(start + i) % range] as string;
       return out;
     },
   };
