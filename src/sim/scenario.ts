@@ -6,31 +6,17 @@ import { durationField, field, positiveIntField } from '../policy/fields.ts';
 import { formatIssues, fromZodIssues, policyErrorMap, sortIssues } from '../policy/issues.ts';
 import { parseYamlSource } from '../policy/locate.ts';
 import { describeValue, fail, ok } from '../policy/values.ts';
-import { isIP } from 'node:net';
 import { DEFAULT_COUNTRIES } from '../reference/population/countries.ts';
 import { MAX_POOL_COUNT, parseIpv4Cidr } from './agents/addresses.ts';
 import type { PoolSpec } from './agents/attackers.ts';
 import type { AttackerOptions } from './world.ts';
+import { ipField, nonNegative, positiveNumber, share } from './scenario-fields.ts';
+import { adaptiveAttackerOptions, adaptiveAttackerSchemas } from './agents/adaptive/adaptive-schema.ts';
 
 /**
  * A scenario file: the world (population, legit users) and the attackers, on virtual time.
  * Validated like a policy: strict objects, messages with file, line and path.
  */
-const share = field((v) =>
-  typeof v === 'number' && v >= 0 && v <= 1
-    ? ok(v)
-    : fail<number>(`expected a share from 0 to 1, got ${describeValue(v)}`),
-);
-const ipField = field((v) =>
-  typeof v === 'string' && isIP(v) !== 0
-    ? ok(v)
-    : fail<string>(`expected an IP address, got ${describeValue(v)}`),
-);
-const nonNegative = field((v) =>
-  typeof v === 'number' && v >= 0 && Number.isFinite(v)
-    ? ok(v)
-    : fail<number>(`expected a number of at least 0, got ${describeValue(v)}`),
-);
 
 const legitSchema = z.strictObject({
   users: positiveIntField,
@@ -42,11 +28,6 @@ const legitSchema = z.strictObject({
   ipv6Share: share.default(0.3),
 });
 
-const positiveNumber = field((v) =>
-  typeof v === 'number' && v > 0 && Number.isFinite(v)
-    ? ok(v)
-    : fail<number>(`expected a number above 0, got ${describeValue(v)}`),
-);
 const countryField = field((v) =>
   typeof v === 'string' && COUNTRY_CODES.includes(v)
     ? ok(v)
@@ -159,6 +140,7 @@ const scenarioSchema = z.strictObject({
         sybilAttackerSchema,
         rotationAttackerSchema,
         lowAndSlowAttackerSchema,
+        ...adaptiveAttackerSchemas,
         moduleAttackerSchema,
       ]),
     )
@@ -270,5 +252,7 @@ export function attackerOptions(a: ScenarioAttacker): AttackerOptions {
     }
     case 'module':
       return a;
+    default:
+      return adaptiveAttackerOptions(a);
   }
 }

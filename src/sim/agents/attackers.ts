@@ -5,6 +5,8 @@ import { ipv4PoolOf, poolAddress, rotatingAddress, type AddressPool } from './ad
 import { scanner, type TargetSource } from './scanner.ts';
 import { leakedNumbers, listTargets, permutationTargets, sequentialTargets } from './targets.ts';
 import { internalError } from '../../core/internal-error.ts';
+import { ADAPTIVE_KINDS, type AdaptiveAttacker } from './adaptive/adaptive-spec.ts';
+import { createAdaptiveAttacker } from './adaptive/create-adaptive.ts';
 
 /** Where a pool of attacker addresses lies: an IPv4 CIDR block or count, or a number of IPv6 /64s. */
 export type PoolSpec = { readonly ipv4: string | number } | { readonly ipv6Prefixes: number };
@@ -14,8 +16,8 @@ interface Timed {
   readonly startAtMs: number;
 }
 
-/** The built-in attackers. Rates are numbers looked up per second by each session/account. */
-export type BuiltInAttacker = Timed &
+/** The fixed-course scanners. Rates are numbers looked up per second by each session/account. */
+export type ScannerAttacker = Timed &
   (
     | {
         readonly kind: 'random';
@@ -66,6 +68,12 @@ export type BuiltInAttacker = Timed &
       }
   );
 
+/** The built-in attackers: fixed-course scanners, and those that adapt to every answer. */
+export type BuiltInAttacker = ScannerAttacker | AdaptiveAttacker;
+
+const isAdaptive = (spec: BuiltInAttacker): spec is AdaptiveAttacker =>
+  (ADAPTIVE_KINDS as readonly string[]).includes(spec.kind);
+
 export interface AttackerWorld {
   readonly population: Population;
   readonly batchSize: number;
@@ -91,6 +99,7 @@ function poolOf(spec: PoolSpec): AddressPool {
 
 /** Builds one built-in attacker as a scanner agent with its own targets and addresses. */
 export function createAttacker(spec: BuiltInAttacker, world: AttackerWorld): Agent {
+  if (isAdaptive(spec)) return createAdaptiveAttacker(spec, world);
   const { population, index } = world;
   const rng = seededRng(0x5ca11 + index);
   const fixed = (ip: string) => (): string => ip;
@@ -169,7 +178,7 @@ export function createAttacker(spec: BuiltInAttacker, world: AttackerWorld): Age
 
 function sequentialRange(
   population: Population,
-  spec: Extract<BuiltInAttacker, { kind: 'sequential' }>,
+  spec: Extract<ScannerAttacker, { kind: 'sequential' }>,
 ): TargetSource {
   let from = 0;
   let size = population.candidateCount;
