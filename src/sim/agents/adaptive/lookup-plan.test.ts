@@ -103,4 +103,24 @@ describe('lookupPlan', () => {
     assert.equal(next.numbers?.length, 500);
     assert.deepEqual(next.numbers, job.numbers?.slice(0, 500));
   });
+
+  it('halves its batch when a detector refuses it, not when a quota does, and grows it back slowly', () => {
+    const plan = lookupPlan({ walk: candidates(), batchSize: 1000, rng: seededRng(5) });
+    const size = (): number => ((plan.next(view(0), ctxAt(0)) as Job).numbers ?? []).length;
+    const answer = (status: number, code?: string): void =>
+      plan.answered(
+        0,
+        plan.next(view(0), ctxAt(0)) as Job,
+        { status, headers: {}, body: code ? { code } : undefined },
+        ctxAt(0),
+      );
+    answer(429, 'quota-exceeded');
+    assert.equal(size(), 1000);
+    answer(403, 'blocked');
+    assert.equal(size(), 500);
+    answer(429, 'abnormal-usage-detected');
+    assert.equal(size(), 250);
+    for (let i = 0; i < 20; i++) answer(200);
+    assert.equal(size(), 313);
+  });
 });

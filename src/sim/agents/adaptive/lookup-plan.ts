@@ -26,6 +26,16 @@ interface Contact {
   readonly accountId?: unknown;
 }
 
+/** The smallest batch a plan shrinks to after detections. */
+const MIN_BATCH = 10;
+
+/** A refusal that names detection (a risk score), not a quota: 403 blocked, 429 abnormal usage. */
+function detected(response: AgentResponse): boolean {
+  if (response.status === 403) return true;
+  const code = (response.body as { code?: unknown } | undefined)?.code;
+  return response.status === 429 && code === 'abnormal-usage-detected';
+}
+
 /** The population's hit rate on random candidates before the attacker has measured its own. */
 const PRIOR_HIT_RATE = 0.056;
 
@@ -43,6 +53,8 @@ export function lookupPlan(o: LookupPlanOptions): Plan & { readonly stats: () =>
   const lookups = routeScores(o.lookupRoutes ?? ['discover'], o.rng);
   const fetchRoutes = routeScores(o.fetch ?? [], o.rng);
   let batch = o.batchSize;
+  /** Answers since the batch size last changed. */
+  let calm = 0;
   let hitRate = PRIOR_HIT_RATE;
   const stats = { revealed: 0, fetched: 0, deferred: 0, lookups: 0 };
 
@@ -108,7 +120,20 @@ export function lookupPlan(o: LookupPlanOptions): Plan & { readonly stats: () =>
       lookups.missing(job.route);
       return again.push(now, asked);
     }
-    if (response.status !== 200) return again.push(now + 60_000, asked);
+    if (response.status !== 200) {
+      if (detected(response)) {
+        // Refused for what the lookup looked like, not for its volume: smaller batches show a
+        // detector less at a time (a threshold the attacker cannot see, probed downwards).
+        batch = Math.max(MIN_BATCH, Math.floor(batch / 2));
+        calm = 0;
+      }
+      return again.push(now + 60_000, asked);
+    }
+    // Answered: probe upwards again, slowly.
+    if (++calm >= 20 && batch < o.batchSize) {
+      batch = Math.min(o.batchSize, Math.ceil(batch * 1.25));
+      calm = 0;
+    }
     lookups.found(job.route);
     const contacts = (response.body as { contacts?: unknown } | undefined)?.contacts;
     const found = new Map<string, string>();
