@@ -125,6 +125,7 @@ export function createRiskTable(maxRecords: number, seed: readonly [number, numb
     let cohort: string | undefined;
     if (lookup.identity !== undefined) {
       const id = touch(keyOf(`i|${lookup.identity}`), now, true) as RiskRecord;
+      if (lookup.spareNetwork === true) return [['identity', id]];
       id.cohort ??= keyOf(`c|${lookup.prefix}`);
       cohort = id.cohort;
       out.push(['identity', id]);

@@ -13,6 +13,11 @@ export interface RiskLookup {
   readonly prefix: string;
   /** The whole policy is in shadow: nothing is enforced. */
   readonly shadow: boolean;
+  /**
+   * An established account (anchored in the contact graph): only its identity layer is read and
+   * signalled, so a penalty on its network or sign-up cohort never falls on it.
+   */
+  readonly spareNetwork?: boolean;
 }
 
 /** A detector's signal: its weight, the share each layer gets, and whether it only logs. */

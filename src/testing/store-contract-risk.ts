@@ -147,6 +147,23 @@ export function riskContract(test: ContractCase): void {
     assert.deepEqual(await levelOf(s, lookup('newcomer', B)), [true, 'none', undefined]);
   });
 
+  test('an established account is spared its network’s and its cohort’s penalties, not its own', async (s) => {
+    const spared = (identity: string, prefix: string): RiskLookup => ({
+      ...lookup(identity, prefix),
+      spareNetwork: true,
+    });
+    assert.equal((await levelOf(s, lookup('old', C)))[0], true); // first seen from C: its cohort
+    await signal(s, lookup('c1', C), weigh(100, { cohort: 1 }));
+    await signal(s, lookup('a1', A), weigh(100, { ipPrefix: 1 }));
+    assert.deepEqual(await levelOf(s, lookup('old', A)), [false, 'block', 'ipPrefix']);
+    assert.deepEqual(await levelOf(s, spared('old', A)), [true, 'none', undefined]);
+    assert.deepEqual(await levelOf(s, spared('old', B)), [true, 'none', undefined]);
+    // Its own findings reach its own score only: the network it shares is left as it was.
+    await signal(s, spared('old', B), weigh(100, { identity: 1, ipPrefix: 1 }));
+    assert.deepEqual(await levelOf(s, spared('old', B)), [false, 'block', 'identity']);
+    assert.deepEqual(await levelOf(s, lookup('neighbour', B)), [true, 'none', undefined]);
+  });
+
   test('an identity already blocked adds nothing more to its networks', async (s) => {
     const both = weigh(100, { identity: 1, ipPrefix: 0.5 });
     await signal(s, lookup('x', A), both); // x blocked, the /24 at 50: challenge

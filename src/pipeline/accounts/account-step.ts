@@ -10,6 +10,8 @@ import type { RequestState } from '../admit/request-state.ts';
 export interface AccountResolver {
   readonly config: AccountsConfig;
   readonly graph: ContactGraph;
+  /** Ask the graph whether the account is anchored, so its network's penalties spare it (risk and contacts both on). */
+  readonly spare: boolean;
 }
 
 /**
@@ -26,15 +28,15 @@ export interface AccountResolver {
 export function accountStep(r: AccountResolver, s: RequestState, now: number): void | Promise<void> {
   const { config, graph } = r;
   const number = ownNumber(config, s);
-  if (number !== undefined) return named(s, graph.fingerprint(number));
+  if (number !== undefined) return named(r, s, graph.fingerprint(number), now);
   const session = config.claim === undefined ? keyValue(config.session, s.caller, s.req.headers) : '';
   if (session === '') {
     s.caller = { ...s.caller, account: `anon:${addressKey(s.caller.ip)}` };
     return undefined;
   }
   const bound = graph.accountOf(session, now);
-  if (bound instanceof Promise) return bound.then((account) => sessionAccount(r, s, session, account));
-  return sessionAccount(r, s, session, bound);
+  if (bound instanceof Promise) return bound.then((account) => sessionAccount(r, s, session, account, now));
+  return sessionAccount(r, s, session, bound, now);
 }
 
 function sessionAccount(
@@ -42,15 +44,24 @@ function sessionAccount(
   s: RequestState,
   session: string,
   account: number | undefined,
-): void {
-  if (account !== undefined) return named(s, account);
+  now: number,
+): void | Promise<void> {
+  if (account !== undefined) return named(r, s, account, now);
   // An unbound session is its own account: fingerprinted, so no credential sits in a store key.
   s.caller = { ...s.caller, account: `session:${r.graph.fingerprint(`session ${session}`).toString(36)}` };
 }
 
-function named(s: RequestState, account: number): void {
+function named(r: AccountResolver, s: RequestState, account: number, now: number): void | Promise<void> {
   s.account = account;
   s.caller = { ...s.caller, account: `acct:${account.toString(36)}` };
+  if (!r.spare) return undefined;
+  const view = r.graph.view(account, [], now);
+  if (view instanceof Promise)
+    return view.then((v) => {
+      s.spared = v.anchored;
+    });
+  s.spared = view.anchored;
+  return undefined;
 }
 
 /** The number a request names as its own account: the one it registers, or its JWT claim. */

@@ -14,7 +14,8 @@ import { targetsOf, type RequestState } from './request-state.ts';
  */
 export function limitChecks(ctx: AdmitContext, s: RequestState): Admission | LimitCheck[] {
   const { route } = s;
-  s.lookup = ctx.defenses.gate?.lookupFor(s.caller, s.req.headers);
+  const lookup = ctx.defenses.gate?.lookupFor(s.caller, s.req.headers);
+  s.lookup = lookup !== undefined && s.spared ? { ...lookup, spareNetwork: true } : lookup;
   s.planned =
     route.detect !== undefined ||
     route.egress !== undefined ||

@@ -68,7 +68,14 @@ export function createAdmitContext(base: AdmitContextBase, policy: CompiledPolic
     clock: base.clock,
     outageLog: base.outageLog,
     onRisk: base.onRisk,
-    accounts: policy.accounts === undefined ? undefined : { config: policy.accounts, graph: base.graph() },
+    accounts:
+      policy.accounts === undefined
+        ? undefined
+        : {
+            config: policy.accounts,
+            graph: base.graph(),
+            spare: policy.risk !== undefined && policy.contacts !== undefined,
+          },
   };
 }
 

@@ -27,6 +27,8 @@ export interface RequestState {
   lastTargets: string[];
   /** The account's fingerprint once the account step named one (policy `accounts`). */
   account: number | undefined;
+  /** The account is anchored in the contact graph: its network's penalties spare it. */
+  spared: boolean;
 }
 
 /** Never returned (no pointer matches `undefined`): spares an allocation per request. */
@@ -42,6 +44,7 @@ export function requestState(req: PlainRequest, route: CompiledRoute, caller: Ca
     lastPointer: undefined,
     lastTargets: NO_TARGETS,
     account: undefined,
+    spared: false,
   };
 }
 

@@ -40,6 +40,8 @@ export const VOUCHED = 8;
 export interface GraphView {
   /** The caller's vouchers: anchored accounts known to hold its number. */
   readonly trust: number;
+  /** Whether the caller itself is anchored: a seed, or vouched for by anchorAt accounts. */
+  readonly anchored: boolean;
   /** Per target, in order: MUTUAL | ANCHORED | SHOWN | VOUCHED bits. */
   readonly flags: Uint8Array;
 }

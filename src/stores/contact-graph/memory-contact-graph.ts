@@ -125,7 +125,7 @@ export function createMemoryContactGraph(options: MemoryContactGraphOptions): Co
         }
         flags[i] = f;
       }
-      return { trust: own?.vouchers.size ?? 0, flags };
+      return { trust: own?.vouchers.size ?? 0, anchored: anchored(account, own), flags };
     },
 
     update(account, change, now) {

@@ -13,6 +13,8 @@ export function riskLayers(
   const prefixKey = names.risk(names.tag(`p|${risk.prefix}`));
   if (risk.identity === undefined) return { mask: PREFIX, keys: [prefixKey], cohort: '', identityTag: '' };
   const identityTag = names.tag(`i|${risk.identity}`);
+  if (risk.spareNetwork === true)
+    return { mask: IDENTITY, keys: [names.risk(identityTag)], cohort: '', identityTag };
   const cohort = ctx.cohortOf(identityTag, risk.prefix);
   return {
     mask: IDENTITY | PREFIX | COHORT,
@@ -32,6 +34,7 @@ export function readingOf(
 ): RiskReading {
   const found: [RiskLayer, RawRiskRecord | undefined][] = [];
   if (risk.identity === undefined) found.push(['ipPrefix', records[0]]);
+  else if (risk.spareNetwork === true) found.push(['identity', records[0]]);
   else {
     const id = records[0];
     if (id !== undefined) ctx.learnCohort(identityTag, risk.prefix, id.cohort);
