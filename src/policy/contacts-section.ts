@@ -78,6 +78,9 @@ export const contactsSchema = z.strictObject({
   bootstrap: z.union([z.literal(0), durationField]).default(CONTACTS_DEFAULTS.bootstrapMs),
   anchorAt: positiveIntField.default(CONTACTS_DEFAULTS.anchorAt),
   budget: z.array(tierSchema).min(1),
+  population: z
+    .strictObject({ trustBelow: positiveIntField, rate: rateField, burst: positiveIntField.optional() })
+    .optional(),
 });
 
 export const revealSchema = z.strictObject({
@@ -161,5 +164,18 @@ export function buildContacts(doc: ContactsDocument, issues: RawIssue[]): Contac
     bootstrapMs: doc.bootstrap,
     anchorAt: doc.anchorAt,
     budget,
+    population:
+      doc.population === undefined
+        ? undefined
+        : {
+            trustBelow: doc.population.trustBelow,
+            spec: {
+              id: 'contacts/reveal-population',
+              algorithm: 'gcra',
+              limit: doc.population.rate.limit,
+              windowMs: doc.population.rate.windowMs,
+              burst: doc.population.burst ?? doc.population.rate.limit,
+            },
+          },
   };
 }

@@ -64,6 +64,12 @@ export interface ContactsConfig {
   readonly anchorAt: number;
   /** Ascending in trust; the first is trust 0. */
   readonly budget: readonly RevealTier[];
+  /**
+   * One budget shared by every account below `trustBelow` (policy `contacts.population`): how
+   * fast all new and low-trust accounts together may discover accounts that do not know them.
+   * A swarm of any size drains it, and then waits with everyone below that trust.
+   */
+  readonly population: { readonly trustBelow: number; readonly spec: LimitSpec } | undefined;
 }
 
 /** A route's `reveal:`: its answers' records are revealed mutual-first, the rest from the budget. */

@@ -69,11 +69,16 @@ export async function prepareReveal(p: RevealInputs): Promise<RevealPlan> {
   const viewed = graph.view(p.account, fps, now);
   const view: GraphView = viewed instanceof Promise ? await viewed : viewed;
   const vouchers = newVouchers(fps, view.flags);
-  const tier = tierFor(p.contacts.budget, view.trust + vouchers.length);
-  const check: LimitCheck = { spec: tier.spec, key: `${tier.spec.id}:${p.accountKey}`, cost: 0 };
-  const peeked = p.store.consume([check]);
+  const trust = view.trust + vouchers.length;
+  const tier = tierFor(p.contacts.budget, trust);
+  const checks: LimitCheck[] = [{ spec: tier.spec, key: `${tier.spec.id}:${p.accountKey}`, cost: 0 }];
+  const population = p.contacts.population;
+  // Below the population budget's trust, every reveal from the budget is charged to both.
+  if (population !== undefined && trust < population.trustBelow)
+    checks.push({ spec: population.spec, key: population.spec.id, cost: 0 });
+  const peeked = p.store.consume(checks);
   const peek = peeked instanceof Promise ? await peeked : peeked;
-  let allowance = Math.floor(peek.outcomes[0]?.remaining ?? 0);
+  let allowance = Math.floor(Math.min(...peek.outcomes.map((o) => o.remaining)));
   const shown: number[] = [];
   let remainingAfter = allowance;
 
@@ -98,16 +103,16 @@ export async function prepareReveal(p: RevealInputs): Promise<RevealPlan> {
       const updated = graph.update(p.account, { held: fps, vouchers, shown }, p.clock.now());
       if (updated instanceof Promise) await updated;
       if (shown.length === 0) return undefined;
-      const charged = p.store.consume([{ ...check, cost: shown.length }]);
+      const charged = p.store.consume(checks.map((c) => ({ ...c, cost: shown.length })));
       const batch = charged instanceof Promise ? await charged : charged;
-      const outcome0 = batch.outcomes[0];
       if (!batch.allowed) {
-        // Another lookup of the same account spent the budget meanwhile: withhold this answer.
+        // Other lookups spent the budget meanwhile: withhold this answer.
+        const wait = Math.max(unitMs(tier.spec), ...batch.outcomes.map((o) => o.retryAfterMs));
         return problemResponse('quota-exceeded', 'too many reveals for this account; retry later', {
-          headers: { 'retry-after': retryAfterSeconds(outcome0?.retryAfterMs ?? unitMs(tier.spec)) },
+          headers: { 'retry-after': retryAfterSeconds(wait) },
         });
       }
-      remainingAfter = Math.floor(outcome0?.remaining ?? 0);
+      remainingAfter = Math.floor(Math.min(...batch.outcomes.map((o) => o.remaining)));
       return undefined;
     },
     headers() {

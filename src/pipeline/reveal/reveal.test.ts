@@ -40,9 +40,10 @@ function num(i: number): string {
   return `+1415555${String(i).padStart(4, '0')}`;
 }
 
-function world(history?: GraphHistory) {
+function world(history?: GraphHistory, extraContacts = '') {
   const clock = manualClock(Date.UTC(2026, 0, 1));
-  const policy = compilePolicy(POLICY, { source: 'policy.yaml' });
+  const text = POLICY.replace('  anchorAt: 2\n', `  anchorAt: 2\n${extraContacts}`);
+  const policy = compilePolicy(text, { source: 'policy.yaml' });
   const graph = createMemoryContactGraph({
     config: { maxPerAccount: 1000, maxAccounts: 1000, forgetAfterMs: 180 * DAY, bootstrapMs: 0, anchorAt: 2 },
     sessions: { forgetAfterMs: 90 * DAY, max: 1000 },
@@ -215,5 +216,17 @@ describe('mutual-first reveals', () => {
     const fake = await v.lookup(sessions[0] as string, [...ring.slice(1), ...asked]);
     assert.deepEqual(fake.found, ring.slice(1));
     assert.equal(fake.deferred, '86400');
+  });
+
+  it('shares one population budget among accounts below its trust', async () => {
+    const w = world(undefined, '  population: { trustBelow: 2, rate: 1/1d, burst: 3 }\n');
+    for (let i = 10; i < 20; i++) w.registered.add(num(i));
+    const asked = Array.from({ length: 10 }, (_, i) => num(10 + i));
+    const first = await w.lookup(await w.register(num(1)), asked);
+    const second = await w.lookup(await w.register(num(2)), asked);
+    // Each account could take 2; together they may take 3.
+    assert.equal(first.found.length, 2);
+    assert.equal(second.found.length, 1);
+    assert.equal(second.deferred, '86400');
   });
 });

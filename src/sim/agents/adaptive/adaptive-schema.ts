@@ -27,6 +27,7 @@ const common = {
   fetchesPerSecond: positiveNumber.default(1),
   retireAfter: durationField.default(DAY_MS),
   start: durationField.optional(),
+  batchSize: positiveIntField.optional(),
 };
 const spread = {
   ipv4Networks: upTo(MAX_IPV4_NETWORKS).optional(),
@@ -141,6 +142,7 @@ function commonOf(a: Entry): AdaptiveCommon {
     numbersPerSecond: { start: a.numbersPerSecond, min: a.minNumbersPerSecond, max: a.maxNumbersPerSecond },
     fetchesPerSecond: a.fetchesPerSecond,
     retireAfterMs: a.retireAfter,
+    ...(a.batchSize === undefined ? {} : { batchSize: a.batchSize }),
   };
 }
 

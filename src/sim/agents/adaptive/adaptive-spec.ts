@@ -17,6 +17,8 @@ export interface AdaptiveCommon {
   readonly fetchesPerSecond: number;
   /** A refusal asking to wait longer than this retires the account (ms; Infinity: wait it out). */
   readonly retireAfterMs: number;
+  /** Numbers per lookup it starts with, instead of the scenario's batchSize. */
+  readonly batchSize?: number;
 }
 
 /** The adaptive attacker kinds (docs/simulator.md, "Adaptive attackers"). */

@@ -9,7 +9,9 @@ import { sideRoutesAttacker } from './side-routes.ts';
 import { swarmAttacker } from './swarm.ts';
 
 /** Builds one adaptive attacker entry as one agent driving all its accounts. */
-export function createAdaptiveAttacker(spec: AdaptiveAttacker, world: AdaptiveWorld): Agent {
+export function createAdaptiveAttacker(spec: AdaptiveAttacker, scenarioWorld: AdaptiveWorld): Agent {
+  const world =
+    spec.batchSize === undefined ? scenarioWorld : { ...scenarioWorld, batchSize: spec.batchSize };
   switch (spec.kind) {
     case 'swarm':
       return swarmAttacker(spec, world);
