@@ -1,5 +1,5 @@
 import type { Agent, AgentContext, AgentResponse } from '../agent.ts';
-import { deferredDelayMs, MAX_DEFERRED_ROUNDS } from './deferred.ts';
+import { deferredDelayMs, MAX_DEFERRED_ROUNDS } from './legit-user-deferred.ts';
 import { retryDelayMs } from './retry.ts';
 
 export interface LegitUserOptions {
@@ -243,7 +243,7 @@ export function legitUser(options: LegitUserOptions): Agent {
 
 /**
  * On an answer carrying `enumguard-deferred`, keeps the batch's numbers it did not find for
- * the next round (deferred.ts says what the header means), and the longest wait asked for.
+ * the next round (legit-user-deferred.ts says what the header means), and the longest wait asked for.
  */
 function noteHeldBack(sync: Sync, response: AgentResponse): void {
   const wait = deferredDelayMs(response);
