@@ -11,6 +11,7 @@ import { DEFAULT_COUNTRIES } from '../reference/population/countries.ts';
 import { MAX_POOL_COUNT, parseIpv4Cidr } from './agents/addresses.ts';
 import type { PoolSpec } from './agents/attackers.ts';
 import type { AttackerOptions } from './world.ts';
+import { LEGIT_DEFAULTS } from './agents/legit-users.ts';
 
 /**
  * A scenario file: the world (population, legit users) and the attackers, on virtual time.
@@ -32,15 +33,35 @@ const nonNegative = field((v) =>
     : fail<number>(`expected a number of at least 0, got ${describeValue(v)}`),
 );
 
-const legitSchema = z.strictObject({
-  users: positiveIntField,
-  installWithin: durationField.default(86_400_000),
-  resyncEvery: durationField.default(30 * 86_400_000),
-  newContactsPerWeek: nonNegative.default(2),
-  cgnatShare: share.default(0.2),
-  usersPerCgnatAddress: positiveIntField.default(200),
-  ipv6Share: share.default(0.3),
-});
+const legitSchema = z
+  .strictObject({
+    users: positiveIntField,
+    installWithin: durationField.default(86_400_000),
+    resyncEvery: durationField.default(30 * 86_400_000),
+    newContactsPerWeek: nonNegative.default(2),
+    cgnatShare: share.default(0.2),
+    usersPerCgnatAddress: positiveIntField.default(200),
+    ipv6Share: share.default(0.3),
+    reinstallShare: share.default(LEGIT_DEFAULTS.reinstallShare),
+    powerUserShare: share.default(LEGIT_DEFAULTS.powerUserShare),
+    powerUserContacts: positiveIntField.default(LEGIT_DEFAULTS.powerUserContacts),
+    fewContactsShare: share.default(LEGIT_DEFAULTS.fewContactsShare),
+    withAttackerAddress: z.strictObject({ address: ipField, users: positiveIntField }).optional(),
+  })
+  .superRefine((l, ctx) => {
+    if (l.powerUserShare + l.fewContactsShare > 1)
+      ctx.addIssue({
+        code: 'custom',
+        message: `powerUserShare and fewContactsShare add up to more than 1 (${l.powerUserShare + l.fewContactsShare})`,
+        path: ['fewContactsShare'],
+      });
+    if (l.withAttackerAddress !== undefined && l.withAttackerAddress.users > l.users)
+      ctx.addIssue({
+        code: 'custom',
+        message: `${l.withAttackerAddress.users} users on the attacker's address, but only ${l.users} legit users`,
+        path: ['withAttackerAddress', 'users'],
+      });
+  });
 
 const positiveNumber = field((v) =>
   typeof v === 'number' && v > 0 && Number.isFinite(v)
@@ -219,6 +240,11 @@ export function worldOptions(s: Scenario) {
       cgnatShare: s.legit.cgnatShare,
       usersPerCgnatAddress: s.legit.usersPerCgnatAddress,
       ipv6Share: s.legit.ipv6Share,
+      reinstallShare: s.legit.reinstallShare,
+      powerUserShare: s.legit.powerUserShare,
+      powerUserContacts: s.legit.powerUserContacts,
+      fewContactsShare: s.legit.fewContactsShare,
+      ...(s.legit.withAttackerAddress ? { withAttackerAddress: s.legit.withAttackerAddress } : {}),
     },
     attackers: s.attackers.map(attackerOptions),
   };

@@ -92,7 +92,8 @@ export function createContactDelays(tracked: (user: string) => boolean): Contact
       if (!classes) return;
       for (let i = 0; i < fresh.length; i++) {
         const cls = classes[i] as number;
-        if (cls === NOT_REGISTERED) continue;
+        // A number twice in one request (books hold duplicates) is one contact.
+        if (cls === NOT_REGISTERED || state.pending.has(fresh[i] as string)) continue;
         totals[lane(cls)]++;
         state.pending.set(fresh[i] as string, state.current * 4 + cls);
       }
