@@ -81,3 +81,17 @@ describe('createHarvestTracker', () => {
     assert.equal(createHarvestTracker().result().distinctNumbersLookedUp, null);
   });
 });
+
+describe('createHarvestTracker sampling', () => {
+  it('estimates distinct numbers from the hundredth ending in "00", exact for whole blocks', () => {
+    const h = createHarvestTracker({
+      candidateCount: 100_000,
+      candidateIndexOf: (n) => Number(n.slice(1)) - 10_000,
+      sampleHundredth: true,
+    });
+    const block = Array.from({ length: 10_000 }, (_, i) => `+${10_000 + i}`);
+    h.onAttackerExchange(lookup('/v1/contacts/discover', block), ok({ contacts: [] }), 1);
+    h.onAttackerExchange(lookup('/v1/contacts/discover', block.slice(0, 5_000)), ok({ contacts: [] }), 2);
+    assert.equal(h.result().distinctNumbersLookedUp, 10_000);
+  });
+});

@@ -26,7 +26,10 @@ export interface Harvest {
   readonly attackerAccounts: number;
   /** Numbers looked up by attackers, repeats included. */
   readonly numbersLookedUp: number;
-  /** Distinct candidate numbers the attackers looked up, when the candidate space is known. */
+  /**
+   * Distinct candidate numbers the attackers looked up, when the candidate space is known;
+   * estimated from a sample of it when the options ask for one.
+   */
   readonly distinctNumbersLookedUp: number | null;
 }
 
@@ -43,6 +46,11 @@ export interface HarvestOptions {
   /** The candidate index of a number text, or -1: lets the tracker count distinct numbers asked. */
   readonly candidateIndexOf?: (number: string) => number;
   readonly candidateCount?: number;
+  /**
+   * Count only numbers ending in "00" and scale by 100: exact for numbers handed out in blocks
+   * of 10^4 (the population's), and ~100 times cheaper than resolving every number asked.
+   */
+  readonly sampleHundredth?: boolean;
 }
 
 const REVEALED = 0;
@@ -104,11 +112,13 @@ export function createHarvestTracker(options: HarvestOptions = {}): HarvestTrack
     return 1;
   };
 
+  const sampled = options.sampleHundredth === true;
   const countAsked = (numbers: readonly unknown[]): void => {
     numbersLookedUp += numbers.length;
     if (!asked || !candidateIndexOf) return;
     for (const n of numbers) {
-      const c = typeof n === 'string' ? candidateIndexOf(n) : -1;
+      if (typeof n !== 'string' || (sampled && !endsIn00(n))) continue;
+      const c = candidateIndexOf(n);
       if (c < 0) continue;
       const bit = 1 << (c & 7);
       const byte = asked[c >>> 3] as number;
@@ -170,10 +180,14 @@ export function createHarvestTracker(options: HarvestOptions = {}): HarvestTrack
         >,
         attackerAccounts: registered.size,
         numbersLookedUp,
-        distinctNumbersLookedUp: asked ? distinct : null,
+        distinctNumbersLookedUp: asked ? distinct * (sampled ? 100 : 1) : null,
       };
     },
   };
+}
+
+function endsIn00(n: string): boolean {
+  return n.charCodeAt(n.length - 1) === 48 && n.charCodeAt(n.length - 2) === 48;
 }
 
 function accountIdOfPath(path: string): string {

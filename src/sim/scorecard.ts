@@ -39,6 +39,8 @@ export interface ScorecardOptions {
   /** The population's candidate space, to count the distinct numbers attackers asked about. */
   readonly candidateCount?: number;
   readonly candidateIndexOf?: (number: string) => number;
+  /** Count distinct numbers from the 1% ending in "00" (see HarvestOptions). */
+  readonly sampleCandidates?: boolean;
   /** Ground truth for the discovery-delay split, and which users it tracks (default: none). */
   readonly contactTruth?: ContactTruth;
   readonly trackContactsOf?: (user: string) => boolean;
@@ -57,6 +59,7 @@ export function createScorecard(
   const harvest = createHarvestTracker({
     ...(options.candidateIndexOf ? { candidateIndexOf: options.candidateIndexOf } : {}),
     ...(options.candidateCount !== undefined ? { candidateCount: options.candidateCount } : {}),
+    sampleHundredth: options.sampleCandidates === true,
   });
   /** Each attacker's first and last exchange: its active span. */
   const attackerSpans = new Map<string, [number, number]>();

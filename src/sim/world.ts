@@ -103,6 +103,7 @@ export async function runWorld(options: WorldOptions): Promise<WorldRun> {
     ...(riskKey ? { riskKeyOf: riskKey } : {}),
     candidateCount: population.candidateCount,
     candidateIndexOf: candidateIndexReader(population),
+    sampleCandidates: true,
     contactTruth: populationTruth(population),
     trackContactsOf: contactDelaySample(population, options.legit.users),
   });
