@@ -9,7 +9,7 @@ import { loadPolicy } from '../policy/index.ts';
 import { htmlReport } from '../sim/html-report.ts';
 import { httpTransport } from '../sim/http-transport.ts';
 import type { FailedRun } from '../sim/parallel-runs.ts';
-import { scorecardTable, type PolicyRun } from '../sim/report.ts';
+import { containment, scorecardTable, type PolicyRun } from '../sim/report.ts';
 import { loadScenario, type Scenario } from '../sim/scenario.ts';
 import type { CliIo } from './io.ts';
 import { openShipped } from './shipped.ts';
@@ -187,7 +187,8 @@ export async function runSimulate(args: string[], io: CliIo, deps: SimulateDeps 
       seed: scenario.seed,
       durationMs,
       ...(target ? { target } : {}),
-      runs,
+      // Whether each policy contained the attack is judged against none's harvest in this compare.
+      runs: runs.map((r) => ({ ...r, contained: containment(r, runs) })),
       ...(failures.length > 0
         ? { failed: failures.map((f) => ({ policy: f.name, error: f.error.message })) }
         : {}),

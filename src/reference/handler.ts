@@ -9,6 +9,7 @@ import type { Failure, ReferenceService } from './service.ts';
  *   POST /v1/contacts/discover         Bearer, {"numbers": []} -> 200 {contacts: [...]}
  *   POST /v1/contacts/discover/delta   Bearer, {"numbers": []} -> 200 {contacts: [...], removed: [...]}
  *   GET  /v1/accounts/{id}/photo       Bearer                  -> 200 image/svg+xml
+ *   GET  /v1/accounts/{id}/profile     Bearer                  -> 200 {accountId, about?}
  *   GET  /healthz                                              -> 200 {status: "ok"}
  * Errors are RFC 9457 problem details with a stable `code`.
  */
@@ -40,6 +41,7 @@ export interface ReferenceResponse {
 
 const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' } as const;
 const PHOTO_PATH = /^\/v1\/accounts\/([^/]+)\/photo$/;
+const PROFILE_PATH = /^\/v1\/accounts\/([^/]+)\/profile$/;
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
@@ -82,7 +84,7 @@ export function createReferenceHandler(service: ReferenceService): ReferenceHand
     const photo = PHOTO_PATH.exec(path);
     if (photo) {
       if (method !== 'GET') return notAllowed('GET');
-      const result = service.photo(bearer(req), decodeURIComponent(photo[1] ?? ''));
+      const result = service.photo(bearer(req), idParam(photo[1]));
       if (!result.ok) return fromFailure(result);
       return {
         status: 200,
@@ -90,8 +92,25 @@ export function createReferenceHandler(service: ReferenceService): ReferenceHand
         body: result.body,
       };
     }
+    const profile = PROFILE_PATH.exec(path);
+    if (profile) {
+      if (method !== 'GET') return notAllowed('GET');
+      const result = service.profile(bearer(req), idParam(profile[1]));
+      if (!result.ok) return fromFailure(result);
+      const { ok: _ok, ...body } = result;
+      return json(200, body);
+    }
     return problem(404, 'not-found', `no route for ${method} ${path}`);
   };
+}
+
+/** A path segment decoded; a malformed escape reads as no id at all (404, not a thrown URIError). */
+function idParam(segment: string | undefined): string {
+  try {
+    return decodeURIComponent(segment ?? '');
+  } catch {
+    return '';
+  }
 }
 
 function pathOf(url: string): string {

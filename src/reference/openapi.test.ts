@@ -43,6 +43,7 @@ describe('docs/reference-api.openapi.yaml', () => {
       '/v1/contacts/discover',
       '/v1/contacts/discover/delta',
       '/v1/accounts/{accountId}/photo',
+      '/v1/accounts/{accountId}/profile',
       '/healthz',
     ]) {
       assert.ok(spec.paths[route], `${route} is not documented`);

@@ -76,6 +76,11 @@ export interface ReferenceService {
    */
   discoverNumbers: (caller: number, numbers: ArrayLike<number>) => DiscoverCounts;
   photo: (token: string, accountId: string) => Result<{ contentType: string; body: string }>;
+  /**
+   * An account's profile: its id, and its "about" text where the owner's setting lets the
+   * caller see it (the same rule as photos). Hidden and missing accounts answer the same 404.
+   */
+  profile: (token: string, accountId: string) => Result<{ accountId: string; about?: string }>;
   accountIdOf: (account: number) => string;
   /** The account index of an id, or -1 (also for well-formed ids of no account). */
   accountOfId: (id: string) => number;
@@ -177,6 +182,12 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
     if (stamps.length < registry.count()) stamps = growStamps(stamps, registry.count());
     return ++discoverCalls;
   };
+
+  /** VISIBLE_* bits `owner` (an index, or -1) shows `caller` now; 0 when not registered now. */
+  const shownTo = (owner: number, caller: number): number =>
+    owner >= 0 && !Number.isNaN(joinedAt(owner, clock.now()))
+      ? revealedTo(owner, caller, callerKey(caller))
+      : 0;
 
   let scratchAccounts = new Int32Array(1024);
   let scratchRevealed = new Uint8Array(1024);
@@ -286,12 +297,18 @@ export function createReferenceService(options: ReferenceServiceOptions): Refere
       if (caller < 0) return fail(401, 'unauthenticated', 'a valid bearer token is required');
       const owner = service.accountOfId(accountId);
       // Hidden and missing photos answer alike, so the endpoint does not confirm accounts.
-      const visible =
-        owner >= 0 &&
-        !Number.isNaN(joinedAt(owner, clock.now())) &&
-        (revealedTo(owner, caller, callerKey(caller)) & VISIBLE_PHOTO) !== 0;
-      if (!visible) return fail(404, 'not-found', 'no photo to show');
+      if ((shownTo(owner, caller) & VISIBLE_PHOTO) === 0) return fail(404, 'not-found', 'no photo to show');
       return { ok: true, contentType: 'image/svg+xml', body: avatarSvg(owner, accountId) };
+    },
+
+    profile(token, accountId) {
+      const caller = registry.accountOfToken(token);
+      if (caller < 0) return fail(401, 'unauthenticated', 'a valid bearer token is required');
+      const owner = service.accountOfId(accountId);
+      // The photo's rule: a profile whose "about" the caller may not see answers as a missing
+      // account does, so the route confirms nothing a discover answer would not show.
+      if ((shownTo(owner, caller) & VISIBLE_ABOUT) === 0) return fail(404, 'not-found', 'no profile to show');
+      return { ok: true, accountId: idOf(owner), about: population.about(owner) };
     },
   };
   return service;

@@ -38,10 +38,29 @@ describe('htmlReport', () => {
     assert.match(html, /^<!doctype html>/);
     assert.match(html, /<th scope="row">accounts revealed to attackers<\/th><td>1,000<\/td><td>10<\/td>/);
     assert.match(html, /<th scope="row">discovery delay p99<\/th>/);
-    assert.equal(html.match(/<svg /g)?.length, 3);
+    // Two line charts, the sync delay bars and the contact reveal bars.
+    assert.equal(html.match(/<svg /g)?.length, 4);
     // Two line charts, one path per policy each.
     assert.equal(html.match(/<path d="M/g)?.length, 4);
     assert.match(html, /seed 7/);
+  });
+
+  it('shows legit users refused by cause, or says none were', () => {
+    assert.match(html, /<h2>Legit users refused by cause<\/h2>\n<p>No legit user was refused\.<\/p>/);
+    const user: Agent = { id: 'u', role: 'legit', start: () => undefined, onResponse: () => undefined };
+    const card = createScorecard(100);
+    card.onExchange(
+      user,
+      { method: 'POST', path: '/v1/accounts', body: { number: '+1' }, clientIp: '192.0.2.2' },
+      { status: 429, headers: {}, body: { code: 'quota-exceeded', policy: 'registrations' } },
+      1,
+    );
+    const refused = htmlReport({
+      scenario: 's',
+      seed: 1,
+      runs: [{ policy: 'p', scorecard: card.result({ virtualMs: 10, wallMs: 1, requests: 1 }) }],
+    });
+    assert.match(refused, /<th scope="row">limit registrations<\/th><td>1 \(1 refusals\)<\/td>/);
   });
 
   it('escapes every name it prints', () => {

@@ -1,5 +1,5 @@
 import { escapeHtml } from './html.ts';
-import { columnName, dur, scorecardRows, type PolicyRun } from './report.ts';
+import { columnName, dur, refusalCauseRows, scorecardRows, type PolicyRun } from './report.ts';
 import type { Series } from './series.ts';
 import { barChart, colorOf, lineChart, type Line } from './svg-chart.ts';
 
@@ -44,7 +44,9 @@ ${
   stopped.length > 0
     ? `<p class="warn">Stopped early (Ctrl-C): ${stopped.map((r) => escapeHtml(r.policy)).join(', ')}. Their figures cover only the virtual time they ran.</p>\n`
     : ''
-}${table(runs)}
+}${table(runs, 'metric', scorecardRows(runs))}
+<h2>Legit users refused by cause</h2>
+${causes(runs)}
 <h2>Accounts revealed to attackers over virtual time</h2>
 ${lineChart({ title: 'Accounts revealed to attackers', lines: lines((s) => s.revealed), xMaxMs, log: true })}
 ${legend(runs)}
@@ -59,6 +61,18 @@ ${barChart({
     name: columnName(r),
     values: [r.scorecard.legit.delayP50Ms, r.scorecard.legit.delayP95Ms, r.scorecard.legit.delayP99Ms],
   })),
+  format: dur,
+})}
+${legend(runs)}
+<h2>When registered contacts were first revealed</h2>
+<p class="meta">From each sync's start, per contact: those who hold the user's number, and the others. No bar: the percentile falls among contacts never revealed in the run ("&gt; run"), or none were timed.</p>
+${barChart({
+  title: 'Contact reveal delay percentiles',
+  groups: ['holds number p50', 'holds number p99', 'other p50', 'other p99'],
+  series: runs.map((r) => {
+    const { mutual, other } = r.scorecard.legit.contactDelay;
+    return { name: columnName(r), values: [mutual.p50Ms, mutual.p99Ms, other.p50Ms, other.p99Ms] };
+  }),
   format: dur,
 })}
 ${legend(runs)}
@@ -79,14 +93,24 @@ function points(
   return out;
 }
 
-function table(runs: readonly PolicyRun[]): string {
+/** Legit users refused by cause, or a line saying none were. */
+function causes(runs: readonly PolicyRun[]): string {
+  const rows = refusalCauseRows(runs);
+  return rows.length === 0 ? '<p>No legit user was refused.</p>' : table(runs, 'cause', rows);
+}
+
+function table(
+  runs: readonly PolicyRun[],
+  first: string,
+  rows: { label: string; cells: string[] }[],
+): string {
   const head = runs
     .map(
       (r, i) =>
         `<th><span class="swatch" style="background:${colorOf(i)}"></span>${escapeHtml(columnName(r))}</th>`,
     )
     .join('');
-  const body = scorecardRows(runs)
+  const body = rows
     .map(
       ({ label, cells }) =>
         `<tr><th scope="row"${label.startsWith(' ') ? ' class="sub"' : ''}>${escapeHtml(label.trim())}</th>${cells
@@ -94,7 +118,7 @@ function table(runs: readonly PolicyRun[]): string {
           .join('')}</tr>`,
     )
     .join('\n');
-  return `<table>\n<thead><tr><th>metric</th>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
+  return `<table>\n<thead><tr><th>${escapeHtml(first)}</th>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }
 
 function legend(runs: readonly PolicyRun[]): string {

@@ -12,21 +12,42 @@ import type { PoolSpec } from './agents/attackers.ts';
 import type { AttackerOptions } from './world.ts';
 import { ipField, nonNegative, positiveNumber, share } from './scenario-fields.ts';
 import { adaptiveAttackerOptions, adaptiveAttackerSchemas } from './agents/adaptive/adaptive-schema.ts';
+import { LEGIT_DEFAULTS } from './agents/legit-users.ts';
 
 /**
  * A scenario file: the world (population, legit users) and the attackers, on virtual time.
  * Validated like a policy: strict objects, messages with file, line and path.
  */
 
-const legitSchema = z.strictObject({
-  users: positiveIntField,
-  installWithin: durationField.default(86_400_000),
-  resyncEvery: durationField.default(30 * 86_400_000),
-  newContactsPerWeek: nonNegative.default(2),
-  cgnatShare: share.default(0.2),
-  usersPerCgnatAddress: positiveIntField.default(200),
-  ipv6Share: share.default(0.3),
-});
+const legitSchema = z
+  .strictObject({
+    users: positiveIntField,
+    installWithin: durationField.default(86_400_000),
+    resyncEvery: durationField.default(30 * 86_400_000),
+    newContactsPerWeek: nonNegative.default(2),
+    cgnatShare: share.default(0.2),
+    usersPerCgnatAddress: positiveIntField.default(200),
+    ipv6Share: share.default(0.3),
+    reinstallShare: share.default(LEGIT_DEFAULTS.reinstallShare),
+    powerUserShare: share.default(LEGIT_DEFAULTS.powerUserShare),
+    powerUserContacts: positiveIntField.default(LEGIT_DEFAULTS.powerUserContacts),
+    fewContactsShare: share.default(LEGIT_DEFAULTS.fewContactsShare),
+    withAttackerAddress: z.strictObject({ address: ipField, users: positiveIntField }).optional(),
+  })
+  .superRefine((l, ctx) => {
+    if (l.powerUserShare + l.fewContactsShare > 1)
+      ctx.addIssue({
+        code: 'custom',
+        message: `powerUserShare and fewContactsShare add up to more than 1 (${l.powerUserShare + l.fewContactsShare})`,
+        path: ['fewContactsShare'],
+      });
+    if (l.withAttackerAddress !== undefined && l.withAttackerAddress.users > l.users)
+      ctx.addIssue({
+        code: 'custom',
+        message: `${l.withAttackerAddress.users} users on the attacker's address, but only ${l.users} legit users`,
+        path: ['withAttackerAddress', 'users'],
+      });
+  });
 
 const countryField = field((v) =>
   typeof v === 'string' && COUNTRY_CODES.includes(v)
@@ -201,6 +222,11 @@ export function worldOptions(s: Scenario) {
       cgnatShare: s.legit.cgnatShare,
       usersPerCgnatAddress: s.legit.usersPerCgnatAddress,
       ipv6Share: s.legit.ipv6Share,
+      reinstallShare: s.legit.reinstallShare,
+      powerUserShare: s.legit.powerUserShare,
+      powerUserContacts: s.legit.powerUserContacts,
+      fewContactsShare: s.legit.fewContactsShare,
+      ...(s.legit.withAttackerAddress ? { withAttackerAddress: s.legit.withAttackerAddress } : {}),
     },
     attackers: s.attackers.map(attackerOptions),
   };

@@ -61,3 +61,58 @@ describe('createScorecard', () => {
     assert.equal(score.legit.usersDenied, 1);
   });
 });
+
+describe('createScorecard attacker cost and saturation', () => {
+  const register = (number: string): AgentRequest => ({
+    method: 'POST',
+    path: '/v1/accounts',
+    body: { number },
+    clientIp: '198.51.100.7',
+  });
+  const created: AgentResponse = { status: 201, headers: {}, body: { token: 't' } };
+
+  it('divides the harvest by the distinct numbers all attackers registered, across agents', () => {
+    const card = createScorecard(100, { candidateCount: 1000, candidateIndexOf: (n) => Number(n.slice(1)) });
+    const a = agent('attacker', 'a');
+    const b = agent('attacker', 'b');
+    card.onExchange(a, register('+900'), created, 0);
+    card.onExchange(b, register('+901'), refused, 0);
+    card.onExchange(b, register('+902'), created, 0);
+    card.onExchange(b, register('+902'), created, 10);
+    card.onExchange(a, discover(['+1', '+2', '+3']), found(['x', 'y', 'z']), 1_000);
+    card.onExchange(b, discover(['+4', '+5', '+6']), found(['w', 'v', 'u']), 2_000);
+    const { attacker } = card.result({ virtualMs: 3_000, wallMs: 1, requests: 6 });
+    assert.equal(attacker.attackerAccounts, 3);
+    assert.equal(attacker.revealedPerAttackerAccount, 2);
+    assert.equal(attacker.distinctNumbersLookedUp, 6);
+    assert.equal(attacker.saturated, false);
+  });
+
+  it('flags a world the attackers saturated: over half its accounts, or over half its candidates', () => {
+    const byHarvest = createScorecard(4);
+    byHarvest.onExchange(agent('attacker', 'a'), discover(['+1', '+2', '+3']), found(['x', 'y', 'z']), 1);
+    const h = byHarvest.result({ virtualMs: 10, wallMs: 1, requests: 1 }).attacker;
+    assert.deepEqual([h.saturated, h.saturatedBy], [true, ['harvest']]);
+    const byLookups = createScorecard(1000, {
+      candidateCount: 4,
+      candidateIndexOf: (n) => Number(n.slice(1)),
+    });
+    byLookups.onExchange(agent('attacker', 'a'), discover(['+1', '+2', '+3']), found([]), 1);
+    const l = byLookups.result({ virtualMs: 10, wallMs: 1, requests: 1 }).attacker;
+    assert.deepEqual([l.saturated, l.saturatedBy, l.candidateSpaceShare], [true, ['lookups'], 0.75]);
+  });
+
+  it('attributes each legit refusal to its cause, registration included', () => {
+    const card = createScorecard(100);
+    const user = agent('legit', 'u');
+    const limited: AgentResponse = {
+      status: 429,
+      headers: { 'x-enumguard-problem': 'quota-exceeded' },
+      body: { code: 'quota-exceeded', policy: 'registrations-per-ip' },
+    };
+    card.onExchange(user, register('+1'), limited, 1);
+    const { legit } = card.result({ virtualMs: 10, wallMs: 1, requests: 1 });
+    assert.deepEqual(legit.usersRefusedByCause, { 'limit registrations-per-ip': 1 });
+    assert.equal(legit.usersDenied, 1);
+  });
+});

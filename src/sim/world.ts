@@ -1,5 +1,4 @@
 import { manualClock, type ManualClock } from '../core/clock.ts';
-import { seededRng, type Rng } from '../core/rng.ts';
 import { createPipeline } from '../pipeline/pipeline.ts';
 import type { CompiledPolicy } from '../policy/types.ts';
 import { formatE164 } from '../reference/e164.ts';
@@ -8,10 +7,11 @@ import { createPopulation, type Population } from '../reference/population/popul
 import { createReferenceService } from '../reference/service.ts';
 import { createMemoryStore } from '../stores/memory-store.ts';
 import { EnumguardError } from '../core/errors.ts';
-import type { Agent, AgentContext, AgentEnvironment } from './agent.ts';
+import type { Agent, AgentEnvironment } from './agent.ts';
 import { createAttacker, type BuiltInAttacker } from './agents/attackers.ts';
 import { loadModuleAgents } from './agents/module-agents.ts';
-import { legitUser } from './agents/legit-user.ts';
+import { legitUsers } from './agents/legit-users.ts';
+import { candidateIndexReader, contactDelaySample, populationTruth } from './agents/legit-user-truth.ts';
 import { inProcessTransport } from './in-process.ts';
 import { populationGraph } from './population-graph.ts';
 import type { ContactGraph } from '../stores/contact-graph/contact-graph.ts';
@@ -21,18 +21,9 @@ import { keyValue } from '../pipeline/limit-keys.ts';
 import type { AgentRequest } from './agent.ts';
 import { internalError } from '../core/internal-error.ts';
 
-export interface LegitOptions {
-  readonly users: number;
-  /** Installs (register + full sync) are spread uniformly over this window from the start. */
-  readonly installWithinMs: number;
-  readonly resyncEveryMs: number;
-  readonly newContactsPerWeek: number;
-  /** Share of users behind carrier-grade NAT, and how many share one address there. */
-  readonly cgnatShare: number;
-  readonly usersPerCgnatAddress: number;
-  /** Share of users on IPv6 (each with its own /64). */
-  readonly ipv6Share: number;
-}
+import type { LegitOptions } from './agents/legit-users.ts';
+
+export type { LegitOptions };
 
 /** A scenario's attacker: a built-in kind, or agents from a module (an absolute path). */
 export type AttackerOptions =
@@ -89,7 +80,13 @@ export async function runWorld(options: WorldOptions): Promise<WorldRun> {
   });
   const batchSize = options.batchSize ?? 1000;
   const agents: Agent[] = [
-    ...legitUsers(population, options.legit, batchSize, seededRng(options.seed ^ 0x5eed)),
+    ...legitUsers({
+      population,
+      options: options.legit,
+      batchSize,
+      seed: options.seed,
+      durationMs: options.durationMs,
+    }),
     ...(await attackerAgents(population, options, batchSize)),
   ];
   const ids = new Set<string>();
@@ -110,6 +107,11 @@ export async function runWorld(options: WorldOptions): Promise<WorldRun> {
   const scorecard = createScorecard(population.accountCount, {
     durationMs: options.durationMs,
     ...(riskKey ? { riskKeyOf: riskKey } : {}),
+    candidateCount: population.candidateCount,
+    candidateIndexOf: candidateIndexReader(population),
+    sampleCandidates: true,
+    contactTruth: populationTruth(population),
+    trackContactsOf: contactDelaySample(population, options.legit.users),
   });
   const onProgress = options.onProgress;
   const run = await runSimulation({
@@ -165,41 +167,6 @@ function inProcess(
   return inProcessTransport(pipeline, createReferenceHandler(createReferenceService({ population, clock })));
 }
 
-function legitUsers(population: Population, o: LegitOptions, batchSize: number, rng: Rng): Agent[] {
-  const agents: Agent[] = [];
-  const users = Math.min(o.users, population.accountCount);
-  for (let account = 0; account < users; account++) {
-    agents.push(
-      legitUser({
-        id: `legit-${account}`,
-        number: formatE164(population.numberOf(account)),
-        contacts: () => formatAll(population.addressBook(account)),
-        clientIp: legitAddress(account, o, rng),
-        installAt: rng.next() * o.installWithinMs,
-        resyncEveryMs: o.resyncEveryMs,
-        newContactsPerWeek: o.newContactsPerWeek,
-        batchSize,
-        newContact: (ctx: AgentContext) =>
-          formatE164(population.candidateAt(ctx.rng.int(population.candidateCount))),
-      }),
-    );
-  }
-  return agents;
-}
-
-/** CGNAT users share 100.64.0.0/10 addresses; others get their own IPv4, or their own IPv6 /64. */
-function legitAddress(account: number, o: LegitOptions, rng: Rng): string {
-  const draw = rng.next();
-  if (draw < o.cgnatShare) {
-    const shared = Math.floor(account / Math.max(1, o.usersPerCgnatAddress));
-    return `100.${64 + ((shared >> 16) & 63)}.${(shared >> 8) & 255}.${shared & 255}`;
-  }
-  if (draw < o.cgnatShare + o.ipv6Share) {
-    return `2001:db8:${(account >> 16).toString(16)}:${(account & 0xffff).toString(16)}::${(1 + rng.int(0xfffe)).toString(16)}`;
-  }
-  return `10.${(account >> 16) & 255}.${(account >> 8) & 255}.${account & 255}`;
-}
-
 async function attackerAgents(
   population: Population,
   options: WorldOptions,
@@ -229,13 +196,6 @@ async function attackerAgents(
     agents.push(...(await loadModuleAgents(spec.module, spec.options, env)));
   }
   return agents;
-}
-
-/** E.164 texts of a book; a plain loop, since Array.from with a mapper is several times slower. */
-function formatAll(numbers: Float64Array): string[] {
-  const out = new Array<string>(numbers.length);
-  for (let i = 0; i < numbers.length; i++) out[i] = formatE164(numbers[i] as number);
-  return out;
 }
 
 /**

@@ -87,7 +87,8 @@ describe('enumguard simulate', () => {
     assert.ok((report.runs[0]?.scorecard.series.revealed.length ?? 0) > 0);
     const page = readFileSync(html, 'utf8');
     assert.match(page, /Stopped early \(Ctrl-C\): none/);
-    assert.equal(page.match(/<svg /g)?.length, 3);
+    // Harvest and denials over time, sync delays, contact reveal delays.
+    assert.equal(page.match(/<svg /g)?.length, 4);
   });
 
   it('compares every policy of a --compare directory, in name order', async () => {

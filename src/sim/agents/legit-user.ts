@@ -1,4 +1,5 @@
 import type { Agent, AgentContext, AgentResponse } from '../agent.ts';
+import { deferredDelayMs, MAX_DEFERRED_ROUNDS } from './legit-user-deferred.ts';
 import { retryDelayMs } from './retry.ts';
 
 export interface LegitUserOptions {
@@ -10,6 +11,11 @@ export interface LegitUserOptions {
   readonly clientIp: string;
   /** Virtual ms at which the app is installed: register, then a full sync. */
   readonly installAt: number;
+  /**
+   * Virtual ms at which the user reinstalls the app or moves to a new device: registers the
+   * same number again (a new session token) and runs a full sync again. Absent: never.
+   */
+  readonly reinstallAt?: number;
   /**
    * Mean virtual ms between periodic re-syncs: the whole address book, sent to the delta
    * endpoint as an app using incremental contact discovery does.
@@ -36,67 +42,154 @@ const TAG_WAKE_INSTALL = 1;
 const TAG_WAKE_RESYNC = 2;
 const TAG_WAKE_NEW_CONTACT = 3;
 const TAG_WAKE_RETRY = 4;
+const TAG_WAKE_REINSTALL = 5;
+/** Wake tags from here on resume a sync parked on a deferred answer: base + its id. */
+const TAG_WAKE_DEFERRED = 1_000;
 /** A legit client gives up on a sync after this many refusals of one batch. */
 const MAX_TRIES = 8;
 
+/** One sync: its numbers, the round being sent, and what the answers found so far. */
+interface Sync {
+  readonly id: number;
+  readonly full: boolean;
+  /** The numbers this round asks about: the whole list, then those held back. */
+  numbers: string[];
+  path: string;
+  batches: string[][];
+  nextBatch: number;
+  tries: number;
+  /** Numbers of deferred answers that were not found: the next round's. */
+  heldBack: string[];
+  /** The longest deferral asked for in this round, ms. */
+  deferMs: number;
+  rounds: number;
+}
+
 /**
  * A real user of the app: installs, registers, discovers the whole address book, re-syncs
- * now and then, and looks up a few new contacts a week. It obeys Retry-After like the
- * official client does, and reports each sync so the scorecard can measure delay and harm.
+ * now and then, looks up a few new contacts a week, and may reinstall. It obeys Retry-After
+ * like the official client does, asks again after `enumguard-deferred` for contacts an answer
+ * held back, and reports each sync so the scorecard can measure delay and harm. One sync sends
+ * at a time; a sync waiting out a deferral does not hold the others up.
  */
 export function legitUser(options: LegitUserOptions): Agent {
   let token: string | undefined;
+  let installed = false;
   let syncSeq = 0;
-  // The sync in flight: its batches and where we are.
-  let batches: string[][] = [];
-  let nextBatch = 0;
-  let tries = 0;
-  let syncId = -1;
-  let syncPath = FULL_PATH;
-  const queued: { numbers: string[]; full: boolean; path: string }[] = [];
+  let active: Sync | undefined;
+  const queued: Sync[] = [];
+  const parked = new Map<number, Sync>();
 
   function exp(ctx: AgentContext, mean: number): number {
     return -Math.log(1 - ctx.rng.next()) * mean;
   }
 
   function startSync(ctx: AgentContext, numbers: string[], full: boolean, path = FULL_PATH): void {
-    if (syncId !== -1 || token === undefined) {
-      queued.push({ numbers, full, path });
-      return;
-    }
-    syncId = syncSeq++;
-    syncPath = path;
-    batches = [];
-    for (let i = 0; i < numbers.length; i += options.batchSize)
-      batches.push(numbers.slice(i, i + options.batchSize));
-    if (batches.length === 0) batches.push([]);
-    nextBatch = 0;
-    tries = 0;
-    ctx.record({ kind: 'sync-start', syncId, numbers: numbers.length, full });
-    sendBatch(ctx);
+    const sync: Sync = {
+      id: syncSeq++,
+      full,
+      numbers,
+      path,
+      batches: [],
+      nextBatch: 0,
+      tries: 0,
+      heldBack: [],
+      deferMs: 0,
+      rounds: 0,
+    };
+    ctx.record({ kind: 'sync-start', syncId: sync.id, numbers: numbers.length, full });
+    queued.push(sync);
+    runNext(ctx);
   }
 
-  function sendBatch(ctx: AgentContext): void {
+  /** Starts the next queued sync's round when nothing is sending and the user has a session. */
+  function runNext(ctx: AgentContext): void {
+    if (active !== undefined || token === undefined) return;
+    const next = queued.shift();
+    if (!next) return;
+    active = next;
+    next.batches = [];
+    for (let i = 0; i < next.numbers.length; i += options.batchSize)
+      next.batches.push(next.numbers.slice(i, i + options.batchSize));
+    if (next.batches.length === 0) next.batches.push([]);
+    next.nextBatch = 0;
+    next.tries = 0;
+    next.deferMs = 0;
+    sendBatch(ctx, next);
+  }
+
+  function sendBatch(ctx: AgentContext, sync: Sync): void {
     ctx.send(
       {
         method: 'POST',
-        path: syncPath,
+        path: sync.path,
         headers: { authorization: `Bearer ${token ?? ''}`, 'content-type': 'application/json' },
-        body: { numbers: batches[nextBatch] },
+        body: { numbers: sync.batches[sync.nextBatch] },
         clientIp: options.clientIp,
       },
-      syncId,
+      sync.id,
     );
   }
 
-  function finishSync(ctx: AgentContext, done: boolean): void {
-    ctx.record(done ? { kind: 'sync-done', syncId } : { kind: 'sync-abandoned', syncId });
-    syncId = -1;
-    // Drop the finished sync's numbers: 100k idle users each holding a book's worth of
-    // strings would keep gigabytes alive and make every garbage collection slow.
-    batches = [];
-    const next = queued.shift();
-    if (next) startSync(ctx, next.numbers, next.full, next.path);
+  /** The round is answered: park the sync for a deferred re-ask, or finish it. */
+  function endRound(ctx: AgentContext, sync: Sync, done: boolean): void {
+    active = undefined;
+    sync.batches = [];
+    if (done && sync.heldBack.length > 0 && sync.rounds < MAX_DEFERRED_ROUNDS) {
+      sync.rounds++;
+      // The next round re-asks what was held back, on the full lookup route.
+      sync.numbers = sync.heldBack;
+      sync.heldBack = [];
+      sync.path = FULL_PATH;
+      parked.set(sync.id, sync);
+      ctx.wakeAt(ctx.now() + sync.deferMs, TAG_WAKE_DEFERRED + sync.id);
+    } else {
+      ctx.record(done ? { kind: 'sync-done', syncId: sync.id } : { kind: 'sync-abandoned', syncId: sync.id });
+    }
+    runNext(ctx);
+  }
+
+  function register(ctx: AgentContext): void {
+    ctx.send(
+      {
+        method: 'POST',
+        path: '/v1/accounts',
+        headers: { 'content-type': 'application/json' },
+        body: { number: options.number },
+        clientIp: options.clientIp,
+      },
+      TAG_REGISTER,
+    );
+  }
+
+  function onRegistered(ctx: AgentContext, newToken: string): void {
+    // A sync mid-round carries on with the new session from its next request.
+    token = newToken;
+    startSync(ctx, options.contacts(), true);
+    if (installed) return;
+    installed = true;
+    ctx.wakeAt(ctx.now() + exp(ctx, options.resyncEveryMs), TAG_WAKE_RESYNC);
+    if (options.newContactsPerWeek > 0) {
+      ctx.wakeAt(ctx.now() + exp(ctx, WEEK_MS / options.newContactsPerWeek), TAG_WAKE_NEW_CONTACT);
+    }
+    if (options.reinstallAt !== undefined) ctx.wakeAt(options.reinstallAt, TAG_WAKE_REINSTALL);
+  }
+
+  function onLookupAnswer(ctx: AgentContext, sync: Sync, response: AgentResponse): void {
+    if (response.status === 200) {
+      noteHeldBack(sync, response);
+      sync.nextBatch++;
+      sync.tries = 0;
+      if (sync.nextBatch >= sync.batches.length) endRound(ctx, sync, true);
+      else sendBatch(ctx, sync);
+      return;
+    }
+    sync.tries++;
+    if (sync.tries >= MAX_TRIES || (response.status !== 429 && response.status !== 503)) {
+      endRound(ctx, sync, false);
+      return;
+    }
+    ctx.wakeAt(ctx.now() + retryDelayMs(response, 30_000), TAG_WAKE_RETRY);
   }
 
   return {
@@ -106,18 +199,18 @@ export function legitUser(options: LegitUserOptions): Agent {
       ctx.wakeAt(options.installAt, TAG_WAKE_INSTALL);
     },
     onWake(tag, ctx) {
+      if (tag >= TAG_WAKE_DEFERRED) {
+        const sync = parked.get(tag - TAG_WAKE_DEFERRED);
+        if (!sync) return;
+        parked.delete(sync.id);
+        queued.unshift(sync);
+        runNext(ctx);
+        return;
+      }
       switch (tag) {
         case TAG_WAKE_INSTALL:
-          ctx.send(
-            {
-              method: 'POST',
-              path: '/v1/accounts',
-              headers: { 'content-type': 'application/json' },
-              body: { number: options.number },
-              clientIp: options.clientIp,
-            },
-            TAG_REGISTER,
-          );
+        case TAG_WAKE_REINSTALL:
+          register(ctx);
           break;
         case TAG_WAKE_RESYNC:
           startSync(ctx, options.contacts(), true, DELTA_PATH);
@@ -128,7 +221,7 @@ export function legitUser(options: LegitUserOptions): Agent {
           ctx.wakeAt(ctx.now() + exp(ctx, WEEK_MS / options.newContactsPerWeek), TAG_WAKE_NEW_CONTACT);
           break;
         case TAG_WAKE_RETRY:
-          sendBatch(ctx);
+          if (active) sendBatch(ctx, active);
           break;
       }
     },
@@ -140,28 +233,23 @@ export function legitUser(options: LegitUserOptions): Agent {
           ctx.wakeAt(ctx.now() + retryDelayMs(response, 60_000), TAG_WAKE_INSTALL);
           return;
         }
-        token = body.token;
-        startSync(ctx, options.contacts(), true);
-        ctx.wakeAt(ctx.now() + exp(ctx, options.resyncEveryMs), TAG_WAKE_RESYNC);
-        if (options.newContactsPerWeek > 0) {
-          ctx.wakeAt(ctx.now() + exp(ctx, WEEK_MS / options.newContactsPerWeek), TAG_WAKE_NEW_CONTACT);
-        }
+        onRegistered(ctx, body.token);
         return;
       }
-      if (tag !== syncId) return;
-      if (response.status === 200) {
-        nextBatch++;
-        tries = 0;
-        if (nextBatch >= batches.length) finishSync(ctx, true);
-        else sendBatch(ctx);
-        return;
-      }
-      tries++;
-      if (tries >= MAX_TRIES || (response.status !== 429 && response.status !== 503)) {
-        finishSync(ctx, false);
-        return;
-      }
-      ctx.wakeAt(ctx.now() + retryDelayMs(response, 30_000), TAG_WAKE_RETRY);
+      if (active !== undefined && tag === active.id) onLookupAnswer(ctx, active, response);
     },
   };
+}
+
+/**
+ * On an answer carrying `enumguard-deferred`, keeps the batch's numbers it did not find for
+ * the next round (legit-user-deferred.ts says what the header means), and the longest wait asked for.
+ */
+function noteHeldBack(sync: Sync, response: AgentResponse): void {
+  const wait = deferredDelayMs(response);
+  if (wait === undefined) return;
+  const contacts = (response.body as { contacts?: { number?: unknown }[] } | undefined)?.contacts ?? [];
+  const found = new Set<unknown>(contacts.map((c) => c.number));
+  for (const n of sync.batches[sync.nextBatch] ?? []) if (!found.has(n)) sync.heldBack.push(n);
+  sync.deferMs = Math.max(sync.deferMs, wait);
 }
