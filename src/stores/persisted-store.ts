@@ -1,10 +1,10 @@
-import { rename } from 'node:fs/promises';
 import type { Clock } from '../core/clock.ts';
-import { EnumguardError, isEnumguardError } from '../core/errors.ts';
+import { isEnumguardError } from '../core/errors.ts';
 import type { MemoryStoreConfig } from '../policy/types.ts';
+import { moveAside, removeStaleTemps } from './atomic-file.ts';
 import { createMemoryStore, type MemoryStore } from './memory-store.ts';
 import type { PolicyStoreLogger } from './policy-store-types.ts';
-import { loadSnapshot, removeStaleTemps, saveSnapshot } from './snapshot-file.ts';
+import { loadSnapshot, saveSnapshot } from './snapshot-file.ts';
 
 export interface PersistedStore {
   readonly store: MemoryStore;
@@ -117,16 +117,7 @@ async function restoreOrStartEmpty(
     return store;
   } catch (err) {
     if (!isEnumguardError(err, 'ERR_SNAPSHOT_INVALID')) throw err;
-    const aside = `${path}.corrupt-${new Date(clock.now()).toISOString().replace(/[:.]/g, '-')}`;
-    try {
-      await rename(path, aside);
-    } catch (cause) {
-      throw new EnumguardError(
-        'ERR_SNAPSHOT_IO',
-        `${path}: the snapshot is unusable (${err.message}) and cannot be moved aside: ${(cause as Error).message}`,
-        { cause },
-      );
-    }
+    const aside = await moveAside(path, clock.now(), err.message, 'snapshot');
     logger.error(
       { snapshot: path, movedTo: aside, err: { message: err.message } },
       `snapshot ${path} is unusable and was moved to ${aside}; starting with an empty store`,
