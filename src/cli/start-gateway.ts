@@ -13,6 +13,13 @@ import { createGatewayMetrics } from '../metrics/gateway-metrics.ts';
 import { openMetricsEndpoint, type MetricsEndpoint } from './metrics-endpoint.ts';
 import { openPolicyStore } from '../stores/open-policy-store.ts';
 import type { ResilientStoreStats } from '../stores/resilient-store.ts';
+import type { PolicyStore } from '../stores/policy-store-types.ts';
+import type { CompiledPolicy } from '../policy/types.ts';
+import {
+  openPersistedContactGraph,
+  type PersistedContactGraph,
+  type PersistedContactGraphOptions,
+} from '../stores/contact-graph/persisted-contact-graph.ts';
 
 export interface StartOptions {
   readonly policyPath: string;
@@ -58,6 +65,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   // server.store is read here only: a reload cannot move a store that is already running.
   const opened = await openPolicyStore(policy, { clock, logger, maxKeys: options.maxKeys || undefined });
   const { store } = opened;
+  const contacts = await openGraphFor(policy, { clock, logger }, opened);
   // server.metrics is read at start only, like server.store: a reload does not move a listener.
   const metrics =
     policy.server.metrics === undefined
@@ -69,6 +77,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     store,
     clock,
     logger,
+    ...(contacts === undefined ? {} : { contactGraph: contacts.graph }),
     onUntrustedForwarded: ({ peer, header }) => {
       if (warned) return;
       warned = true;
@@ -116,6 +125,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     }
   } catch (err) {
     await gateway.close(0);
+    await contacts?.close();
     await opened.close();
     throw err;
   }
@@ -149,6 +159,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       upstream: upstream.origin,
       routes: policy.routes.length,
       store: opened.summary,
+      ...(contacts === undefined ? {} : { contactGraph: contacts.path ?? 'memory only: lost on restart' }),
       metrics: endpoint?.url ?? 'off (server.metrics)',
     },
     'gateway listening',
@@ -170,13 +181,32 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
         process.off('SIGHUP', onHup);
         watcher?.close();
         // Before the drain too, so an orchestrator that kills a slow drain loses little...
-        await opened.save();
+        await Promise.all([opened.save(), contacts?.save()]);
         await gateway.close(graceMs);
         // ...and after it, so the last snapshot holds the last requests' charges.
-        await opened.close();
+        await Promise.all([opened.close(), contacts?.close()]);
         await endpoint?.close();
       })();
       return stopping;
     },
   };
+}
+
+/**
+ * The contact graph of a policy with `accounts`, saved beside the store's snapshot
+ * (stores/contact-graph/persisted-contact-graph.ts); undefined without accounts, where nothing
+ * uses it (a reload that adds them gets the pipeline's in-memory graph until the next start).
+ */
+async function openGraphFor(
+  policy: CompiledPolicy,
+  options: PersistedContactGraphOptions,
+  opened: PolicyStore,
+): Promise<PersistedContactGraph | undefined> {
+  if (policy.accounts === undefined) return undefined;
+  try {
+    return await openPersistedContactGraph(policy, options);
+  } catch (err) {
+    await opened.close();
+    throw err;
+  }
 }

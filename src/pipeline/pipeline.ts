@@ -6,7 +6,7 @@ import { admitRequest } from './admit/admit.ts';
 import { createAdmitContext, type AdmitContextBase } from './admit/context.ts';
 import type { ContactGraph } from '../stores/contact-graph/contact-graph.ts';
 import { createMemoryContactGraph } from '../stores/contact-graph/memory-contact-graph.ts';
-import { CONTACTS_DEFAULTS } from '../policy/contacts-section.ts';
+import { contactGraphBounds } from '../stores/contact-graph/graph-options.ts';
 import { createStoreOutageLog } from './admit/store-outage-log.ts';
 import type { PipelineLogger } from './logger.ts';
 import { normalizePath } from './normalize-path.ts';
@@ -105,22 +105,14 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   };
 }
 
-/** An in-process contact graph bounded by the policy, keyed at random (fingerprints never leave it). */
+/**
+ * An in-process contact graph bounded by the policy, keyed at random (fingerprints never leave
+ * it), not persisted: for adapters and tests. The gateway passes its own, restored from a
+ * snapshot (stores/contact-graph/persisted-contact-graph.ts).
+ */
 function defaultGraph(policy: CompiledPolicy, clock: Clock): ContactGraph {
-  const contacts = policy.contacts;
-  const accounts = policy.accounts;
   return createMemoryContactGraph({
-    config: {
-      maxPerAccount: contacts?.maxPerAccount ?? CONTACTS_DEFAULTS.maxPerAccount,
-      maxAccounts: contacts?.maxAccounts ?? CONTACTS_DEFAULTS.maxAccounts,
-      forgetAfterMs: contacts?.forgetAfterMs ?? CONTACTS_DEFAULTS.forgetAfterMs,
-      bootstrapMs: contacts?.bootstrapMs ?? CONTACTS_DEFAULTS.bootstrapMs,
-      anchorAt: contacts?.anchorAt ?? CONTACTS_DEFAULTS.anchorAt,
-    },
-    sessions: {
-      forgetAfterMs: accounts?.forgetAfterMs ?? 90 * 86_400_000,
-      max: accounts?.maxSessions ?? 4_000_000,
-    },
+    ...contactGraphBounds(policy),
     seed: [randomInt(2 ** 31), randomInt(2 ** 31)],
     createdAt: clock.now(),
   });

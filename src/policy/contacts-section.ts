@@ -35,7 +35,7 @@ export const CONTACTS_DEFAULTS = {
   anchorAt: 3,
 } as const;
 
-const ACCOUNT_DEFAULTS = { forgetAfterMs: 90 * DAY, maxSessions: 4_000_000 } as const;
+export const ACCOUNT_DEFAULTS = { forgetAfterMs: 90 * DAY, maxSessions: 4_000_000 } as const;
 
 const sessionKeyField = z
   .unknown()

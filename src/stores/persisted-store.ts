@@ -1,10 +1,11 @@
-import { rename } from 'node:fs/promises';
 import type { Clock } from '../core/clock.ts';
-import { EnumguardError, isEnumguardError } from '../core/errors.ts';
+import { isEnumguardError } from '../core/errors.ts';
 import type { MemoryStoreConfig } from '../policy/types.ts';
+import { moveAside, removeStaleTemps } from './atomic-file.ts';
 import { createMemoryStore, type MemoryStore } from './memory-store.ts';
 import type { PolicyStoreLogger } from './policy-store-types.ts';
-import { loadSnapshot, removeStaleTemps, saveSnapshot } from './snapshot-file.ts';
+import { startPeriodicSave } from './periodic-save.ts';
+import { loadSnapshot, saveSnapshot } from './snapshot-file.ts';
 
 export interface PersistedStore {
   readonly store: MemoryStore;
@@ -47,26 +48,6 @@ export async function openPersistedStore(options: PersistedStoreOptions): Promis
     logger.warn({ snapshot: path, removed: stale }, 'removed temporary files of an interrupted save');
   const store = await restoreOrStartEmpty(path, options, bounds);
 
-  let last: Promise<void> = Promise.resolve();
-  const save = (): Promise<void> => {
-    last = last.then(async () => {
-      try {
-        const started = performance.now();
-        const bytes = await saveSnapshot(store, path);
-        logger.debug(
-          { snapshot: path, bytes, ms: Math.round(performance.now() - started) },
-          'snapshot saved',
-        );
-      } catch (err) {
-        logger.error(
-          { err: { message: (err as Error).message } },
-          'snapshot not saved; the previous one stays',
-        );
-      }
-    });
-    return last;
-  };
-
   // Fail fast on a snapshot that can never be written, rather than at the first periodic save.
   try {
     await saveSnapshot(store, path);
@@ -74,25 +55,19 @@ export async function openPersistedStore(options: PersistedStoreOptions): Promis
     await store.close();
     throw err;
   }
-  // A tick while a save is still under way is skipped: a store that takes longer to write than
-  // the interval would otherwise queue saves without end.
-  let saving = false;
-  const tick = (): void => {
-    if (saving) return;
-    saving = true;
-    void save().finally(() => {
-      saving = false;
-    });
-  };
-  const timer = setInterval(tick, snapshot.snapshotEveryMs);
-  // The snapshot timer alone must not keep a stopped gateway's process alive.
-  timer.unref();
+  const periodic = startPeriodicSave({
+    write: () => saveSnapshot(store, path),
+    everyMs: snapshot.snapshotEveryMs,
+    logger,
+    label: 'snapshot',
+    fields: { snapshot: path },
+  });
   return {
     store,
-    save,
+    save: () => periodic.save(),
     async close() {
-      clearInterval(timer);
-      await save();
+      periodic.stop();
+      await periodic.save();
       await store.close();
     },
   };
@@ -117,16 +92,7 @@ async function restoreOrStartEmpty(
     return store;
   } catch (err) {
     if (!isEnumguardError(err, 'ERR_SNAPSHOT_INVALID')) throw err;
-    const aside = `${path}.corrupt-${new Date(clock.now()).toISOString().replace(/[:.]/g, '-')}`;
-    try {
-      await rename(path, aside);
-    } catch (cause) {
-      throw new EnumguardError(
-        'ERR_SNAPSHOT_IO',
-        `${path}: the snapshot is unusable (${err.message}) and cannot be moved aside: ${(cause as Error).message}`,
-        { cause },
-      );
-    }
+    const aside = await moveAside(path, clock.now(), err.message, 'snapshot');
     logger.error(
       { snapshot: path, movedTo: aside, err: { message: err.message } },
       `snapshot ${path} is unusable and was moved to ${aside}; starting with an empty store`,

@@ -1,7 +1,23 @@
-import { addSet32, bytesOfSet32, emptySet32, hasSet32, type SortedSet32 } from '../../core/sorted-set32.ts';
+import { addSet32, bytesOfSet32, emptySet32, hasSet32 } from '../../core/sorted-set32.ts';
 import type { ContactsConfig } from '../../policy/types.ts';
 import { fingerprint as keyFingerprint, type Fingerprint } from '../fingerprint.ts';
-import { ANCHORED, MUTUAL, SHOWN, VOUCHED, type ContactGraph, type GraphHistory } from './contact-graph.ts';
+import {
+  ANCHORED,
+  MUTUAL,
+  SHOWN,
+  VOUCHED,
+  type ContactGraph,
+  type GraphChange,
+  type GraphHistory,
+  type GraphView,
+} from './contact-graph.ts';
+import type { GraphState } from './graph-state.ts';
+import {
+  exportGraphState,
+  restoreGraphState,
+  type GraphNode,
+  type GraphSession,
+} from './memory-graph-state.ts';
 
 /** Vouchers kept per account: trust past this is saturated, and no tier needs more. */
 const MAX_VOUCHERS = 4096;
@@ -18,19 +34,23 @@ export interface MemoryContactGraphOptions {
   /** When the graph began (epoch ms): accounts first seen within bootstrapMs of it are seeds. */
   readonly createdAt: number;
   readonly history?: GraphHistory;
+  /**
+   * Nodes and sessions to start from (a snapshot's). Its `seed` and `createdAt` must be the
+   * ones passed above: the fingerprints in it were made with that key.
+   */
+  readonly restore?: GraphState;
 }
 
-interface Node {
-  readonly firstSeen: number;
-  lastSeen: number;
-  readonly held: SortedSet32;
-  readonly shown: SortedSet32;
-  readonly vouchers: SortedSet32;
-}
-
-interface Session {
-  readonly account: number;
-  lastSeen: number;
+/** The memory graph: it answers at once (no promises), and gives its state to a snapshot. */
+export interface MemoryContactGraph extends ContactGraph {
+  accountOf(session: string, now: number): number | undefined;
+  bind(session: string, account: number, now: number): void;
+  view(account: number, targets: readonly number[], now: number): GraphView;
+  update(account: number, change: GraphChange, now: number): void;
+  /** When the graph began (epoch ms): the start of the bootstrap window. */
+  readonly createdAt: number;
+  /** The graph's live nodes and sessions at `now`, for a snapshot (expired ones left out). */
+  exportState(now: number): GraphState;
 }
 
 /**
@@ -39,11 +59,15 @@ interface Session {
  * forgetAfter is dropped when next read. Sets are sorted Uint32Arrays of the fingerprints'
  * low 32 bits (a false "holds" for one pair in about 2^32 / set size).
  */
-export function createMemoryContactGraph(options: MemoryContactGraphOptions): ContactGraph {
+export function createMemoryContactGraph(options: MemoryContactGraphOptions): MemoryContactGraph {
   const { config, history } = options;
   const [seedA, seedB] = options.seed;
-  const nodes = new Map<number, Node>();
-  const sessions = new Map<number, Session>();
+  const nodes = new Map<number, GraphNode>();
+  const sessions = new Map<number, GraphSession>();
+  if (options.restore !== undefined) {
+    const bounds = { maxAccounts: config.maxAccounts, maxSessions: options.sessions.max };
+    restoreGraphState({ nodes, sessions }, options.restore, bounds);
+  }
   const fp: Fingerprint = { a: 0, b: 0 };
   const bootstrapEnd = options.createdAt + config.bootstrapMs;
 
@@ -53,7 +77,7 @@ export function createMemoryContactGraph(options: MemoryContactGraphOptions): Co
     return (fp.a >>> 0) * 2 ** 21 + (fp.b >>> 11);
   };
 
-  const live = (account: number, now: number): Node | undefined => {
+  const live = (account: number, now: number): GraphNode | undefined => {
     const node = nodes.get(account);
     if (node === undefined) return undefined;
     if (node.lastSeen + config.forgetAfterMs > now) return node;
@@ -61,11 +85,11 @@ export function createMemoryContactGraph(options: MemoryContactGraphOptions): Co
     return undefined;
   };
 
-  const anchored = (account: number, node: Node | undefined): boolean =>
+  const anchored = (account: number, node: GraphNode | undefined): boolean =>
     (node !== undefined && (node.firstSeen < bootstrapEnd || node.vouchers.size >= config.anchorAt)) ||
     (history?.isSeed(account) ?? false);
 
-  const touch = (account: number, now: number): Node => {
+  const touch = (account: number, now: number): GraphNode => {
     let node = live(account, now);
     if (node === undefined) {
       node = {
@@ -84,6 +108,14 @@ export function createMemoryContactGraph(options: MemoryContactGraphOptions): Co
 
   return {
     name: 'memory',
+    createdAt: options.createdAt,
+    exportState: (now) =>
+      exportGraphState(
+        { nodes, sessions },
+        { nodeForgetAfterMs: config.forgetAfterMs, sessionForgetAfterMs: options.sessions.forgetAfterMs },
+        { seed: [seedA, seedB], createdAt: options.createdAt },
+        now,
+      ),
     fingerprint: (number) => hash(`n:${number}`),
 
     accountOf(session, now) {
