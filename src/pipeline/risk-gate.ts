@@ -4,7 +4,7 @@ import { prefixKey } from '../identity/cidr.ts';
 import { createIpMatcher, type IpMatcher } from '../identity/cidr.ts';
 import { parseHostAddress } from '../identity/ip.ts';
 import type { RiskPolicy } from '../policy/types.ts';
-import type { RiskLookup, RiskReading } from '../stores/store.ts';
+import type { RiskLayer, RiskLookup, RiskReading } from '../stores/store.ts';
 import { riskModel, type RiskModel } from '../core/risk.ts';
 import type { DetectorName } from './detectors.ts';
 import { keyValue } from './limit-keys.ts';
@@ -48,6 +48,9 @@ export interface RiskGate {
   tag(identityKey: string | undefined): string | undefined;
 }
 
+/** A refusal's `layer` member: the score that decided it. */
+const LAYER_NAMES: Record<RiskLayer, string> = { identity: 'account', ipPrefix: 'network', cohort: 'cohort' };
+
 export function createRiskGate(policy: RiskPolicy): RiskGate {
   const model: RiskModel = riskModel(policy.model);
   const allowedIps: IpMatcher = createIpMatcher(policy.allowlist.cidrs);
@@ -83,16 +86,21 @@ export function createRiskGate(policy: RiskPolicy): RiskGate {
     },
     refusal(reading) {
       const action = reading.enforced;
+      // Which score refused: the caller's own, or its network's or sign-up cohort's (so a user
+      // behind a shared address, and the operator helping them, can tell the two apart).
+      const extensions = { layer: LAYER_NAMES[reading.layer ?? 'identity'] };
       if (action.level === 'block') {
         const retry = retryAfterSeconds(action.retryAfterMs ?? 0);
         return problemResponse('blocked', `blocked for abnormal usage; retry after ${retry} s`, {
           headers: { 'retry-after': retry },
+          extensions,
         });
       }
       if (action.level === 'challenge') {
         const retry = retryAfterSeconds(action.retryAfterMs ?? 0);
         return problemResponse('abnormal-usage-detected', 'abnormal usage detected; retry later', {
           headers: { 'retry-after': retry },
+          extensions,
         });
       }
       return undefined;
