@@ -127,17 +127,18 @@ describe('the contacts section', () => {
           spec: { id: 'contacts/reveal-trust-3', algorithm: 'gcra', limit: 100, windowMs: DAY, burst: 50 },
         },
       ],
+      population: undefined,
     });
     const discover = policy.routes[1];
     assert.deepEqual(discover?.reveal, { records: '/contacts', member: 'number' });
     assert.equal(discover?.needsBody, true);
   });
 
-  it('compiles bounds as written, and bootstrap 0 for no seeds', () => {
+  it('compiles bounds and the population budget as written, and bootstrap 0 for no seeds', () => {
     const contacts = compilePolicy(
       policyOf([
         ACCOUNTS,
-        'contacts:\n  maxPerAccount: 500\n  maxAccounts: 9000\n  forgetAfter: 30d\n  bootstrap: 0\n  anchorAt: 1\n  budget: [{ trust: 0, rate: 1/1h }]',
+        'contacts:\n  maxPerAccount: 500\n  maxAccounts: 9000\n  forgetAfter: 30d\n  bootstrap: 0\n  anchorAt: 1\n  budget: [{ trust: 0, rate: 1/1h }]\n  population: { rate: 1000/1d }',
       ]),
     ).contacts;
     assert.deepEqual(
@@ -149,6 +150,15 @@ describe('the contacts section', () => {
         bootstrapMs: 0,
         anchorAt: 1,
         budget: 1,
+        population: {
+          spec: {
+            id: 'contacts/reveal-population',
+            algorithm: 'gcra',
+            limit: 1000,
+            windowMs: DAY,
+            burst: 1000,
+          },
+        },
       },
     );
   });

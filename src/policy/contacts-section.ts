@@ -79,7 +79,7 @@ export const contactsSchema = z.strictObject({
   anchorAt: positiveIntField.default(CONTACTS_DEFAULTS.anchorAt),
   budget: z.array(tierSchema).min(1),
   population: z
-    .strictObject({ trustBelow: positiveIntField, rate: rateField, burst: positiveIntField.optional() })
+    .strictObject({ rate: rateField, burst: positiveIntField.optional() })
     .optional(),
 });
 
@@ -168,7 +168,6 @@ export function buildContacts(doc: ContactsDocument, issues: RawIssue[]): Contac
       doc.population === undefined
         ? undefined
         : {
-            trustBelow: doc.population.trustBelow,
             spec: {
               id: 'contacts/reveal-population',
               algorithm: 'gcra',

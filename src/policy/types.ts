@@ -65,11 +65,11 @@ export interface ContactsConfig {
   /** Ascending in trust; the first is trust 0. */
   readonly budget: readonly RevealTier[];
   /**
-   * One budget shared by every account below `trustBelow` (policy `contacts.population`): how
-   * fast all new and low-trust accounts together may discover accounts that do not know them.
-   * A swarm of any size drains it, and then waits with everyone below that trust.
+   * One budget shared by every account not anchored (policy `contacts.population`): how fast all
+   * new and unvouched accounts together may discover accounts that do not know them. A swarm of
+   * any size drains it, and then waits with every other unanchored account.
    */
-  readonly population: { readonly trustBelow: number; readonly spec: LimitSpec } | undefined;
+  readonly population: { readonly spec: LimitSpec } | undefined;
 }
 
 /** A route's `reveal:`: its answers' records are revealed mutual-first, the rest from the budget. */

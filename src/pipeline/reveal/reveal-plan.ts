@@ -73,8 +73,9 @@ export async function prepareReveal(p: RevealInputs): Promise<RevealPlan> {
   const tier = tierFor(p.contacts.budget, trust);
   const checks: LimitCheck[] = [{ spec: tier.spec, key: `${tier.spec.id}:${p.accountKey}`, cost: 0 }];
   const population = p.contacts.population;
-  // Below the population budget's trust, every reveal from the budget is charged to both.
-  if (population !== undefined && trust < population.trustBelow)
+  // An account not anchored (even counting this lookup's vouchers) also draws on the budget all
+  // unanchored accounts share.
+  if (population !== undefined && !view.anchored && trust < p.contacts.anchorAt)
     checks.push({ spec: population.spec, key: population.spec.id, cost: 0 });
   const peeked = p.store.consume(checks);
   const peek = peeked instanceof Promise ? await peeked : peeked;

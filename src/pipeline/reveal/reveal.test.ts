@@ -218,8 +218,8 @@ describe('mutual-first reveals', () => {
     assert.equal(fake.deferred, '86400');
   });
 
-  it('shares one population budget among accounts below its trust', async () => {
-    const w = world(undefined, '  population: { trustBelow: 2, rate: 1/1d, burst: 3 }\n');
+  it('shares one population budget among the accounts not anchored', async () => {
+    const w = world(undefined, '  population: { rate: 1/1d, burst: 3 }\n');
     for (let i = 10; i < 20; i++) w.registered.add(num(i));
     const asked = Array.from({ length: 10 }, (_, i) => num(10 + i));
     const first = await w.lookup(await w.register(num(1)), asked);
@@ -228,5 +228,18 @@ describe('mutual-first reveals', () => {
     assert.equal(first.found.length, 2);
     assert.equal(second.found.length, 1);
     assert.equal(second.deferred, '86400');
+  });
+
+  it('never charges an anchored account to the population budget', async () => {
+    const probe = world();
+    const seed = probe.graph.fingerprint(num(1));
+    const w = world(
+      { holds: () => false, isSeed: (fp) => fp === seed },
+      '  population: { rate: 1/1d, burst: 1 }\n',
+    );
+    for (let i = 10; i < 20; i++) w.registered.add(num(i));
+    const asked = Array.from({ length: 10 }, (_, i) => num(10 + i));
+    assert.equal((await w.lookup(await w.register(num(1)), asked)).found.length, 2);
+    assert.equal((await w.lookup(await w.register(num(2)), asked)).found.length, 1);
   });
 });
