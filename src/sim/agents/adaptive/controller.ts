@@ -1,4 +1,5 @@
 import type { Agent, AgentContext, AgentResponse } from '../../agent.ts';
+import { deferredSeconds } from './rate-limit-fields.ts';
 import { retryDelayMs } from '../retry.ts';
 import { aimdPace, type AimdPace, type PaceOptions } from './aimd-pace.ts';
 import { limitBudgets } from './limit-budgets.ts';
@@ -204,7 +205,9 @@ export function adaptiveController(o: ControllerOptions): Agent {
       (accountPace[r] as AimdPace).raise(slot);
       (networkPace[r] as AimdPace).raise(net);
     }
-    if (o.recycle !== undefined && budgets.low(slot * R + r, job.cost, now)) return recycle(slot, ctx);
+    // A spent budget shows as RateLimit fields running low, or as answers deferred for later.
+    const spent = budgets.low(slot * R + r, job.cost, now) || deferredSeconds(response.headers) !== undefined;
+    if (o.recycle !== undefined && spent) return recycle(slot, ctx);
     ctx.wakeAt(now, slot);
   }
 
