@@ -4,6 +4,9 @@
  * ratios against signal-cdsi, and the legit figures the goals name.
  *
  *   npx tsx bench/issue12-table.ts /tmp/adapt2/*.json
+ *
+ * Reports of one scenario are merged, a later file's run of a policy replacing an earlier one's
+ * (a policy re-run alone beside baselines measured before).
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -53,8 +56,15 @@ console.log(
   '| scenario | none | signal-cdsi | incremental-cd | enumguard-default | vs signal: harvest / per account | legit refused | mutual p99 | other p99 (unrevealed) |',
 );
 console.log('|---|---|---|---|---|---|---|---|---|');
+const byScenario = new Map<string, Map<string, Run>>();
 for (const file of process.argv.slice(2)) {
   const report = JSON.parse(readFileSync(file, 'utf8')) as { scenario: string; runs: Run[] };
+  const runs = byScenario.get(report.scenario) ?? new Map<string, Run>();
+  for (const run of report.runs) runs.set(basename(run.policy), run);
+  byScenario.set(report.scenario, runs);
+}
+for (const [scenario, merged] of byScenario) {
+  const report = { scenario, runs: [...merged.values()] };
   const cell = (r: Run | undefined): string => {
     if (r === undefined) return 'not run';
     const a = r.scorecard.attacker;
@@ -70,6 +80,6 @@ for (const file of process.argv.slice(2)) {
     `| ${report.scenario} | ${cell(find(report.runs, 'none'))} | ${cell(signal)} | ${cell(find(report.runs, 'incremental-cd'))} | ${cell(ours)} | ` +
       `${s && o ? `${ratio(s.accountsRevealed, o.accountsRevealed)} / ${ratio(s.revealedPerAttackerAccount, o.revealedPerAttackerAccount)}` : '-'} | ` +
       `${legit ? `${(legit.usersDenied * 100).toFixed(3)}%` : '-'} | ${ms(legit?.contactDelay.mutual.p99Ms ?? null)} | ` +
-      `${other ? `${ms(other.p99Ms)} (${((100 * other.unrevealed) / Math.max(1, other.contacts)).toFixed(3)}%)` : '-'} |`,
+      `${other ? `${other.p99Ms === null ? '> run' : ms(other.p99Ms)} (${((100 * other.unrevealed) / Math.max(1, other.contacts)).toFixed(3)}%)` : '-'} |`,
   );
 }
