@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, isPair, type Document } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, isPair, type Document } from 'yaml';
 import type { PolicyIssue } from './issues.ts';
 
 /**
@@ -7,7 +7,8 @@ import type { PolicyIssue } from './issues.ts';
  * - nesting: the parser composes flow collections recursively, so `[[[…` 50,000 deep took
  *   2 s to end in "Maximum call stack size exceeded"; no policy nests a tenth of MAX_FLOW_DEPTH;
  * - duplicate keys: the parser's own check compares each key with every earlier one, so a
- *   mapping of 20,000 keys took 19 s; here a Set per mapping does it in one pass.
+ *   mapping of 20,000 keys took 19 s; here a Set per mapping does it in one pass;
+ * - keys that are lists or mappings: refused, as no policy key is one (see below).
  */
 export const MAX_FLOW_DEPTH = 64;
 
@@ -61,7 +62,16 @@ export function duplicateKeyIssues(doc: Document, lineAt: (offset: number) => nu
             issues.push({ line: lineAt(at), path: '', message: 'invalid YAML: Map keys must be unique' });
           }
           seen.add(key.value);
-        } else stack.push(key);
+        } else if (key !== null) {
+          // A list or mapping as a key ("? {store: …}") becomes its own text as a JS key, and the
+          // parser warns on stderr with that text, which may hold a password: refused here.
+          const at = isNode(key) ? (key.range?.[0] ?? 0) : 0;
+          issues.push({
+            line: lineAt(at),
+            path: '',
+            message: 'invalid YAML: a mapping key must be a plain value, not a list or mapping',
+          });
+        }
         stack.push(pair.value);
       }
     } else if (isSeq(node)) {
