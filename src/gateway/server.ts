@@ -13,7 +13,10 @@ export type { GatewayOptions } from './gateway-options.ts';
 export interface Gateway {
   readonly server: Server;
   listen(port: number, host?: string): Promise<AddressInfo>;
-  /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then closes. */
+  /**
+   * Stops accepting, lets in-flight requests finish for up to `graceMs`, then closes; the
+   * upstream pool gets another `graceMs` for requests still in flight, then is destroyed.
+   */
   close(graceMs?: number): Promise<void>;
 }
 
@@ -73,5 +76,5 @@ async function close(server: Server, upstream: UpstreamPool, graceMs: number): P
   });
   await Promise.race([closed, timeout]);
   clearTimeout(timer);
-  await upstream.close();
+  await upstream.close(graceMs);
 }

@@ -22,7 +22,12 @@ export type UpstreamFailure = 'timeout' | 'unreachable';
 export interface UpstreamPool {
   readonly origin: string;
   request(req: UpstreamRequest): Promise<UpstreamResponse>;
-  close(): Promise<void>;
+  /**
+   * Closes the pool once its in-flight requests end; past `graceMs` (default: no bound) it is
+   * destroyed instead, aborting them: an upstream that never finishes a request must not hold
+   * a gateway's shutdown (it held one for the upstream's own 5-minute request timeout).
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /**
@@ -71,8 +76,28 @@ export function createUpstreamPool(
       });
       return { status: res.statusCode, headers: res.headers, body: res.body };
     },
-    close: () => pool.close(),
+    close: (graceMs) => closePool(pool, graceMs),
   };
+}
+
+async function closePool(pool: Pool, graceMs = Infinity): Promise<void> {
+  const closing = pool.close().then(() => 'closed' as const);
+  if (!Number.isFinite(graceMs)) {
+    await closing;
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), graceMs);
+    timer.unref();
+  });
+  const outcome = await Promise.race([closing, late]);
+  clearTimeout(timer);
+  if (outcome === 'late') {
+    // close() settles (or fails) once destroy() has aborted what it waited for.
+    closing.catch(() => undefined);
+    await pool.destroy();
+  }
 }
 
 /** Classifies an upstream error: a timeout is a 504, anything else a 502. */

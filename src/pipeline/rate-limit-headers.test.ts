@@ -42,6 +42,23 @@ describe('rateLimitHeaders', () => {
     assert.notEqual(pk('p:1.2.3.4'), pk('p:1.2.3.5'));
   });
 
+  it('caps every number at the 15 digits of an sf-integer, so a huge limit still parses', () => {
+    const huge: LimitOutcome = {
+      spec: { id: 'huge', algorithm: 'gcra', limit: 9_007_199_254_740_991, windowMs: 8e18, burst: 1 },
+      key: 'k',
+      allowed: true,
+      remaining: 9_007_199_254_740_991,
+      resetMs: 8e18,
+      retryAfterMs: 0,
+    };
+    const h = rateLimitHeaders([huge]);
+    const [, policy] = parseList(h['ratelimit-policy'] ?? '')[0] as [string, Map<string, unknown>];
+    const [, current] = parseList(h.ratelimit ?? '')[0] as [string, Map<string, unknown>];
+    for (const value of [policy.get('q'), policy.get('w'), current.get('r'), current.get('t')]) {
+      assert.equal(value, 999_999_999_999_999);
+    }
+  });
+
   it('sends nothing for a route without limits', () => {
     assert.deepEqual(rateLimitHeaders([]), {});
   });

@@ -2,8 +2,10 @@ import type { LimitOutcome, LimitSpec } from '../core/limit.ts';
 
 /**
  * RateLimit and RateLimit-Policy fields of draft-ietf-httpapi-ratelimit-headers-11, in
- * RFC 8941 structured-field syntax: each is a List of Items whose bare item is the policy
- * name (an sf-string), with parameters
+ * RFC 8941 structured-field syntax. Draft -12 (20 November 2026) is out, but only its title
+ * page could be read here, so -11 is the latest followed (README, docs/gateway.md). Each field
+ * is a List of Items whose bare item is the policy name (an sf-string, -11 section 3), with
+ * parameters
  *   RateLimit-Policy: "discover/per-ip";q=20;w=60;pk=:NmQ0ZmE3Mzk=:
  *   RateLimit:        "discover/per-ip";r=19;t=3;pk=:NmQ0ZmE3Mzk=:
  * `q` quota, `w` window in seconds, `r` remaining units, `t` seconds until reset. `pk` is
@@ -20,7 +22,7 @@ export function rateLimitHeaders(outcomes: readonly LimitOutcome[]): Record<stri
     const pk = partitionKey(o.key);
     const sep = i === 0 ? '' : ', ';
     policy += `${sep}${names.policy}${pk}:`;
-    current += `${sep}${names.name};r=${Math.floor(o.remaining)};t=${Math.ceil(o.resetMs / 1000)};pk=:${pk}:`;
+    current += `${sep}${names.name};r=${sfInteger(Math.floor(o.remaining))};t=${sfInteger(Math.ceil(o.resetMs / 1000))};pk=:${pk}:`;
   }
   return { 'ratelimit-policy': policy, ratelimit: current };
 }
@@ -32,11 +34,24 @@ function namesFor(spec: LimitSpec): { name: string; policy: string } {
   let names = specNames.get(spec);
   if (names === undefined) {
     const name = sfString(spec.id);
-    const w = Math.max(1, Math.round(spec.windowMs / 1000));
-    names = { name, policy: `${name};q=${spec.limit};w=${w};pk=:` };
+    // -11 section 3.1.3: w is a non-zero Integer of seconds.
+    const w = Math.max(1, sfInteger(Math.round(spec.windowMs / 1000)));
+    names = { name, policy: `${name};q=${sfInteger(spec.limit)};w=${w};pk=:` };
     specNames.set(spec, names);
   }
   return names;
+}
+
+/** RFC 8941 section 3.3.1: an sf-integer has at most 15 digits. */
+const SF_INTEGER_MAX = 999_999_999_999_999;
+
+/**
+ * A non-negative sf-integer: q, w, r and t are all non-negative Integers (-11 sections 3.1.1,
+ * 3.1.3, 4.1.1, 4.1.2). A policy may allow more than 15 digits, which would make the whole field
+ * malformed (and ignored, section 7); capped, it still tells a client "more than it will use".
+ */
+function sfInteger(n: number): number {
+  return Number.isFinite(n) ? Math.min(SF_INTEGER_MAX, Math.max(0, Math.floor(n))) : 0;
 }
 
 /** RFC 9110 section 10.2.3: delay-seconds, rounded up so a client never retries early. */

@@ -38,7 +38,23 @@ export class PolicyError extends EnumguardError {
 export function formatIssue(file: string, issue: PolicyIssue): string {
   // Line 0: the policy was an object, not text, so only the path locates the issue.
   const at = issue.line === 0 ? file : `${file}:${issue.line}`;
-  return issue.path === '' ? `${at}: ${issue.message}` : `${at} ${issue.path}: ${issue.message}`;
+  const path = oneLine(issue.path);
+  const message = oneLine(issue.message);
+  return path === '' ? `${at}: ${message}` : `${at} ${path}: ${message}`;
+}
+
+/**
+ * One issue, one line: a key or value quoted into a path or message may hold line breaks or
+ * other control characters (a quoted YAML key, an object's key), shown escaped instead.
+ */
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
 }
 
 export function formatIssues(file: string, issues: readonly PolicyIssue[]): string {

@@ -2,6 +2,7 @@ import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, ty
 import type { PolicyIssue, RawIssue } from './issues.ts';
 import { formatPath, type PathSegment } from './values.ts';
 import { checkAliases } from './yaml-aliases.ts';
+import { duplicateKeyIssues, flowDepthIssue } from './yaml-bounds.ts';
 
 /**
  * A parsed YAML document that can say on which line a path lives, so validation messages
@@ -16,10 +17,17 @@ export interface SourceMap {
 }
 
 export function parseYamlSource(text: string): SourceMap {
+  const tooDeep = flowDepthIssue(text);
+  if (tooDeep !== undefined)
+    return {
+      data: undefined,
+      syntaxIssues: [tooDeep],
+      locate: (i) => ({ ...i, line: 1, path: formatPath(i.path) }),
+    };
   const lineCounter = new LineCounter();
-  // uniqueKeys (the default) makes a repeated key an error: YAML 1.2 §3.2.1.1 requires unique keys,
-  // and a silently overridden `limits:` would hide the first one.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // Repeated keys are refused by duplicateKeyIssues (yaml-bounds.ts) in one pass: the
+  // parser's own uniqueKeys check is quadratic in a mapping's size.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const lineAt = (offset: number): number => lineCounter.linePos(offset).line;
 
   const syntaxIssues: PolicyIssue[] = doc.errors.map((err) => ({
@@ -27,6 +35,7 @@ export function parseYamlSource(text: string): SourceMap {
     path: '',
     message: `invalid YAML: ${firstLine(err.message)}`,
   }));
+  if (syntaxIssues.length === 0) syntaxIssues.push(...duplicateKeyIssues(doc, lineAt));
   if (syntaxIssues.length === 0) syntaxIssues.push(...aliasIssues(doc, lineAt));
 
   function locate(issue: RawIssue): PolicyIssue {

@@ -49,15 +49,17 @@ describe('memory store, distinct targets', () => {
     assert.equal(store.stats().targets, 90);
   });
 
-  it('drops a key’s targets when its state is evicted', () => {
+  it('drops a key’s targets when it is evicted at rest', () => {
     const clock = manualClock(0);
     const store = createMemoryStore({ clock, seed: [1, 2], maxKeys: 64 });
     const book = numbers(0, 30);
     assert.equal(charged(store, distinct(book, 'cd:victim')), 30);
-    // 64 other keys push the victim out (least recently used).
+    clock.advance(3_600_000); // the victim's window is over: at rest, but its targets are remembered
+    // 64 other keys push the victim out: the only key at rest, forgetting its targets (stricter).
     for (let i = 0; i < 64; i++) store.consume([distinct(numbers(10_000 + i, 1), `cd:k${i}`)]);
     assert.equal(store.stats().keys, 64);
     assert.equal(store.stats().targetSets, 64);
+    assert.equal(store.stats().evictedForgetting, 1);
     assert.equal(charged(store, distinct(book, 'cd:victim')), 30);
   });
 

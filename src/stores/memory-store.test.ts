@@ -38,7 +38,7 @@ describe('memory store', () => {
     assert.equal(store.size(), 0);
   });
 
-  it('never holds more than maxKeys, evicting expired keys before live ones', () => {
+  it('never holds more than maxKeys, evicting keys at rest and keeping spent ones', () => {
     const clock = manualClock(0);
     const store = createMemoryStore({ clock, maxKeys: 64, seed: [5, 6] });
     const short = spec('short', 1, 1000);
@@ -46,52 +46,63 @@ describe('memory store', () => {
     for (let i = 0; i < 32; i++) store.consume([check(long, `live-${i}`)]);
     for (let i = 0; i < 32; i++) store.consume([check(short, `old-${i}`)]);
     assert.equal(store.size(), 64);
-    clock.advance(5000); // the short keys have expired, the long ones have not
-    for (let i = 0; i < 32; i++) store.consume([check(long, `new-${i}`)]);
+    clock.advance(5000); // the short keys are at rest, the long ones are still spent
+    for (let i = 0; i < 32; i++) assert.equal(store.consume([check(long, `new-${i}`)]).allowed, true);
     assert.equal(store.size(), 64);
-    assert.ok(store.stats().evictedExpired >= 28, `expired evictions: ${store.stats().evictedExpired}`);
-    // The live keys kept their state: each is still spent.
-    let stillSpent = 0;
-    for (let i = 0; i < 32; i++) if (!store.consume([check(long, `live-${i}`)]).allowed) stillSpent++;
-    assert.ok(stillSpent >= 28, `live keys kept: ${stillSpent}`);
+    assert.equal(store.stats().evictedResting, 32);
+    assert.equal(store.stats().overflowed, 0);
+    for (let i = 0; i < 32; i++) assert.equal(store.consume([check(long, `live-${i}`)]).allowed, false);
   });
 
-  it('evicts the least recently used key when nothing has expired', () => {
+  it("decides a new key on its limit's overflow bucket when every key is spent", () => {
     const store = createMemoryStore({ clock: manualClock(0), maxKeys: 64, seed: [7, 8] });
     const long = spec('long', 1, 3_600_000);
     for (let i = 0; i < 64; i++) store.consume([check(long, `k${i}`)]);
-    store.consume([check(long, 'k0', 0)]); // a peek still counts as a use
-    store.consume([check(long, 'k64')]); // evicts k1, the least recently used
-    assert.equal(store.consume([check(long, 'k0')]).allowed, false);
-    assert.equal(store.consume([check(long, 'k1')]).allowed, true);
-    assert.equal(store.stats().evictedLru >= 1, true);
+    // No key is at rest: the first newcomer spends the shared overflow bucket, the rest are refused.
+    assert.equal(store.consume([check(long, 'k64')]).allowed, true);
+    assert.equal(store.consume([check(long, 'k65')]).allowed, false);
+    assert.equal(store.consume([check(long, 'k0')]).allowed, false, 'a spent key stays spent');
+    assert.equal(store.stats().overflowed, 2);
+    assert.equal(store.stats().evictedResting + store.stats().evictedForgetting, 0);
   });
 
-  it('behaves like an unbounded LRU map of states (property)', () => {
+  it('evicts a key at rest whose targets are remembered only when no key without targets rests', () => {
+    const clock = manualClock(0);
+    const store = createMemoryStore({ clock, maxKeys: 64, seed: [1, 2] });
+    const s = spec('d', 100, 1000);
+    const distinct = (key: string): LimitCheck => ({ spec: s, key, cost: 0, targets: ['+15550000001'] });
+    for (let i = 0; i < 64; i++) store.consume([distinct(`t${i}`)]);
+    clock.advance(5000);
+    assert.equal(store.consume([check(s, 'plain')]).allowed, true);
+    assert.equal(store.stats().evictedForgetting, 1);
+  });
+
+  it('never allows a key more than rate × d + burst in any window, however the store fills (property)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ key: fc.integer({ min: 0, max: 150 }), dt: fc.integer({ min: 0, max: 10 }) }), {
+        fc.array(fc.record({ key: fc.integer({ min: 0, max: 150 }), dt: fc.integer({ min: 0, max: 200 }) }), {
           maxLength: 600,
         }),
         (ops) => {
           const clock = manualClock(0);
           const store = createMemoryStore({ clock, maxKeys: 64, seed: [9, 10] });
-          const s = spec('m', 1000, 3_600_000);
-          const model = new Map<number, number>(); // key → units spent, in LRU order
+          const s = spec('m', 3, 1000);
+          const allowedAt = new Map<number, number[]>();
           for (const op of ops) {
             clock.advance(op.dt);
-            const spent = model.get(op.key) ?? 0;
-            model.delete(op.key);
-            if (model.size >= 64) model.delete(model.keys().next().value as number);
-            model.set(op.key, spent + 1);
-            const outcome = store.consume([check(s, `key-${op.key}`)]).outcomes[0];
-            // GCRA refills a little with time, so compare against the model's spent units loosely.
-            assert.ok(outcome !== undefined);
-            assert.ok(
-              outcome.remaining <= 1000 - (spent + 1) + Math.ceil((clock.now() * 1000) / 3_600_000) + 1,
-            );
-            assert.ok(outcome.remaining >= 1000 - (spent + 1) - 1, `key ${op.key}: state lost`);
-            assert.equal(store.size(), model.size);
+            if (!store.consume([check(s, `key-${op.key}`)]).allowed) continue;
+            const times = allowedAt.get(op.key) ?? [];
+            times.push(clock.now());
+            allowedAt.set(op.key, times);
+            assert.ok(store.size() <= 64);
+          }
+          for (const [key, times] of allowedAt) {
+            for (let i = 0; i < times.length; i++) {
+              let inWindow = 0;
+              for (let j = i; j < times.length && (times[j] as number) < (times[i] as number) + 1000; j++)
+                inWindow++;
+              assert.ok(inWindow <= 6, `key ${key}: ${inWindow} allowed in one window`);
+            }
           }
         },
       ),

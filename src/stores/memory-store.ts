@@ -1,11 +1,11 @@
 import { randomInt } from 'node:crypto';
-import { STEPS } from '../core/algorithms.ts';
 import type { Clock } from '../core/clock.ts';
 import { EnumguardError } from '../core/errors.ts';
 import { newStepResult, type LimitCheck, type LimitOutcome, type StepResult } from '../core/limit.ts';
 import { rampFactor, scaledCost } from '../core/ramp.ts';
 import { fingerprint, type Fingerprint } from './fingerprint.ts';
 import { createRiskTable } from './risk-table.ts';
+import { createSlotClaims, NEW_KEY, OVERFLOW } from './slot-claims.ts';
 import { createSlotTable } from './slot-table.ts';
 import { createScratchSet, createTargetSet, targetFingerprint, type TargetSet } from './target-set.ts';
 import type { RiskedOutcome, RiskLookup, RiskReading, RiskSignal, Store } from './store.ts';
@@ -13,7 +13,11 @@ import { exportState, restoreState, type StoreState } from './store-state.ts';
 
 export interface MemoryStoreOptions {
   readonly clock: Clock;
-  /** Most keys kept at once (default 1,000,000); past it expired, then least recently used keys go. */
+  /**
+   * Most keys kept at once (default 1,000,000). Past it only a key at rest (expired: it
+   * decides like an absent one) is evicted, one without remembered targets first; when none
+   * is, a new key is decided on its limit's shared overflow bucket (overflow-buckets.ts).
+   */
   readonly maxKeys?: number;
   /** Fingerprint seed; random by default. Fixed seeds are for tests and repeatable simulations. */
   readonly seed?: readonly [number, number];
@@ -29,7 +33,10 @@ export interface MemoryStoreOptions {
    * follow, oldest first, so a smaller maxRiskRecords keeps the most recently used.
    */
   readonly restore?: StoreState;
-  /** Most risk records (identities, prefixes, cohorts) kept; past it the least recently used go. Default 1,000,000. */
+  /**
+   * Most risk records (identities, prefixes, cohorts) kept; past it only records at rest go,
+   * else a newcomer shares its layer's overflow record (risk-table.ts). Default 1,000,000.
+   */
   readonly maxRiskRecords?: number;
 }
 
@@ -43,13 +50,20 @@ export interface MemoryStore extends Store {
   stats(): {
     keys: number;
     maxKeys: number;
-    evictedExpired: number;
-    evictedLru: number;
+    /** Keys evicted at rest, and at rest but forgetting their remembered targets (stricter). */
+    evictedResting: number;
+    evictedForgetting: number;
+    /** Keys evicted least recently used first by a restore into a smaller store. */
+    evictedOldest: number;
+    /** Checks decided on a limit's shared overflow bucket because no key was at rest. */
+    overflowed: number;
     /** Keys holding a target set (distinct limits), and the targets they hold in total. */
     targetSets: number;
     targets: number;
     /** Risk records: identities, prefixes and cohorts with a score, a block or a first-seen time. */
     riskRecords: number;
+    /** Risk lookups that found the table full of records not at rest and used an overflow record. */
+    riskOverflowed: number;
   };
 }
 
@@ -148,6 +162,8 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
     s[base + 3] = out.expiresAt;
   }
 
+  const claims = createSlotClaims({ table, targetSets, maxKeys, slots, results, costs });
+
   const riskTable = createRiskTable(options.maxRiskRecords ?? 1_000_000, [seedA, seedB]);
 
   function consume(checks: readonly LimitCheck[], risk?: RiskLookup): RiskedOutcome {
@@ -163,6 +179,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       if (level === 'block' || level === 'challenge') return { allowed: false, outcomes: [], risk: reading };
     }
     const shrink = reading?.enforced.quotaFactor ?? 1;
+    claims.reset();
     let allowed = true;
     let pendingLength = 0;
     for (let i = 0; i < n; i++) {
@@ -183,31 +200,14 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
         cost = scaledCost(cost, factor);
       }
       costs[i] = cost;
-      const out = results[i] as StepResult;
-      const step = STEPS[check.spec.algorithm];
-      if (slot < 0) {
-        step(check.spec, true, 0, 0, 0, cost, now, out);
-      } else {
-        const s = table.states;
-        const base = slot * STRIDE;
-        const expired = (s[base + 3] as number) <= now;
-        step(
-          check.spec,
-          expired,
-          s[base] as number,
-          s[base + 1] as number,
-          s[base + 2] as number,
-          cost,
-          now,
-          out,
-        );
-      }
-      if (!out.allowed) allowed = false;
+      if (slot < 0 && cost > 0) slots[i] = claims.claim(i, now);
+      claims.step(checks, i, now);
+      if (!(results[i] as StepResult).allowed) allowed = false;
     }
 
     if (allowed) {
-      // Known keys first: their new expiry is in the future, so the inserts that follow can
-      // never evict a slot this request is about to write.
+      // Inserts never evict here: claim() reserved their room (or freed a resting slot that
+      // no check of this request holds) while the checks were stepped.
       for (let i = 0; i < n; i++) {
         const slot = slots[i] as number;
         if (slot < 0) continue;
@@ -215,15 +215,14 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
         remember(i, slot);
       }
       for (let i = 0; i < n; i++) {
-        if ((slots[i] as number) >= 0 || costs[i] === 0) continue;
+        const claimed = slots[i] as number;
+        if (claimed === OVERFLOW) claims.commitOverflow(checks, i, now);
+        if (claimed !== NEW_KEY || costs[i] === 0) continue;
         const a = fpAs[i] as number;
         const b = fpBs[i] as number;
         // Two checks on one key in a request: the second finds the first one's slot.
         let slot = table.find(a, b);
-        if (slot < 0) {
-          slot = table.insert(a, b, now);
-          targetSets.delete(slot);
-        }
+        if (slot < 0) slot = table.insert(a, b);
         write(i, slot);
         remember(i, slot);
       }
@@ -246,7 +245,9 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
   }
 
   if (restore !== undefined) {
-    restoreState(restore, table, targetSets, clock.now(), maxTargetsPerKey);
+    restoreState(restore, table, targetSets, clock.now(), maxTargetsPerKey, () =>
+      claims.makeRoomForRestore(clock.now()),
+    );
     riskTable.restoreRecords(restore.risk);
   }
 
@@ -265,15 +266,19 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
     stats: () => ({
       keys: table.size(),
       maxKeys,
-      evictedExpired: table.evictions.expired,
-      evictedLru: table.evictions.lru,
+      evictedResting: table.evictions.resting,
+      evictedForgetting: table.evictions.forgetting,
+      evictedOldest: table.evictions.oldest,
+      overflowed: claims.overflowed(),
       targetSets: targetSets.size,
       targets: countTargets(),
       riskRecords: riskTable.size(),
+      riskOverflowed: riskTable.overflowed(),
     }),
     clear: () => {
       table.clear();
       targetSets.clear();
+      claims.clear();
       riskTable.clear();
     },
     close: () => Promise.resolve(),

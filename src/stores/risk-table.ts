@@ -14,9 +14,15 @@ import type { RiskLayer, RiskLookup, RiskReading, RiskSignal } from './store.ts'
  * neither the table nor a snapshot of it should hold one in clear. A collision (about n² / 2⁶⁵
  * for n records) merges two records' scores, which can only make the pair stricter.
  *
- * Bounded: a Map in least-recently-used order (a touched record is moved to the end), and
- * past `maxRecords` the oldest goes. A forgotten record is an identity with no history: the
- * same as one whose score decayed, which is why the bound may be small.
+ * Bounded: a Map in least-recently-used order (a touched record is moved to the end). Past
+ * `maxRecords` only a record at rest goes (issue 13, item 1): its score decayed below any
+ * threshold, its block and the memory of its blocks lapsed, and for an identity its cohort
+ * at rest too. Forgetting such a record can only make its owner stricter (an account seen
+ * again is new, and young accounts get the smallest ramp). Evicting a hot record would unblock
+ * or forgive whoever flooded the table, so when none of the oldest EVICT_STEPS is at rest, the
+ * newcomer shares its layer's overflow record: signals for records the table could not keep add
+ * up there, a layer without a record reads it, and a record created later starts from it. An
+ * identity on the overflow record counts as first seen now (age 0) in its current network.
  */
 interface RiskRecord {
   state: RiskState;
@@ -51,6 +57,8 @@ export const NO_RISK_RECORDS: RiskRecords = Object.freeze({
 });
 
 const EMPTY: RiskState = Object.freeze({ score: 0, at: 0, blocks: 0, blockedUntil: 0 });
+/** Oldest records looked at for one at rest before a newcomer goes to the overflow record. */
+const EVICT_STEPS = 64;
 const NONE_ACTION: RiskAction = Object.freeze({ level: 'none', quotaFactor: 1 });
 
 /**
@@ -72,6 +80,8 @@ export interface RiskTable {
   /** Adds the signal to every layer by its share, then reads again. */
   signal(lookup: RiskLookup, signal: RiskSignal, now: number): RiskReading;
   size(): number;
+  /** Lookups that found the table full of records not at rest and used an overflow record. */
+  overflowed(): number;
   clear(): void;
   /** Copies the records out, least recently used first. */
   exportRecords(): RiskRecords;
@@ -95,7 +105,8 @@ export function createRiskTable(maxRecords: number, seed: readonly [number, numb
     return mapKey(fp.a, fp.a === 0 && fp.b === 0 ? 1 : fp.b);
   }
 
-  function add(key: string, record: RiskRecord): void {
+  /** Restore only: past the bound the least recently used goes, as the state was saved. */
+  function addRestored(key: string, record: RiskRecord): void {
     records.set(key, record);
     if (records.size > maxRecords) {
       const oldest = records.keys().next().value as string;
@@ -103,16 +114,54 @@ export function createRiskTable(maxRecords: number, seed: readonly [number, numb
     }
   }
 
-  function touch(key: string, now: number, create: boolean): RiskRecord | undefined {
+  // firstSeen: Infinity reads as age 0: an identity the table could not keep is a new one.
+  const overflow: Record<RiskLayer, RiskRecord> = {
+    identity: emptyRecord(Infinity),
+    ipPrefix: emptyRecord(0),
+    cohort: emptyRecord(0),
+  };
+  let overflowed = 0;
+
+  function atRest(record: RiskRecord, model: RiskModel, now: number): boolean {
+    return model.expiresAt(record.state) <= now && model.expiresAt(record.shadow) <= now;
+  }
+
+  /** Frees room for one record by evicting one at rest; false when none of the oldest is. */
+  function makeRoom(model: RiskModel, now: number): boolean {
+    let steps = 0;
+    for (const [key, record] of records) {
+      if (steps++ >= EVICT_STEPS) return false;
+      if (!atRest(record, model, now)) continue;
+      const cohort = record.cohort === undefined ? undefined : records.get(record.cohort);
+      if (cohort !== undefined && !atRest(cohort, model, now)) continue;
+      records.delete(key);
+      return true;
+    }
+    return false;
+  }
+
+  /** The layer's record, created (from the overflow record's state) when `create`; the overflow record when full. */
+  function touch(
+    key: string,
+    layer: RiskLayer,
+    lookup: RiskLookup,
+    now: number,
+    create: boolean,
+  ): RiskRecord | undefined {
     let record = records.get(key);
     if (record !== undefined) {
       records.delete(key);
       records.set(key, record);
       return record;
     }
-    if (!create) return undefined;
-    record = { state: EMPTY, shadow: EMPTY, firstSeen: now, cohort: undefined };
-    add(key, record);
+    const shared = overflow[layer];
+    if (!create) return atRest(shared, lookup.model, now) ? undefined : shared;
+    if (records.size >= maxRecords && !makeRoom(lookup.model, now)) {
+      overflowed++;
+      return shared;
+    }
+    record = { state: shared.state, shadow: shared.shadow, firstSeen: now, cohort: undefined };
+    records.set(key, record);
     return record;
   }
 
@@ -124,14 +173,16 @@ export function createRiskTable(maxRecords: number, seed: readonly [number, numb
     const out: [RiskLayer, RiskRecord | undefined][] = [];
     let cohort: string | undefined;
     if (lookup.identity !== undefined) {
-      const id = touch(keyOf(`i|${lookup.identity}`), now, true) as RiskRecord;
+      const id = touch(keyOf(`i|${lookup.identity}`), 'identity', lookup, now, true) as RiskRecord;
       if (lookup.spareNetwork === true) return [['identity', id]];
-      id.cohort ??= keyOf(`c|${lookup.prefix}`);
-      cohort = id.cohort;
+      // The overflow record, shared by every identity the table could not keep, has no
+      // cohort of its own: each such identity is first seen now, here.
+      if (id === overflow.identity) cohort = keyOf(`c|${lookup.prefix}`);
+      else cohort = id.cohort ??= keyOf(`c|${lookup.prefix}`);
       out.push(['identity', id]);
     }
-    out.push(['ipPrefix', touch(keyOf(`p|${lookup.prefix}`), now, create)]);
-    if (cohort !== undefined) out.push(['cohort', touch(cohort, now, create)]);
+    out.push(['ipPrefix', touch(keyOf(`p|${lookup.prefix}`), 'ipPrefix', lookup, now, create)]);
+    if (cohort !== undefined) out.push(['cohort', touch(cohort, 'cohort', lookup, now, create)]);
     return out;
   }
 
@@ -159,7 +210,14 @@ export function createRiskTable(maxRecords: number, seed: readonly [number, numb
       return readRiskLayers(model, found, now, lookup.shadow);
     },
     size: () => records.size,
-    clear: () => records.clear(),
+    overflowed: () => overflowed,
+    clear: () => {
+      records.clear();
+      for (const record of Object.values(overflow)) {
+        record.state = EMPTY;
+        record.shadow = EMPTY;
+      }
+    },
     exportRecords() {
       const count = records.size;
       const fingerprints = new Int32Array(2 * count);
@@ -196,10 +254,14 @@ export function createRiskTable(maxRecords: number, seed: readonly [number, numb
         const ca = cohorts[2 * i] as number;
         const cb = cohorts[2 * i + 1] as number;
         const cohort = ca === 0 && cb === 0 ? undefined : mapKey(ca, cb);
-        add(key, { ...readState(states, RISK_STRIDE * i), cohort });
+        addRestored(key, { ...readState(states, RISK_STRIDE * i), cohort });
       }
     },
   };
+}
+
+function emptyRecord(firstSeen: number): RiskRecord {
+  return { state: EMPTY, shadow: EMPTY, firstSeen, cohort: undefined };
 }
 
 function writeState(record: RiskRecord, out: Float64Array, at: number): void {

@@ -1,15 +1,27 @@
+import { internalError } from '../core/internal-error.ts';
+
 /**
  * A bounded table of limiter states keyed by 64-bit fingerprints, in flat typed arrays:
  * no object, string or timer per key. Per slot: the fingerprint (2 × int32), the state
  * (s0, s1, s2, expiresAt as float64) and LRU links (2 × int32): 56 bytes, plus the open-
  * addressing index at most half full (8+ bytes per key).
  *
- * When full, an insert evicts an expired key if the sweep finds one within a few slots,
- * else the least recently used key.
+ * The table never evicts on its own: when full, its owner asks `evictResting` for a slot
+ * whose state equals a fresh key's (issue 13, item 1: evicting a spent key would hand its
+ * budget back), and `evictOldest` only when restoring a snapshot into a smaller table.
  */
 const STRIDE = 4;
 const NONE = -1;
-const SWEEP_STEPS = 16;
+/** Candidates looked at per eviction: this many from the LRU tail, as many from the sweep. */
+const TAIL_STEPS = 32;
+const SWEEP_STEPS = 32;
+
+/**
+ * How fit a slot is to be evicted, as its owner judges: 0 keep (spent, or in use by the
+ * request at hand), 1 may go (its eviction costs nothing but memory that only makes the
+ * owner stricter), 2 at rest (decides exactly like an absent key).
+ */
+export type EvictionRank = (slot: number) => 0 | 1 | 2;
 
 export interface SlotTable {
   readonly states: Float64Array;
@@ -17,11 +29,21 @@ export interface SlotTable {
   capacity(): number;
   /** The slot holding this fingerprint, or -1. Marks it most recently used. */
   find(a: number, b: number): number;
-  /** A slot for a fingerprint known to be absent, evicting one when full. */
-  insert(a: number, b: number, now: number): number;
+  /** True when an insert needs no eviction first. */
+  hasRoom(): boolean;
+  /** A slot for a fingerprint known to be absent. The table must have room (a bug otherwise). */
+  insert(a: number, b: number): number;
+  /**
+   * Evicts the best candidate `rank` allows among the TAIL_STEPS least recently used slots and
+   * the next SWEEP_STEPS slots of a rotating sweep (so a resting key deep in the LRU order is
+   * found by a later call); returns the freed slot, or -1 when every candidate is to be kept.
+   */
+  evictResting(rank: EvictionRank): number;
+  /** Evicts the least recently used slot and returns it (snapshot restore into a smaller table). */
+  evictOldest(): number;
   /** Drops every key. */
   clear(): void;
-  readonly evictions: { expired: number; lru: number };
+  readonly evictions: { resting: number; forgetting: number; oldest: number };
   /** The fingerprint a live slot holds, as [a, b]. */
   fingerprintOf(slot: number): [number, number];
   /** Calls `fn` for every live slot, most recently used first. */
@@ -43,7 +65,7 @@ export function createSlotTable(maxKeys: number, initial = 1024): SlotTable {
   let tail = NONE; // least recently used
   let free: number[] = [];
   let cursor = 0;
-  const evictions = { expired: 0, lru: 0 };
+  const evictions = { resting: 0, forgetting: 0, oldest: 0 };
 
   function indexSizeFor(n: number): number {
     let size = 16;
@@ -79,6 +101,11 @@ export function createSlotTable(maxKeys: number, initial = 1024): SlotTable {
     }
   }
 
+  function isLive(slot: number): boolean {
+    const pos = indexOf(fpA[slot] as number, fpB[slot] as number);
+    return pos >= 0 && (index[pos] as number) - 1 === slot;
+  }
+
   /** Backward-shift deletion keeps linear probing correct without tombstones. */
   function removeFromIndex(pos: number): void {
     let hole = pos;
@@ -105,19 +132,29 @@ export function createSlotTable(maxKeys: number, initial = 1024): SlotTable {
     count--;
   }
 
-  function evictOne(now: number): void {
+  /** The best candidate among the tail's and the sweep's, with its rank; -1 when none may go. */
+  function bestCandidate(rank: EvictionRank): [number, number] {
+    let best = NONE;
+    let bestRank = 0;
+    const consider = (slot: number): boolean => {
+      const r = rank(slot);
+      if (r > bestRank) {
+        best = slot;
+        bestRank = r;
+      }
+      return r === 2;
+    };
+    let slot = tail;
+    for (let step = 0; step < TAIL_STEPS && slot !== NONE; step++, slot = prev[slot] as number) {
+      if (consider(slot)) return [best, bestRank];
+    }
     for (let step = 0; step < SWEEP_STEPS && used > 0; step++) {
       cursor = (cursor + 1) % used;
-      const slot = cursor;
-      // The table is full here, so every slot below `used` is live.
-      if ((states[slot * STRIDE + 3] as number) <= now) {
-        evict(slot);
-        evictions.expired++;
-        return;
-      }
+      // Freed slots wait on the free list; only a live one (in the index) is a candidate.
+      if (!isLive(cursor)) continue;
+      if (consider(cursor)) break;
     }
-    evict(tail);
-    evictions.lru++;
+    return [best, bestRank];
   }
 
   function grow(): void {
@@ -158,8 +195,9 @@ export function createSlotTable(maxKeys: number, initial = 1024): SlotTable {
       }
       return slot;
     },
-    insert(a, b, now) {
-      if (count >= maxKeys) evictOne(now);
+    hasRoom: () => count < maxKeys,
+    insert(a, b) {
+      if (count >= maxKeys) throw internalError('slot table: insert into a full table');
       let slot: number;
       if (free.length > 0) slot = free.pop() as number;
       else {
@@ -172,6 +210,22 @@ export function createSlotTable(maxKeys: number, initial = 1024): SlotTable {
       index[-1 - pos] = slot + 1;
       pushFront(slot);
       count++;
+      return slot;
+    },
+    evictResting(rank) {
+      if (count === 0) return NONE;
+      const [slot, r] = bestCandidate(rank);
+      if (slot === NONE) return NONE;
+      evict(slot);
+      if (r === 2) evictions.resting++;
+      else evictions.forgetting++;
+      return slot;
+    },
+    evictOldest() {
+      const slot = tail;
+      if (slot === NONE) throw internalError('slot table: evictOldest on an empty table');
+      evict(slot);
+      evictions.oldest++;
       return slot;
     },
     clear() {

@@ -69,7 +69,7 @@ describe('memory store snapshot', () => {
     assert.equal(store.consume([distinct(book)]).allowed, true);
 
     const restored = restart(store, options);
-    assert.deepEqual(restored.stats(), { ...store.stats(), evictedExpired: 0, evictedLru: 0 });
+    assert.deepEqual(restored.stats(), { ...store.stats(), evictedResting: 0, evictedForgetting: 0 });
     const steps: (LimitCheck[] | number)[] = [
       [distinct(book)], // the known address book is free
       [distinct(numbers(40, 10))], // new numbers are charged: 50 of 50 used

@@ -9,7 +9,7 @@ import { createTargetSet, type TargetSet } from './target-set.ts';
  * created from (`createMemoryStore({ restore })`).
  *
  * Keys come least recently used first, so re-inserting them in order rebuilds the LRU order
- * and, when the new store is smaller, evicts by the usual rules (expired, then oldest).
+ * and, when the new store is smaller, evicts keys at rest first, then the oldest.
  */
 export interface StoreState {
   /**
@@ -48,6 +48,7 @@ export function restoreState(
   targetSets: Map<number, TargetSet>,
   now: number,
   maxTargetsPerKey: number,
+  makeRoom: () => void,
 ): void {
   const { keys, fingerprints, states, targetCounts, targets } = state;
   if (
@@ -73,9 +74,9 @@ export function restoreState(
     if (table.find(a, b) >= 0) {
       throw new EnumguardError('ERR_SNAPSHOT_INVALID', `key ${i}'s fingerprint appears twice in the state`);
     }
-    const slot = table.insert(a, b, now);
-    // The slot may have held a key evicted just now (a smaller maxKeys): its targets go with it.
-    targetSets.delete(slot);
+    // A smaller maxKeys: makeRoom evicts a key (and drops its targets) by the store's rules.
+    if (!table.hasRoom()) makeRoom();
+    const slot = table.insert(a, b);
     table.states.set(states.subarray(base, base + STATE_STRIDE), slot * STATE_STRIDE);
     if (count === 0) continue;
     const set = createTargetSet(maxTargetsPerKey);

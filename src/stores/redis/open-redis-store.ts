@@ -6,6 +6,7 @@ import { createInstanceCount } from '../instance-count.ts';
 import { createInstanceHeartbeat, type InstanceHeartbeatOptions } from '../instance-heartbeat.ts';
 import { SILENT_LOGGER, type PolicyStoreOptions } from '../policy-store-types.ts';
 import { createResilientStore, type ResilientStore, type ResilientStoreStats } from '../resilient-store.ts';
+import { warnIfEvictionPolicyUnsafe, type ConfigReader } from './eviction-policy.ts';
 import { createRedisStore } from './redis-store.ts';
 
 export interface OpenedRedisStore {
@@ -103,6 +104,8 @@ export function openRedisStore(config: RedisStoreConfig, options: OpenRedisStore
   client.on('ready', () => {
     if (down || !everReady)
       logger.info({ redis: where }, everReady ? 'redis reconnected' : 'redis connected');
+    // Once per process: an evicting maxmemory-policy hands spent budgets back (issue 13, item 1).
+    if (!everReady) void warnIfEvictionPolicyUnsafe(configNodes(client, where), logger);
     down = false;
     everReady = true;
     // Counted at once, not a beat later: a gateway that starts is seen by the others' next beat.
@@ -183,6 +186,17 @@ export function openRedisStore(config: RedisStoreConfig, options: OpenRedisStore
       } else client.disconnect();
     },
   };
+}
+
+/** The nodes whose maxmemory-policy matters: the standalone, or every cluster master. */
+function configNodes(client: Redis | Cluster, where: string): { name: string; client: ConfigReader }[] {
+  if (client instanceof Cluster) {
+    return client.nodes('master').map((node) => ({
+      name: `${node.options.host ?? '?'}:${node.options.port ?? '?'}`,
+      client: node,
+    }));
+  }
+  return [{ name: where, client: client }];
 }
 
 /** `redis://host:port/db` without user or password, or the cluster's nodes. */
