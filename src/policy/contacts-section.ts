@@ -78,9 +78,7 @@ export const contactsSchema = z.strictObject({
   bootstrap: z.union([z.literal(0), durationField]).default(CONTACTS_DEFAULTS.bootstrapMs),
   anchorAt: positiveIntField.default(CONTACTS_DEFAULTS.anchorAt),
   budget: z.array(tierSchema).min(1),
-  population: z
-    .strictObject({ rate: rateField, burst: positiveIntField.optional() })
-    .optional(),
+  population: z.strictObject({ rate: rateField, burst: positiveIntField.optional() }).optional(),
 });
 
 export const revealSchema = z.strictObject({
