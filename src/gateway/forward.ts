@@ -72,7 +72,21 @@ function streamedBody(g: GatewayOptions, req: IncomingMessage, res: ServerRespon
   sendContinue(res); // admitted: now the body is wanted
   const limiter = limitStream(g.pipeline.policy().server.bodyLimitBytes);
   req.pipe(limiter);
+  // pipe() does not pass on a client that hangs up (or is cut off by requestTimeout) before its
+  // body is complete: the upstream would wait for the rest on a pooled connection, and enough
+  // such uploads would hold every connection. Fail the body instead, which aborts the request.
+  req.once('close', () => {
+    if (!req.complete) limiter.destroy(new ClientGoneError());
+  });
   return limiter;
+}
+
+/** The client left before its streamed body was complete. */
+class ClientGoneError extends Error {
+  constructor() {
+    super('the client closed the connection before its request body was complete');
+    this.name = 'ClientGoneError';
+  }
 }
 
 /**
