@@ -1,8 +1,8 @@
 import type { CompiledPolicy } from '../policy/types.ts';
-import { CONTACTS_DEFAULTS } from '../policy/contacts-section.ts';
 import { formatE164 } from '../reference/e164.ts';
 import type { Population } from '../reference/population/population.ts';
 import type { ContactGraph, GraphHistory } from '../stores/contact-graph/contact-graph.ts';
+import { contactGraphBounds } from '../stores/contact-graph/graph-options.ts';
 import { createMemoryContactGraph } from '../stores/contact-graph/memory-contact-graph.ts';
 
 const YEAR_MS = 365 * 86_400_000;
@@ -17,8 +17,6 @@ const YEAR_MS = 365 * 86_400_000;
  * attackers' own numbers, have no history: they earn trust only through the run's lookups.
  */
 export function populationGraph(population: Population, policy: CompiledPolicy, seed: number): ContactGraph {
-  const contacts = policy.contacts;
-  const accounts = policy.accounts;
   const start = population.startMs;
   let accountOf: Map<number, number> | undefined;
   // Built on first use: a policy without reveals never pays for it.
@@ -41,14 +39,7 @@ export function populationGraph(population: Population, policy: CompiledPolicy, 
     },
   };
   const graph = createMemoryContactGraph({
-    config: {
-      maxPerAccount: contacts?.maxPerAccount ?? CONTACTS_DEFAULTS.maxPerAccount,
-      maxAccounts: contacts?.maxAccounts ?? CONTACTS_DEFAULTS.maxAccounts,
-      forgetAfterMs: contacts?.forgetAfterMs ?? CONTACTS_DEFAULTS.forgetAfterMs,
-      bootstrapMs: contacts?.bootstrapMs ?? CONTACTS_DEFAULTS.bootstrapMs,
-      anchorAt: contacts?.anchorAt ?? CONTACTS_DEFAULTS.anchorAt,
-    },
-    sessions: { forgetAfterMs: accounts?.forgetAfterMs ?? YEAR_MS, max: accounts?.maxSessions ?? 4_000_000 },
+    ...contactGraphBounds(policy),
     // Seeded by the scenario: a fingerprint collision must fall the same way every run.
     seed: [(seed ^ 0x6a09e667) >>> 0, (seed ^ 0xbb67ae85) >>> 0],
     // Its bootstrap ended long before the run: nobody seen during the run is a seed.
