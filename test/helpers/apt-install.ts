@@ -26,25 +26,36 @@ const LOCK_WAIT_S = 600;
 
 const pending = new Map<string, Promise<AptOutcome>>();
 
+export interface AptOptions {
+  /**
+   * Install the package's Recommends too (default true, apt's own default). False where they
+   * are services a test does not want running (prometheus recommends the node exporter).
+   */
+  readonly recommends?: boolean;
+  /** Give up after this long, update and install together (default 15 minutes). */
+  readonly deadlineMs?: number;
+}
+
 /**
  * Makes `file` exist by installing Debian package `pkg` when it is missing. Resolves (never
  * rejects) with the outcome, so callers decide between failing (CI) and skipping (locally).
  */
-export function ensureAptPackage(
-  pkg: string,
-  file: string,
-  deadlineMs = DEFAULT_DEADLINE_MS,
-): Promise<AptOutcome> {
+export function ensureAptPackage(pkg: string, file: string, options: AptOptions = {}): Promise<AptOutcome> {
   if (existsSync(file)) return Promise.resolve({ ok: true });
   let outcome = pending.get(pkg);
   if (outcome === undefined) {
-    outcome = install(pkg, file, deadlineMs);
+    outcome = install(pkg, file, options.recommends ?? true, options.deadlineMs ?? DEFAULT_DEADLINE_MS);
     pending.set(pkg, outcome);
   }
   return outcome;
 }
 
-async function install(pkg: string, file: string, deadlineMs: number): Promise<AptOutcome> {
+async function install(
+  pkg: string,
+  file: string,
+  recommends: boolean,
+  deadlineMs: number,
+): Promise<AptOutcome> {
   if (process.platform !== 'linux' || !existsSync('/usr/bin/apt-get')) {
     return { ok: false, reason: `${file} is missing and this is not a Debian machine with apt-get` };
   }
@@ -56,7 +67,8 @@ async function install(pkg: string, file: string, deadlineMs: number): Promise<A
   // The lists may be stale or absent on a fresh machine (apt-cache finds nothing before an
   // update), so update first; a failed update is not fatal when the lists already know pkg.
   const update = await run(['update', ...lock], giveUpAt);
-  const installed = await run(['install', '-y', ...lock, pkg], giveUpAt);
+  const extras = recommends ? [] : ['--no-install-recommends'];
+  const installed = await run(['install', '-y', ...extras, ...lock, pkg], giveUpAt);
   if (existsSync(file)) return { ok: true };
   const why = installed.ok
     ? `apt-get install ${pkg} succeeded but ${file} is still missing`
