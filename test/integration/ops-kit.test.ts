@@ -3,13 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { pino } from 'pino';
 import { stringify } from 'yaml';
-import { startGateway, type RunningGateway } from '../../src/cli/start-gateway.ts';
-import { formatE164 } from '../../src/reference/e164.ts';
-import { startReferenceService } from '../../src/reference/http.ts';
-import { createPopulation } from '../../src/reference/population/population.ts';
-import { startEchoUpstream } from '../helpers/echo-upstream.ts';
 import {
   exportedFamilies,
   familyOf,
@@ -31,9 +25,9 @@ import {
   variablesUsed,
   type Query,
 } from '../helpers/ops-kit.ts';
+import { startScannedGateway, startStoreAndUpstreamGateway } from '../helpers/ops-kit-gateways.ts';
 import { findPromtool, promtoolSkipMessage, runPromtool } from '../helpers/promtool.ts';
 import { grafanaLabelValues, promqlNames } from '../helpers/promql-names.ts';
-import { freePort } from '../helpers/redis-harness.ts';
 
 /**
  * The operations kit in examples/ (a Grafana dashboard, Prometheus alerting rules) against
@@ -41,107 +35,12 @@ import { freePort } from '../helpers/redis-harness.ts';
  * after real traffic, and Prometheus's own promtool accepts the rules, passes their unit
  * tests and parses every dashboard expression.
  */
-const silent = pino({ level: 'silent' });
 const dir = mkdtempSync(join(tmpdir(), 'enumguard-ops-kit-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const dashboard = readDashboard();
 const rules = readAlertRules();
 const { panels: panelQueries, variables: variableQueries } = dashboardQueries(dashboard);
-
-async function scrape(running: RunningGateway): Promise<string> {
-  assert.ok(running.metrics, 'the policy has server.metrics');
-  const res = await fetch(running.metrics.url);
-  assert.equal(res.status, 200);
-  return res.text();
-}
-
-/**
- * Gateway one: the Redis store with Redis down (so every store family has samples), a limited
- * route, an unmatched path and an upstream that does not answer in time.
- */
-async function storeAndUpstreamPage(): Promise<string> {
-  const upstream = await startEchoUpstream();
-  const policyPath = join(dir, 'redis-down.yaml');
-  writeFileSync(
-    policyPath,
-    `version: 1
-upstream: ${upstream.url}
-server:
-  upstreamTimeout: 200ms
-  store: { redis: 'redis://127.0.0.1:${await freePort()}', timeout: 10s }
-  metrics: { listen: 127.0.0.1:0 }
-routes:
-  - id: lookup
-    match: { path: /lookup }
-    auth: none
-    storeUnavailable: local
-    limits:
-      - { key: ip, rate: 2/1h }
-  - id: slow
-    match: { path: /slow }
-    auth: none
-    storeUnavailable: allow
-`,
-  );
-  const running = await startGateway({
-    policyPath,
-    port: 0,
-    host: '127.0.0.1',
-    logger: silent,
-    watch: false,
-  });
-  const base = `http://127.0.0.1:${running.address.port}`;
-  try {
-    const statuses: number[] = [];
-    for (let i = 0; i < 3; i++) statuses.push((await fetch(`${base}/lookup`)).status);
-    statuses.push((await fetch(`${base}/nowhere`)).status);
-    upstream.hold(); // never released: the gateway's upstream timeout answers
-    statuses.push((await fetch(`${base}/slow`)).status);
-    assert.deepEqual(statuses, [200, 200, 429, 404, 504]);
-    return await scrape(running);
-  } finally {
-    await running.stop(100);
-    await upstream.close();
-  }
-}
-
-/** Gateway two: the shipped default policy before the reference service, scanned until it finds. */
-async function findingsPage(): Promise<string> {
-  const population = createPopulation({ seed: 41, accounts: 20_000 });
-  const service = await startReferenceService({ population, port: 0 });
-  const policy = readFileSync(join(import.meta.dirname, '../../policies/enumguard-default.yaml'), 'utf8');
-  const policyPath = join(dir, 'defaults.yaml');
-  writeFileSync(policyPath, `${policy}\nserver:\n  metrics: { listen: 127.0.0.1:0 }\n`);
-  const running = await startGateway({
-    policyPath,
-    port: 0,
-    host: '127.0.0.1',
-    logger: silent,
-    watch: false,
-    upstream: service.url,
-  });
-  const base = `http://127.0.0.1:${running.address.port}`;
-  const post = (path: string, body: unknown, token?: string) =>
-    fetch(`${base}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-  try {
-    const reg = await post('/v1/accounts', { number: '+447700900002' });
-    assert.equal(reg.status, 201);
-    const token = ((await reg.json()) as { token: string }).token;
-    const scan = Array.from({ length: 1000 }, (_, i) =>
-      formatE164(population.candidateAt((i * 7919) % population.candidateCount)),
-    );
-    assert.equal((await post('/v1/contacts/discover', { numbers: scan }, token)).status, 403);
-    return await scrape(running);
-  } finally {
-    await running.stop(1000);
-    await service.close();
-  }
-}
 
 /** What is wrong with one expression against the exported families: empty when nothing. */
 function problemsOf(query: Query, families: ReadonlyMap<string, ExportedFamily>): string[] {
@@ -179,7 +78,17 @@ describe('operations kit against a live /metrics', () => {
   let families: Map<string, ExportedFamily>;
 
   before(async () => {
-    families = exportedFamilies(await storeAndUpstreamPage(), await findingsPage());
+    const one = await startStoreAndUpstreamGateway(dir);
+    try {
+      const two = await startScannedGateway(dir);
+      try {
+        families = exportedFamilies(await one.scrape(), await two.scrape());
+      } finally {
+        await two.stop();
+      }
+    } finally {
+      await one.stop();
+    }
   });
 
   it('every panel of the Grafana dashboard reads metrics and labels the gateway exports', () => {
