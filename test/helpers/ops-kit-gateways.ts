@@ -44,7 +44,7 @@ function kitGateway(running: RunningGateway, close: () => Promise<void>, drainMs
 
 /**
  * The Redis store with Redis down (every store family gets samples: errors, fallbacks, the
- * circuit), a limited route (allowed and quota-exceeded), an unmatched path (no-route) and an
+ * circuit, left open or probing), a limited route (allowed and quota-exceeded), an unmatched path (no-route) and an
  * upstream that does not answer in time (upstream-timeout).
  */
 export async function startStoreAndUpstreamGateway(dir: string): Promise<KitGateway> {
@@ -87,6 +87,12 @@ routes:
     upstream.hold(); // never released: the gateway's upstream timeout answers
     statuses.push((await fetch(`${base}/slow`)).status);
     assert.deepEqual(statuses, [200, 200, 429, 404, 504]);
+    // More failed store calls until the circuit breaker leaves closed (5 failures open it), so
+    // the circuit's panel and alert have something to show; each call fails at once.
+    for (let i = 0; /^enumguard_store_circuit_state 0$/m.test(await gateway.scrape()); i++) {
+      assert.ok(i < 20, 'the circuit opens within 20 more requests');
+      assert.equal((await fetch(`${base}/lookup`)).status, 429);
+    }
     return gateway;
   } catch (err) {
     await gateway.stop();
