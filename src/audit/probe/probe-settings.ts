@@ -68,6 +68,7 @@ export type ProbeInput = Partial<ProbeSettings> & { readonly baseUrl: string };
 
 /** Defaults filled in and every bound checked; ERR_CONFIG names the value that is wrong. */
 export function resolveProbeSettings(input: ProbeInput): ProbeSettings {
+  const maxDurationMs = input.maxDurationMs ?? PROBE_DEFAULTS.maxDurationMs;
   const method = (input.method ?? PROBE_DEFAULTS.method).toUpperCase();
   const s: ProbeSettings = {
     baseUrl: input.baseUrl,
@@ -81,7 +82,7 @@ export function resolveProbeSettings(input: ProbeInput): ProbeSettings {
           : PROBE_DEFAULTS.bodyTemplate,
     batch: input.batch ?? PROBE_DEFAULTS.batch,
     maxRequests: input.maxRequests ?? PROBE_DEFAULTS.maxRequests,
-    maxDurationMs: input.maxDurationMs ?? PROBE_DEFAULTS.maxDurationMs,
+    maxDurationMs,
     startRate: input.startRate ?? PROBE_DEFAULTS.startRate,
     maxRate: input.maxRate ?? PROBE_DEFAULTS.maxRate,
     phaseRequests: input.phaseRequests ?? PROBE_DEFAULTS.phaseRequests,
@@ -90,7 +91,7 @@ export function resolveProbeSettings(input: ProbeInput): ProbeSettings {
     headers: input.headers ?? [],
     register: input.register,
     knownNumbers: input.knownNumbers ?? [],
-    maxWaitMs: input.maxWaitMs ?? PROBE_DEFAULTS.maxWaitMs,
+    maxWaitMs: input.maxWaitMs ?? Math.min(PROBE_DEFAULTS.maxWaitMs, maxDurationMs),
     fastDays: input.fastDays ?? PROBE_DEFAULTS.fastDays,
     seed: input.seed ?? PROBE_DEFAULTS.seed,
   };
