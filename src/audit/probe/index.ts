@@ -1,13 +1,6 @@
-export {
-  runProbe,
-  probe,
-  PROBE_DOCS_URL,
-  type ProbeOptions,
-  type ProbeRun,
-  type Observation,
-  type StopReason,
-} from './probe-run.ts';
-export { probeReport, type NumberSpace } from './probe-report.ts';
+export { runProbe, probe, PROBE_DOCS_URL, type ProbeOptions } from './probe-run.ts';
+export type { NumberSpace, Observation, ProbeRun, StopReason } from './probe-types.ts';
+export { probeReport } from './probe-report.ts';
 export {
   PROBE_DEFAULTS,
   PROBE_MAXIMA,
@@ -15,5 +8,5 @@ export {
   type ProbeInput,
   type ProbeSettings,
 } from './probe-settings.ts';
-export { parseProbeArgs, PROBE_USAGE } from './parse-probe-args.ts';
+export { parseProbeArgs, PROBE_USAGE, type ProbeArgs } from './parse-probe-args.ts';
 export { PROBE_RULES } from './probe-rules.ts';

@@ -1,4 +1,4 @@
-import type { Observation } from './probe-run.ts';
+import type { Observation } from './probe-types.ts';
 
 /** One phase of the rising rate, as measured. */
 export interface PhaseStats {

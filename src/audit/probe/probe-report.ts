@@ -10,15 +10,8 @@ import {
   PROBE_SLOWED,
   PROBE_UNLIMITED,
 } from './probe-rules.ts';
-import type { Observation, ProbeRun } from './probe-run.ts';
+import type { NumberSpace, Observation, ProbeRun } from './probe-types.ts';
 import { SLOWING_STATUSES } from './response-signals.ts';
-
-/** A country's mobile number space, and where its size comes from. */
-export interface NumberSpace {
-  readonly country: string;
-  readonly mobileNumbers: number;
-  readonly source: string;
-}
 
 const HOUR_MS = 3_600_000;
 const isOk = (o: Observation): boolean => o.status >= 200 && o.status < 300;

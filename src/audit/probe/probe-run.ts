@@ -3,7 +3,7 @@ import { EnumguardError } from '../../core/errors.ts';
 import { seededRng } from '../../core/rng.ts';
 import { systemClock } from '../../runtime/system-clock.ts';
 import type { AuditReport } from '../finding.ts';
-import { probeReport, type NumberSpace } from './probe-report.ts';
+import { probeReport } from './probe-report.ts';
 import { exchange, type FetchLike } from './probe-http.ts';
 import {
   fillBody,
@@ -14,6 +14,7 @@ import {
 } from './probe-settings.ts';
 import { SLOWING_STATUSES } from './response-signals.ts';
 import { syntheticNumbers, type NumberSource } from './synthetic-numbers.ts';
+import type { NumberSpace, Observation, ProbeRun, StopReason } from './probe-types.ts';
 
 export interface ProbeOptions extends ProbeInput {
   /** enumguard's version, for the User-Agent. */
@@ -26,40 +27,6 @@ export interface ProbeOptions extends ProbeInput {
   readonly fetch?: FetchLike;
   /** One line per phase, for a progress display; holds no number, header or body. */
   readonly onProgress?: (line: string) => void;
-}
-
-/** One lookup request as the report sees it. */
-export interface Observation {
-  readonly phase: number;
-  /** The rate the phase aimed at, requests per second. */
-  readonly rate: number;
-  /** When the request went, ms since the probe began. */
-  readonly sentAtMs: number;
-  /** When the answer came, ms since the probe began. */
-  readonly atMs: number;
-  readonly status: number;
-  readonly latencyMs: number;
-  readonly lookups: number;
-  readonly retryAfterMs: number | undefined;
-  readonly rateLimitHeaders: readonly string[];
-  readonly records: number;
-  readonly knownAsked: number;
-  readonly knownFound: number;
-  readonly profileFields: readonly string[];
-}
-
-export type StopReason =
-  'max-requests' | 'max-duration' | 'retry-after-too-long' | 'blocked' | 'refused' | 'errors';
-
-export interface ProbeRun {
-  readonly settings: ProbeSettings;
-  readonly source: NumberSource;
-  readonly observations: readonly Observation[];
-  readonly elapsedMs: number;
-  readonly stopReason: StopReason;
-  /** The Retry-After the probe would have had to wait out when it stopped on one. */
-  readonly pendingWaitMs: number;
-  readonly userAgent: string;
 }
 
 export const PROBE_DOCS_URL = 'https://www.npmjs.com/package/enumguard';
