@@ -74,7 +74,7 @@ export function createDeliveryQueue<T>(options: DeliveryQueueOptions<T>): Delive
         wake = undefined;
         resolve();
       }, ms);
-      timer.unref();
+      // Not unref'd: a retry pending is work to finish; close() ends the wait.
       wake = () => {
         clearTimeout(timer);
         wake = undefined;

@@ -57,6 +57,8 @@ export function createWebhookSink(options: WebhookSinkOptions): EventSink {
   const wanted = new Set<string>(config.events);
   const table = createIncidentTable(options.incidents, clock);
   let failing = false;
+  // Aborts an attempt in flight on close(), so a hung receiver cannot hold a stopping gateway.
+  const stopping = new AbortController();
 
   async function send(alert: Alert): Promise<DeliveryResult> {
     const { contentType, body } = formatAlert(config.format, alert, config.routingKey);
@@ -69,7 +71,7 @@ export function createWebhookSink(options: WebhookSinkOptions): EventSink {
         method: 'POST',
         headers,
         body,
-        signal: AbortSignal.timeout(config.timeoutMs),
+        signal: AbortSignal.any([AbortSignal.timeout(config.timeoutMs), stopping.signal]),
         redirect: 'error',
       });
       // The answer's body is not read; cancelling frees the connection for the next alert.
@@ -127,6 +129,9 @@ export function createWebhookSink(options: WebhookSinkOptions): EventSink {
       };
     },
     idle: () => queue.idle(),
-    close: () => queue.close(),
+    close() {
+      queue.close();
+      stopping.abort();
+    },
   };
 }
