@@ -64,9 +64,19 @@ export function createGatewayEventSource(options: GatewayEventSourceOptions): Ga
     return prefixKey(parsed, bits.v4, bits.v6);
   }
 
+  // A flood of refusals comes from few callers: their tags are remembered (bounded) rather
+  // than hashed again per request.
+  const tags = new Map<string, string>();
   function tagOf(caller: Caller): string | undefined {
-    if (caller.identity !== undefined) return identityTag(identityKey(caller.identity));
-    return caller.account === undefined ? undefined : identityTag(caller.account);
+    const key = caller.identity !== undefined ? identityKey(caller.identity) : caller.account;
+    if (key === undefined) return undefined;
+    let tag = tags.get(key);
+    if (tag === undefined) {
+      if (tags.size >= 1024) tags.clear();
+      tag = identityTag(key);
+      tags.set(key, tag);
+    }
+    return tag;
   }
 
   function remember(key: string, level: RiskLevel): RiskLevel {
