@@ -5,6 +5,7 @@ import { identityKey } from '../identity/identity-key.ts';
 import { parseHostAddress } from '../identity/ip.ts';
 import type { RiskEvent } from '../pipeline/risk-gate.ts';
 import type { Caller } from '../pipeline/types.ts';
+import type { PopulationSurge } from '../pipeline/reveal/surge-signal.ts';
 import type { CompiledPolicy } from '../policy/types.ts';
 import type { BreakerState } from '../stores/circuit-breaker.ts';
 import type { EventBus, Subject } from './event-types.ts';
@@ -37,6 +38,7 @@ export interface GatewayEventSource {
   policyReloaded(source: string, text: string): void;
   policyRejected(source: string, err: unknown): void;
   storeCircuit(state: BreakerState, previous: BreakerState): void;
+  surge(surge: PopulationSurge): void;
 }
 
 /** The same 12-hex-digit digest the risk gate logs (pipeline/risk-gate.ts `tag`), so one caller has one tag. */
@@ -91,6 +93,9 @@ export function createGatewayEventSource(options: GatewayEventSourceOptions): Ga
   }
 
   return {
+    surge(s) {
+      bus.emit({ type: 'population-surge', at: s.at, route: s.route, retryAfterMs: s.retryAfterMs });
+    },
     request(r) {
       if (r.outcome === 'allowed') return;
       const caller = r.caller;

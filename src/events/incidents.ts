@@ -57,6 +57,8 @@ function subjectOf(e: EnumguardEvent): string {
     case 'store-fallback':
     case 'store-recovered':
       return e.store;
+    case 'population-surge':
+      return e.route;
     case 'admin-action':
       return '';
   }
