@@ -18,11 +18,12 @@ export interface AlertReceiver {
 }
 
 /**
- * A webhook receiver on loopback: records every request; answers 200 (`mode: "ok"`), or
- * reads the request and never answers (`"hang"`: the receiver that takes a connection and dies
- * inside). close() destroys held sockets.
+ * A webhook receiver on loopback: records every request; answers 200 (`mode: "ok"`), reads the
+ * request and never answers (`"hang"`: the receiver that takes a connection and dies inside), or
+ * answers 500 (`"fail"`: a receiver that is up but broken, which the sink retries, then gives
+ * up on). close() destroys held sockets.
  */
-export async function startAlertReceiver(mode: 'ok' | 'hang' = 'ok'): Promise<AlertReceiver> {
+export async function startAlertReceiver(mode: 'ok' | 'hang' | 'fail' = 'ok'): Promise<AlertReceiver> {
   const received: Received[] = [];
   const sockets = new Set<Socket>();
   let held = 0;
@@ -37,6 +38,7 @@ export async function startAlertReceiver(mode: 'ok' | 'hang' = 'ok'): Promise<Al
         arrivedAt: performance.now(),
       });
       if (mode === 'hang') held++;
+      else if (mode === 'fail') res.writeHead(500).end();
       else res.end();
     });
   });

@@ -6,13 +6,15 @@ import { startGateway, type RunningGateway } from '../../src/cli/start-gateway.t
 import { formatE164 } from '../../src/reference/e164.ts';
 import { startReferenceService } from '../../src/reference/http.ts';
 import { createPopulation } from '../../src/reference/population/population.ts';
+import { startAlertReceiver } from './alert-receiver.ts';
 import { startEchoUpstream } from './echo-upstream.ts';
 import { freePort } from './redis-harness.ts';
+import { waitUntil } from './wait-for.ts';
 
 /**
  * Two real gateways that, between them, give every metric family the operations kit reads at
  * least one sample: one on a Redis store that is down, one under the shipped default policy
- * being scanned. They keep running (so Prometheus can scrape them) until stop().
+ * being scanned, alerting to one webhook that works and one that fails. They keep running (so Prometheus can scrape them) until stop().
  */
 export interface KitGateway {
   readonly running: RunningGateway;
@@ -100,25 +102,64 @@ routes:
   }
 }
 
+/** The scanned gateway's two webhooks: `oncall` delivers, `chat` is refused (500) every time. */
+export const KIT_SINKS = { delivering: 'oncall', failing: 'chat' } as const;
+/** The env variable holding `oncall`'s signing key (a policy names secrets, never holds them). */
+const KIT_SECRET_ENV = 'ENUMGUARD_OPS_KIT_HOOK_SECRET';
+
+export interface ScannedKitGateway extends KitGateway {
+  /**
+   * One more account's scan of 1,000 numbers: a new finding, so a new incident and a new alert
+   * on each webhook. Resolves once `oncall` has delivered it and `chat` has given it up.
+   */
+  scanAgain(): Promise<void>;
+}
+
 /**
  * The shipped default policy before the reference service, and one account's scan of 1,000
- * numbers: a hit-ratio finding, and the scan's answer withheld (403 blocked).
+ * numbers: a hit-ratio finding, and the scan's answer withheld (403 blocked). Its `alerts:`
+ * section (docs/alerts.md) sends the scan's alerts to two webhooks on loopback: `oncall`, a
+ * receiver that answers 200, and `chat`, one that answers 500 (no retries, so each alert is
+ * given up at once), so the event stream's and every per-sink alert family has samples, and
+ * sent and failed both move.
  */
-export async function startScannedGateway(dir: string): Promise<KitGateway> {
+export async function startScannedGateway(dir: string): Promise<ScannedKitGateway> {
   const population = createPopulation({ seed: 41, accounts: 20_000 });
   const service = await startReferenceService({ population, port: 0 });
+  const delivering = await startAlertReceiver('ok');
+  const failing = await startAlertReceiver('fail');
+  process.env[KIT_SECRET_ENV] ??= 'ops-kit-test-secret-0123456789abcdef';
   const policy = readFileSync(join(import.meta.dirname, '../../policies/enumguard-default.yaml'), 'utf8');
   const policyPath = join(dir, 'defaults.yaml');
-  writeFileSync(policyPath, `${policy}\nserver:\n  metrics: { listen: 127.0.0.1:0 }\n`);
-  const running = await startGateway({
+  writeFileSync(
     policyPath,
-    port: 0,
-    host: '127.0.0.1',
-    logger: silent,
-    watch: false,
-    upstream: service.url,
-  });
-  const gateway = kitGateway(running, () => service.close(), 1000);
+    `${policy}
+server:
+  metrics: { listen: 127.0.0.1:0 }
+alerts:
+  webhooks:
+    - { id: ${KIT_SINKS.delivering}, url: '${delivering.url}/alerts', secretEnv: ${KIT_SECRET_ENV} }
+    - { id: ${KIT_SINKS.failing}, format: slack, url: '${failing.url}/slack', retries: 0 }
+`,
+  );
+  const closeAll = async (): Promise<void> => {
+    await Promise.all([service.close(), delivering.close(), failing.close()]);
+  };
+  let running: RunningGateway;
+  try {
+    running = await startGateway({
+      policyPath,
+      port: 0,
+      host: '127.0.0.1',
+      logger: silent,
+      watch: false,
+      upstream: service.url,
+    });
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+  const gateway = kitGateway(running, closeAll, 1000);
   const base = `http://127.0.0.1:${running.address.port}`;
   const post = (path: string, body: unknown, token?: string) =>
     fetch(`${base}${path}`, {
@@ -126,15 +167,34 @@ export async function startScannedGateway(dir: string): Promise<KitGateway> {
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(body),
     });
-  try {
-    const reg = await post('/v1/accounts', { number: '+447700900002' });
+  const sinkStats = (id: string) => {
+    const sink = running.alerts?.stats().find((s) => s.sink === id);
+    assert.ok(sink, `the sink ${id} is running`);
+    return sink;
+  };
+  let scans = 0;
+  async function scan(): Promise<void> {
+    const sentBefore = sinkStats(KIT_SINKS.delivering).sent;
+    const failedBefore = sinkStats(KIT_SINKS.failing).failed;
+    scans++;
+    const reg = await post('/v1/accounts', { number: `+4477009000${String(scans + 1).padStart(2, '0')}` });
     assert.equal(reg.status, 201);
     const token = ((await reg.json()) as { token: string }).token;
-    const scan = Array.from({ length: 1000 }, (_, i) =>
-      formatE164(population.candidateAt((i * 7919) % population.candidateCount)),
+    const numbers = Array.from({ length: 1000 }, (_, i) =>
+      formatE164(population.candidateAt((i * 7919 + (scans - 1) * 104_729) % population.candidateCount)),
     );
-    assert.equal((await post('/v1/contacts/discover', { numbers: scan }, token)).status, 403);
-    return gateway;
+    assert.equal((await post('/v1/contacts/discover', { numbers }, token)).status, 403);
+    // Delivery runs on its own after the answer: wait for it, not for an amount of time.
+    await waitUntil('the scan alerted: oncall delivered, chat gave up', () => {
+      return (
+        sinkStats(KIT_SINKS.delivering).sent > sentBefore &&
+        sinkStats(KIT_SINKS.failing).failed > failedBefore
+      );
+    });
+  }
+  try {
+    await scan();
+    return { ...gateway, scanAgain: scan };
   } catch (err) {
     await gateway.stop();
     throw err;

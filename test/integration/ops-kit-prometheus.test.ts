@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { grafanaLabelValues } from '../helpers/promql-names.ts';
 import {
+  KIT_SINKS,
   startScannedGateway,
   startStoreAndUpstreamGateway,
   type KitGateway,
+  type ScannedKitGateway,
 } from '../helpers/ops-kit-gateways.ts';
 import {
   asPlainPromql,
@@ -24,9 +26,10 @@ import { waitUntil } from '../helpers/wait-for.ts';
  * The operations kit in a real Prometheus (Debian's, from the package that ships promtool),
  * scraping two live gateways every second with the alerting rules loaded: every dashboard
  * query returns series, every variable lists values, every rule evaluates without an error,
- * and a real scan fires EnumguardScanInProgress while the Redis outage makes
- * EnumguardStoreCircuitOpen pending. What promtool cannot see (a label that matches nothing,
- * a division that matches many-to-many) shows here.
+ * a real scan fires EnumguardScanInProgress while the Redis outage makes
+ * EnumguardStoreCircuitOpen pending, and a webhook that answers 500 fires
+ * EnumguardAlertDeliveryFailing for that sink alone. What promtool cannot see (a label that
+ * matches nothing, a division that matches many-to-many) shows here.
  */
 const promtool = await findPromtool(); // installs the prometheus package when missing
 const dir = mkdtempSync(join(tmpdir(), 'enumguard-ops-kit-prom-'));
@@ -51,7 +54,7 @@ interface Alerts {
 describe('operations kit in a real Prometheus', { skip: promtool ? false : promtoolSkipMessage() }, () => {
   const gateways: KitGateway[] = [];
   let prometheus: PrometheusServer | undefined;
-  let scanned: KitGateway;
+  let scanned: ScannedKitGateway;
   let outage: KitGateway;
   const prom = (): PrometheusServer => {
     assert.ok(prometheus);
@@ -146,5 +149,32 @@ describe('operations kit in a real Prometheus', { skip: promtool ? false : promt
     // `for: 1m`: pending for the test's first minute, firing after.
     assert.ok(['pending', 'firing'].includes(alerts.circuit.state));
     assert.equal(alerts.circuit.labels['instance'], outage.target);
+  });
+
+  it('a webhook answering 500 fires EnumguardAlertDeliveryFailing for its sink, not for the one that delivers', async () => {
+    // Prometheus's first scrape came after the first scan's alerts had failed: it saw the
+    // failed counter already up, never rising. Another account's scan makes it rise now.
+    await scanned.scanAgain();
+    const alerts = await waitUntil(
+      'EnumguardAlertDeliveryFailing firing',
+      async () => {
+        const { alerts } = await prom().api<Alerts>('alerts');
+        const failing = alerts.filter((a) => a.labels['alertname'] === 'EnumguardAlertDeliveryFailing');
+        return failing.some((a) => a.state === 'firing') ? failing : undefined;
+      },
+      { deadlineMs: DEADLINE_MS },
+    );
+    assert.deepEqual(
+      alerts.map((a) => a.labels),
+      [
+        {
+          alertname: 'EnumguardAlertDeliveryFailing',
+          severity: 'critical',
+          job: 'enumguard',
+          instance: scanned.target,
+          sink: KIT_SINKS.failing,
+        },
+      ],
+    );
   });
 });

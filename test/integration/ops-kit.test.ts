@@ -148,6 +148,13 @@ describe('operations kit against a live /metrics', () => {
       'enumguard_store_circuit_state',
       'enumguard_upstream_errors_total',
       'process_resident_memory_bytes',
+      'enumguard_events_emitted_total',
+      'enumguard_events_dropped_total',
+      'enumguard_alerts_sent_total',
+      'enumguard_alerts_failed_total',
+      'enumguard_alerts_dropped_total',
+      'enumguard_alerts_queued',
+      'enumguard_alert_incidents_open',
     ]) {
       assert.ok(used.has(needed), `a panel reads ${needed}`);
     }
@@ -202,6 +209,8 @@ describe('Prometheus alerting rules (structure)', () => {
       'EnumguardStoreFallbacks',
       'EnumguardUpstreamFailing',
       'EnumguardGatewayDown',
+      'EnumguardAlertDeliveryFailing',
+      'EnumguardEventsDropped',
     ]) {
       assert.ok(names.includes(needed), `an alert ${needed}`);
     }
