@@ -138,6 +138,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     // Every detector finding, with the caller's tag (a digest), never its raw key: a header
     // identity is a bearer token.
     onSurge: (s) => {
+      metrics?.populationSurge(s.route);
       source.surge(s);
       logger.warn(
         { route: s.route, retryAfterMs: s.retryAfterMs },

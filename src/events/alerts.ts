@@ -18,12 +18,19 @@ export interface AlertsOptions {
   /** The store's Redis stream writer (PolicyStore.streams); required when the policy has redisStream. */
   readonly streams?: RedisStreamWriter | undefined;
   readonly logger?: SinkLogger | undefined;
+  /** Sinks of the embedding program's own (e.g. a SIEM client), fed like the policy's. */
+  readonly extraSinks?: readonly EventSink[] | undefined;
   /** How often incidents are checked for updates and resolves (default: 1 s, or updateEvery if shorter). */
   readonly tickMs?: number;
 }
 
+/** A sink's figures, with the events its intake threw on (a bug, not load: logged once per sink). */
+export interface AlertSinkStats extends SinkStats {
+  readonly intakeErrors: number;
+}
+
 export interface Alerts {
-  stats(): readonly SinkStats[];
+  stats(): readonly AlertSinkStats[];
   /** Resolves when every sink has sent what it holds (tests and benchmarks). */
   idle(): Promise<void>;
   /** Unsubscribes, stops the timer and the sinks (what is queued is dropped and counted). */
@@ -49,8 +56,21 @@ export function startAlerts(options: AlertsOptions): Alerts {
     }
     sinks.push(createRedisStreamSink(config.redisStream, options.streams, logger));
   }
+  sinks.push(...(options.extraSinks ?? []));
+  // Each sink's intake is guarded on its own, so one that throws costs the others nothing.
+  const intakeErrors = sinks.map(() => 0);
   const unsubscribe = bus.subscribe((event) => {
-    for (const sink of sinks) sink.accept(event);
+    sinks.forEach((sink, i) => {
+      try {
+        sink.accept(event);
+      } catch (err) {
+        if ((intakeErrors[i] = (intakeErrors[i] ?? 0) + 1) === 1)
+          logger?.warn(
+            { err, sink: sink.id },
+            'an alert sink failed to take an event; it is counted and skipped',
+          );
+      }
+    });
   });
   const tickMs = options.tickMs ?? Math.max(10, Math.min(1000, config.incidents.updateEveryMs));
   const timer = setInterval(() => {
@@ -58,7 +78,7 @@ export function startAlerts(options: AlertsOptions): Alerts {
   }, tickMs);
   timer.unref();
   return {
-    stats: () => sinks.map((s) => s.stats()),
+    stats: () => sinks.map((s, i) => ({ ...s.stats(), intakeErrors: intakeErrors[i] ?? 0 })),
     idle: async () => {
       await Promise.all(sinks.map((s) => s.idle()));
     },

@@ -80,7 +80,7 @@ export function createWebhookSink(options: WebhookSinkOptions): EventSink {
       else {
         const retry = res.status === 408 || res.status === 429 || res.status >= 500;
         result = { ok: false, retry, retryAfterMs: retryAfterMs(res.headers.get('retry-after')) };
-        note(`answered ${res.status}`);
+        note(`answered ${res.status}`, retry);
       }
     } catch (err) {
       const name = err instanceof Error ? err.name : 'Error';
@@ -95,10 +95,15 @@ export function createWebhookSink(options: WebhookSinkOptions): EventSink {
   }
 
   // One warning when a receiver starts failing, one info when it is back: not one per attempt.
-  function note(what: string): void {
+  function note(what: string, retry = true): void {
     if (failing) return;
     failing = true;
-    logger?.warn({ sink: config.id, format: config.format }, `alert webhook ${what}; retrying with backoff`);
+    logger?.warn(
+      { sink: config.id, format: config.format },
+      retry
+        ? `alert webhook ${what}; retrying with backoff`
+        : `alert webhook ${what}; not retried (the receiver refused it: check the sink's url and secret)`,
+    );
   }
 
   const queue = createDeliveryQueue<Alert>({

@@ -12,6 +12,43 @@ import { createGatewayMetrics } from './gateway-metrics.ts';
 const memory = { kind: 'memory', stats: () => undefined };
 
 describe('gateway metrics', () => {
+  it('exports the event stream, every alert sink figure and population surges', () => {
+    const sink = {
+      sink: 'oncall',
+      sent: 4,
+      failed: 1,
+      dropped: 2,
+      queued: 3,
+      retried: 5,
+      incidentsOpen: 6,
+      incidentsEvicted: 7,
+      intakeErrors: 8,
+    };
+    const metrics = createGatewayMetrics({
+      store: memory,
+      processMetrics: false,
+      events: () => ({ emitted: 10, dropped: 9, sinks: [sink] }),
+    });
+    metrics.populationSurge('discover');
+    const { samples } = parseExposition(metrics.render());
+    const got = Object.fromEntries(
+      [
+        'enumguard_events_emitted_total',
+        'enumguard_events_dropped_total',
+        'enumguard_alerts_sent_total{sink="oncall"}',
+        'enumguard_alerts_failed_total{sink="oncall"}',
+        'enumguard_alerts_dropped_total{sink="oncall"}',
+        'enumguard_alerts_queued{sink="oncall"}',
+        'enumguard_alerts_retried_total{sink="oncall"}',
+        'enumguard_alert_incidents_open{sink="oncall"}',
+        'enumguard_alert_incidents_evicted_total{sink="oncall"}',
+        'enumguard_alert_intake_errors_total{sink="oncall"}',
+        'enumguard_population_surges_total{route="discover"}',
+      ].map((k) => [k, samples.get(k)]),
+    );
+    assert.deepEqual(Object.values(got), [10, 9, 4, 1, 2, 3, 5, 6, 7, 8, 1]);
+  });
+
   it('counts requests by route, outcome and reason, and unmatched ones under route "(none)"', () => {
     const metrics = createGatewayMetrics({ store: memory, processMetrics: false });
     metrics.countRequest({ route: 'discover', outcome: 'allowed', reason: 'ok' });

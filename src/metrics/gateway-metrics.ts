@@ -35,7 +35,7 @@ export interface GatewayMetricsOptions {
 /** What metrics read of the event bus and the alert sinks (src/events: bus.stats(), alerts.stats()). */
 export interface EventFigures {
   readonly emitted: number;
-  /** Events a listener failed on. */
+  /** Events a listener of the bus threw on. */
   readonly dropped: number;
   readonly sinks: readonly {
     readonly sink: string;
@@ -43,7 +43,10 @@ export interface EventFigures {
     readonly failed: number;
     readonly dropped: number;
     readonly queued: number;
+    readonly retried: number;
     readonly incidentsOpen: number;
+    readonly incidentsEvicted: number;
+    readonly intakeErrors: number;
   }[];
 }
 
@@ -52,6 +55,8 @@ export interface GatewayMetrics {
   /** One request's end: a counter increment or two. */
   countRequest(report: RequestReportInput): void;
   riskFinding(finding: RiskFindingInput): void;
+  /** The population reveal budget found spent (at most once a minute: src/pipeline/reveal/surge-signal.ts). */
+  populationSurge(route: string): void;
   policyReload(result: 'applied' | 'rejected'): void;
   /** The exposition text, store figures read now. */
   render(): string;
@@ -88,6 +93,11 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
     help: 'Detector findings added to a risk score, by route and detector; shadow="true" when scored in shadow only.',
     labelNames: ['route', 'detector', 'shadow'],
   });
+  const surges = registry.counter({
+    name: 'enumguard_population_surges_total',
+    help: 'Times (at most one a minute) a lookup found the reveal budget all unanchored accounts share (contacts.population) spent: a swarm of new accounts, by route.',
+    labelNames: ['route'],
+  });
   const reloads = registry.counter({
     name: 'enumguard_policy_reloads_total',
     help: 'Policy reloads: applied, or rejected (the last good policy stays in force).',
@@ -109,6 +119,9 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
     },
     riskFinding(finding) {
       findings.inc([finding.route, finding.detector, finding.shadow ? 'true' : 'false']);
+    },
+    populationSurge(route) {
+      surges.inc([route]);
     },
     policyReload(result) {
       reloads.inc([result]);
@@ -204,7 +217,7 @@ function eventFamilies(f: EventFigures): MetricFamily[] {
     scalarFamily(
       'counter',
       'enumguard_events_dropped_total',
-      'Events a listener of the stream failed on.',
+      'Events a listener of the stream (the alert intake, the admin feed) threw on: a bug, not load; the log names it.',
       f.dropped,
     ),
     perSink(
@@ -222,7 +235,7 @@ function eventFamilies(f: EventFigures): MetricFamily[] {
     perSink(
       'enumguard_alerts_dropped_total',
       'counter',
-      "Alerts or events dropped because the sink's bounded queue was full, by sink.",
+      "Alerts or events dropped because the sink's bounded queue was full, or still queued when the gateway stopped, by sink.",
       (s) => s.dropped,
     ),
     perSink(
@@ -230,6 +243,24 @@ function eventFamilies(f: EventFigures): MetricFamily[] {
       'gauge',
       'Alerts or events waiting to be delivered, by sink.',
       (s) => s.queued,
+    ),
+    perSink(
+      'enumguard_alerts_retried_total',
+      'counter',
+      'Delivery attempts retried after a failure (timeout, refused connection, 408, 429, 5xx), by sink.',
+      (s) => s.retried,
+    ),
+    perSink(
+      'enumguard_alert_incidents_evicted_total',
+      'counter',
+      'Incidents dropped from a full incident table (alerts.incidents.max) before they resolved, by webhook sink.',
+      (s) => s.incidentsEvicted,
+    ),
+    perSink(
+      'enumguard_alert_intake_errors_total',
+      'counter',
+      "Events a sink's intake threw on (a bug: the log names it), by sink.",
+      (s) => s.intakeErrors,
     ),
     perSink(
       'enumguard_alert_incidents_open',
