@@ -99,3 +99,58 @@ describe('enumguard audit spec', () => {
     assert.match((await cli('--help')).stdout, /^ {2}audit spec api\.yaml \| audit coverage/m);
   });
 });
+
+describe('enumguard audit coverage', () => {
+  it('passes with the default policy (discoverContacts guarded) and fails with baselines/none.yaml', async () => {
+    const guarded = await cli(
+      'audit',
+      'coverage',
+      '--policy',
+      'policies/enumguard-default.yaml',
+      '--spec',
+      REF,
+    );
+    assert.equal(guarded.code, 0);
+    assert.match(
+      guarded.stdout,
+      /^INFO {5}EG-COV-GUARDED {2}docs\/reference-api\.openapi\.yaml:56 POST \/v1\/contacts\/discover \(discoverContacts\)$/m,
+    );
+    const none = await cli(
+      'audit',
+      'coverage',
+      '--policy',
+      'baselines/none.yaml',
+      '--spec',
+      REF,
+      '--format',
+      'json',
+    );
+    assert.equal(none.code, 1);
+    const report = JSON.parse(none.stdout) as {
+      tool: string;
+      findings: { ruleId: string; location: { subject?: string } }[];
+    };
+    assert.equal(report.tool, 'coverage');
+    assert.ok(
+      report.findings.some(
+        (f) => f.ruleId === 'EG-COV-UNGUARDED' && f.location.subject?.includes('discoverContacts'),
+      ),
+    );
+  });
+
+  it('exits 2 without both files, or with a policy that is invalid', async () => {
+    const missing = await cli('audit', 'coverage', '--spec', REF);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /^enumguard audit: audit coverage needs --policy FILE and --spec FILE/);
+    const invalid = await cli(
+      'audit',
+      'coverage',
+      '--policy',
+      'test/fixtures/audit/duplicate-key.yaml',
+      '--spec',
+      REF,
+    );
+    assert.equal(invalid.code, 2);
+    assert.match(invalid.stderr, /^enumguard audit: /);
+  });
+});

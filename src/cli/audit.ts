@@ -15,7 +15,7 @@ import {
   type ReportFormat,
 } from '../audit/format/index.ts';
 import type { CliIo } from './io.ts';
-import { packageVersion } from './shipped.ts';
+import { openShipped, packageVersion } from './shipped.ts';
 
 const OUTPUT_OPTIONS = `Output:
   --format F        ${REPORT_FORMATS.join('|')} (default text); json is the AuditReport of
@@ -135,12 +135,47 @@ async function runAuditSpec(args: string[], io: CliIo): Promise<number> {
   return emitReport(report, choice, io);
 }
 
+async function runAuditCoverage(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { ...AUDIT_OUTPUT_ARGS, policy: { type: 'string' }, spec: { type: 'string' } },
+      strict: true,
+    });
+  } catch (err) {
+    return usage(io, (err as Error).message);
+  }
+  const { values } = parsed;
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  if (values.policy === undefined || values.spec === undefined) {
+    return usage(io, 'audit coverage needs --policy FILE and --spec FILE');
+  }
+  const choice = outputChoice(values);
+  if (typeof choice === 'string') return usage(io, choice);
+  // "policies/enumguard-default.yaml" reaches the package's copy where the folder has none.
+  const policyPath = openShipped(values.policy, (line) => io.stderr(line));
+  const { auditCoverage } = await import('../audit/coverage/index.ts');
+  let report: AuditReport;
+  try {
+    report = await auditCoverage(policyPath, values.spec);
+  } catch (err) {
+    return inputError(io, err);
+  }
+  return emitReport(report, choice, io);
+}
+
 /** `enumguard audit <spec|coverage> ...`. */
 export async function runAudit(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   switch (sub) {
     case 'spec':
       return runAuditSpec(rest, io);
+    case 'coverage':
+      return runAuditCoverage(rest, io);
     case undefined:
     case '-h':
     case '--help':

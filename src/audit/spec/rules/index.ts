@@ -6,4 +6,4 @@ export { noRateLimitHeadersRule } from './no-ratelimit-headers.ts';
 export { oracleRule } from './oracle.ts';
 export { profileRule } from './profile.ts';
 export { seqIdRule } from './seq-id.ts';
-export type { RuleContext, SpecRule } from './rule-kit.ts';
+export { subjectOf, type RuleContext, type SpecRule } from './rule-kit.ts';
