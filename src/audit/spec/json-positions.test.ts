@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { LineCounter, parseDocument } from 'yaml';
 import { jsonPositions } from './json-positions.ts';
-import { yamlPositions } from './yaml-positions.ts';
+import { yamlPositions, yamlValueAndPositions } from './yaml-positions.ts';
 
 describe('jsonPositions', () => {
   it('maps each member and element to the line and column where it starts', () => {
@@ -33,5 +33,28 @@ describe('yamlPositions', () => {
     assert.deepEqual(at.get('/paths/~1a/get/tags/1'), { line: 4, column: 17 });
     assert.deepEqual(at.get('/paths/~1b/get'), { line: 6, column: 5 });
     assert.equal(at.get('/paths/~1b/get/tags'), undefined);
+  });
+});
+
+describe('yamlValueAndPositions', () => {
+  const read = (text: string) => {
+    const lines = new LineCounter();
+    return yamlValueAndPositions(parseDocument(text, { lineCounter: lines }), lines, 'x.yaml');
+  };
+
+  it('gives an alias the latest anchor before it, shared, and keeps "__proto__" as data', () => {
+    const { value } = read('a: &p { n: 1 }\nb: *p\nc: &p { n: 2 }\nd: *p\n__proto__: { polluted: true }\n');
+    const v = value as Record<string, { n: number }>;
+    assert.equal(v.b, v.a);
+    assert.equal(v.d?.n, 2);
+    assert.equal(Object.getPrototypeOf(v), Object.prototype);
+    assert.deepEqual(Object.keys(v), ['a', 'b', 'c', 'd', '__proto__']);
+  });
+
+  it('refuses an alias inside the node it names, with its line', () => {
+    assert.throws(
+      () => read('a: &x\n  b: *x\n'),
+      /^EnumguardError: x\.yaml:2:6 the alias \*x refers to a node that contains it/,
+    );
   });
 });

@@ -6,7 +6,7 @@ import { EnumguardError } from '../../core/errors.ts';
 import { fsReason } from '../../policy/fs-reason.ts';
 import { jsonPositions, type PositionMap, type SourcePosition } from './json-positions.ts';
 import { checkLocalRefs, nameComponents } from './refs.ts';
-import { yamlPositions } from './yaml-positions.ts';
+import { yamlValueAndPositions } from './yaml-positions.ts';
 
 /** A spec after parsing and dereferencing, with where each of its values was written. */
 export interface LoadedSpec {
@@ -69,14 +69,7 @@ function parseText(file: string, text: string): { value: unknown; positions: Pos
     const { line, col } = lines.linePos(error.pos[0]);
     throw invalid(located(file, { line, column: col }, `is not valid YAML: ${error.message.split('\n')[0]}`));
   }
-  let value: unknown;
-  try {
-    // Specs use anchors for shared parameters; a bound still stops an alias bomb (billion laughs).
-    value = doc.toJS({ maxAliasCount: 10_000 });
-  } catch (err) {
-    throw invalid(located(file, undefined, `cannot be read as YAML: ${(err as Error).message}`), err);
-  }
-  return { value, positions: yamlPositions(doc, lines) };
+  return yamlValueAndPositions(doc, lines, file);
 }
 
 function versionOf(file: string, doc: Record<string, unknown>): LoadedSpec['version'] {
