@@ -19,6 +19,9 @@ Commands:
           With --http URL, drive a running gateway on this machine in real time instead.
   demo-service [--port 8081] [--accounts 100000]
           Run the reference contact-discovery API (the vulnerable system) on its own.
+  audit spec api.yaml | audit coverage --policy p.yaml --spec api.yaml
+          Find enumeration oracles and missing limits in an OpenAPI spec, or check that a
+          policy guards them; --format text|json|sarif|html, --fail-on high.
 
 Run "enumguard <command> --help" for a command's options; "enumguard --version" prints the version.`;
 
@@ -43,6 +46,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return (await import('./demo-service.ts')).runDemoService(rest, io);
     case 'init':
       return (await import('./init.ts')).runInit(rest, io);
+    case 'audit':
+      return (await import('./audit.ts')).runAudit(rest, io);
     case 'hash-key':
       return (await import('./hash-key.ts')).runHashKey(rest, io);
     case '-v':

@@ -9,6 +9,10 @@ export const ERROR_CODES = [
   'ERR_POLICY_INVALID',
   // The policy file cannot be read (missing, a directory, no permission).
   'ERR_POLICY_READ',
+  // An OpenAPI or Swagger file given to `enumguard audit` is not one, or a $ref in it is broken.
+  'ERR_SPEC_INVALID',
+  // An OpenAPI or Swagger file given to `enumguard audit` cannot be read.
+  'ERR_SPEC_READ',
   // A simulator scenario, or an agent module it loads, is unusable.
   'ERR_SCENARIO_INVALID',
   // The store (Redis) did not answer, or answered with an error.

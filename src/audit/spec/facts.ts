@@ -1,0 +1,157 @@
+import { classifyIdentifier, maxItemsOf, squash, type IdentifierClass } from './identifiers.ts';
+import type { SpecOperation, SpecResponse } from './operations.ts';
+import { fieldsOf, isArraySchema, itemsOf, propertiesOf, schemaTypes, type Schema } from './schema-walk.ts';
+
+/** One identifier an operation takes, and where. */
+export interface IdentifierInput extends IdentifierClass {
+  readonly where: 'path' | 'query' | 'header' | 'cookie' | 'body';
+  /** Parameter name, or the body field's path ("numbers", "users.email"). */
+  readonly name: string;
+  /** Many identifiers in one request: an array parameter or field. */
+  readonly batch: boolean;
+  /** The array's maxItems, when it is a batch and declares one. */
+  readonly maxItems: number | undefined;
+}
+
+export type AuthFlow = 'sign-in' | 'sign-up' | 'password-reset';
+
+/** What the rules need to know about one operation, computed once. */
+export interface OperationFacts {
+  readonly op: SpecOperation;
+  readonly inputs: readonly IdentifierInput[];
+  /** Acts on the caller's own resource (/me, /self, /my/...): no one else's identifier is asked. */
+  readonly selfScoped: boolean;
+  readonly authFlow: AuthFlow | undefined;
+  /** How the answer tells, per identifier, that it exists or what is behind it. */
+  readonly answerSignals: readonly string[];
+  /** Takes identifiers of others and answers per identifier (opaque ids included). */
+  readonly lookup: boolean;
+  /** A lookup keyed by identifiers one can enumerate: phones, emails, usernames, guessable ids. */
+  readonly oracle: boolean;
+  /** The success answer's schemas (2xx and 3xx with a body). */
+  readonly successSchemas: readonly Schema[];
+}
+
+const SELF_SEGMENTS = /^(me|self|my|mine|current|currentuser|current-user|myself|whoami)$/i;
+const LOOKUP_WORDS =
+  /look-?up|search|find|discover|check|exists?|availab|resolve|query|match|batch|bulk|identify|reverse|by-?(phone|email|username|number)/i;
+const SIGN_IN = /sign-?in|log-?in|authenticat|\bsessions?\b|\/token\b|\btoken$/i;
+const SIGN_UP = /sign-?up|regist|enrol|create-?account|createuser/i;
+const RESET = /reset|forgot|recover|password/i;
+const EXISTS_FLAGS =
+  /^(exists?|available|availability|registered|isregistered|isavailable|taken|istaken|found|inuse|isinuse|isuser|hasaccount|onplatform)$/;
+
+function words(op: SpecOperation): string {
+  return `${op.path} ${op.operationId ?? ''} ${op.summary}`;
+}
+
+function collectionBefore(path: string, param: string): string | undefined {
+  const segments = path.split('/');
+  const at = segments.indexOf(`{${param}}`);
+  return at > 0 ? segments[at - 1] : undefined;
+}
+
+function identifierInputs(op: SpecOperation, names: WeakMap<object, string>): IdentifierInput[] {
+  const out: IdentifierInput[] = [];
+  for (const p of op.parameters) {
+    if (p.in === 'header' && /^(authorization|cookie|x-api-key|user-agent)$/i.test(p.name)) continue;
+    const batch = isArraySchema(p.schema);
+    const scalar = batch ? (itemsOf(p.schema) ?? {}) : p.schema;
+    const hit = classifyIdentifier(
+      p.name,
+      p.schema,
+      p.description,
+      names.get(scalar),
+      collectionBefore(op.path, p.name),
+    );
+    if (hit !== undefined)
+      out.push({ ...hit, where: p.in, name: p.name, batch, maxItems: maxItemsOf(p.schema) });
+  }
+  if (op.body !== undefined) {
+    const rootArray = isArraySchema(op.body);
+    const rootItems = rootArray ? itemsOf(op.body) : undefined;
+    // A body that is itself an array of identifiers: ["+1415...", ...].
+    if (rootItems !== undefined && propertiesOf(rootItems).size === 0) {
+      const hit = classifyIdentifier(
+        '',
+        op.body,
+        typeof op.body.description === 'string' ? op.body.description : '',
+        names.get(rootItems),
+      );
+      if (hit !== undefined)
+        out.push({ ...hit, where: 'body', name: '(body)', batch: true, maxItems: maxItemsOf(op.body) });
+    }
+    for (const f of fieldsOf(op.body, 3)) {
+      const batch = f.inArray || isArraySchema(f.schema);
+      const scalar = isArraySchema(f.schema) ? (itemsOf(f.schema) ?? {}) : f.schema;
+      const description = typeof f.schema.description === 'string' ? f.schema.description : '';
+      const hit = classifyIdentifier(f.name, f.schema, description, names.get(scalar));
+      if (hit === undefined) continue;
+      const cap = isArraySchema(f.schema)
+        ? maxItemsOf(f.schema)
+        : rootArray
+          ? maxItemsOf(op.body)
+          : undefined;
+      out.push({ ...hit, where: 'body', name: f.path.join('.'), batch, maxItems: cap });
+    }
+  }
+  return out;
+}
+
+function isSuccess(r: SpecResponse): boolean {
+  return /^2\d\d$|^2XX$/i.test(r.status);
+}
+
+function answerSignals(op: SpecOperation, inputs: readonly IdentifierInput[], success: Schema[]): string[] {
+  const signals: string[] = [];
+  for (const schema of success) {
+    const flag = fieldsOf(schema, 3).find(
+      (f) => EXISTS_FLAGS.test(squash(f.name)) && schemaTypes(f.schema).has('boolean'),
+    );
+    if (flag !== undefined) signals.push(`a boolean "${flag.path.join('.')}" in the answer`);
+    const list = isArraySchema(schema)
+      ? '(body)'
+      : [...propertiesOf(schema)].find(([, s]) => isArraySchema(s))?.[0];
+    if (list !== undefined) signals.push(`an array of matches (${list})`);
+    else if (propertiesOf(schema).size > 0 && inputs.some((i) => i.where !== 'body' || !i.batch)) {
+      signals.push('a 2xx body about the identifier');
+    }
+  }
+  const keyed = inputs.some((i) => i.where === 'path' || i.where === 'query');
+  if (keyed && op.responses.some((r) => r.status === '404')) signals.push('404 when it is absent');
+  if (keyed && op.method === 'HEAD') signals.push('HEAD: the status tells whether it exists');
+  if (keyed && success.length === 0 && op.method === 'GET' && op.responses.some(isSuccess)) {
+    signals.push('a 2xx answer per identifier');
+  }
+  return [...new Set(signals)];
+}
+
+function authFlowOf(op: SpecOperation): AuthFlow | undefined {
+  if (op.method !== 'POST' && op.method !== 'PUT') return undefined;
+  // The path and operationId name the flow; a summary's prose ("which numbers are registered") does not.
+  const w = `${op.path} ${op.operationId ?? ''}`;
+  if (RESET.test(w) && !/change|update/i.test(w)) return 'password-reset';
+  if (SIGN_UP.test(w)) return 'sign-up';
+  if (SIGN_IN.test(w)) return 'sign-in';
+  return undefined;
+}
+
+/** Reads one operation for the rules: its identifiers, whether it is a lookup, and how it answers. */
+export function operationFacts(op: SpecOperation, names: WeakMap<object, string>): OperationFacts {
+  const inputs = identifierInputs(op, names);
+  const selfScoped = op.path.split('/').some((s) => SELF_SEGMENTS.test(s));
+  const authFlow = authFlowOf(op);
+  const successSchemas = op.responses
+    .filter((r) => isSuccess(r) || /^3\d\d$/.test(r.status))
+    .map((r) => r.schema)
+    .filter((s): s is Schema => s !== undefined);
+  const signals = inputs.length === 0 ? [] : answerSignals(op, inputs, successSchemas);
+  const readMethod = op.method === 'GET' || op.method === 'HEAD';
+  const lookupVerb = op.method === 'POST' && LOOKUP_WORDS.test(words(op));
+  const existsFlag = signals.some((s) => s.startsWith('a boolean'));
+  // Sign-in, sign-up and reset answers are judged by EG-EXISTENCE, unless they carry an exists flag.
+  const shaped = (readMethod || lookupVerb) && (authFlow === undefined || existsFlag);
+  const lookup = inputs.length > 0 && !selfScoped && signals.length > 0 && shaped;
+  const oracle = lookup && inputs.some((i) => !i.opaque);
+  return { op, inputs, selfScoped, authFlow, answerSignals: signals, lookup, oracle, successSchemas };
+}

@@ -1,0 +1,72 @@
+import type { AuditFinding, AuditRule } from '../../finding.ts';
+import type { SpecRule } from './rule-kit.ts';
+import { operationFinding } from './rule-kit.ts';
+
+/** Answer descriptions that tell the account is unknown. */
+const ABSENT =
+  /not found|no such (user|account)|unknown (user|account|e-?mail|number|phone|username)|(user|account|e-?mail|username) (does not|doesn't) exist|not registered|no account|not a (registered|known) user/i;
+/** Answer descriptions that tell the identifier is already taken. */
+const TAKEN = /already (registered|exists|taken|in use|used)|is taken|in use|duplicate|conflict/i;
+/** A sign-in answer that tells the password (not the account) was wrong. */
+const WRONG_SECRET = /(wrong|incorrect|invalid|bad) (password|passcode|pin|credentials? for)/i;
+
+const rule: AuditRule = {
+  id: 'EG-EXISTENCE',
+  title: 'Account existence revealed by sign-in, sign-up or password reset',
+  severity: 'medium',
+  reason:
+    'Sign-in, sign-up and password-reset answers that differ when the account exists (404 "user not found" on ' +
+    'reset, 409 "already registered" on sign-up, "wrong password" against "no such user") are an existence ' +
+    'oracle on unauthenticated routes, the ones least limited (OWASP ASVS V2.2, WSTG-IDNT-04).',
+  fix:
+    'Answer the same status and body whether or not the account exists ("if the address is registered, we sent ' +
+    'a link"), send the difference out of band (email, SMS), and limit these routes per identifier asked and per network.',
+};
+
+export const existenceRule: SpecRule = {
+  rule,
+  check(facts, ctx): AuditFinding[] {
+    const flow = facts.authFlow;
+    if (flow === undefined) return [];
+    const { op } = facts;
+    const signals: string[] = [];
+    let byStatus = false;
+    const failures = op.responses.filter((r) => /^4\d\d$/.test(r.status));
+    if (flow !== 'sign-up') {
+      const absent = failures.find((r) => r.status === '404' || ABSENT.test(r.description));
+      if (absent !== undefined) {
+        byStatus ||= absent.status === '404';
+        signals.push(`${absent.status} "${absent.description.slice(0, 80)}" for an unknown account`);
+      }
+      if (
+        flow === 'sign-in' &&
+        absent !== undefined &&
+        failures.some((r) => r !== absent && WRONG_SECRET.test(r.description))
+      ) {
+        signals.push('a distinct answer for a wrong password');
+      }
+    } else {
+      const taken = failures.find((r) => r.status === '409' || TAKEN.test(r.description));
+      if (taken !== undefined) {
+        byStatus ||= taken.status === '409';
+        signals.push(`${taken.status} "${taken.description.slice(0, 80)}" for a registered identifier`);
+      }
+    }
+    if (signals.length === 0) return [];
+    // A check only signed-in callers can reach is limited per identity; an open one is not.
+    const open = op.security !== 'required';
+    const label = flow === 'password-reset' ? 'password reset' : flow;
+    return [
+      operationFinding(
+        rule,
+        facts,
+        ctx,
+        `${label} reveals whether an account exists: ${signals.join('; ')}`,
+        {
+          severity: open && byStatus ? 'high' : 'medium',
+          evidence: { flow, unauthenticated: open, signals: signals.join('; ') },
+        },
+      ),
+    ];
+  },
+};
