@@ -26,6 +26,7 @@ const OUTPUT_OPTIONS = `Output:
 
 const HELP = `Usage: enumguard audit spec <openapi.yaml|json> [output options]
        enumguard audit coverage --policy p.yaml --spec api.yaml [output options]
+       enumguard audit probe <base-url> [probe options] [output options]
 
   spec       Find enumeration oracles and missing limits in an OpenAPI 3.0/3.1 or Swagger 2.0
              file: lookups by phone, email, username or id, batches, profile data, no 429, no
@@ -33,6 +34,10 @@ const HELP = `Usage: enumguard audit spec <openapi.yaml|json> [output options]
   coverage   Map each operation of the spec to the policy's routes and say what guards each
              lookup; flag unguarded lookups, dead routes, unmatched: allow and path spellings
              that slip past a route.
+  probe      Look up reserved numbers on a live API with one identity at rising rates, within
+             hard caps; report when it is slowed, the lookups per hour it sustains, the days to
+             enumerate a country, and the profile fields it leaks ("audit probe --help",
+             docs/audit-probe.md). Loopback only unless --allow-host names the host.
 
 ${OUTPUT_OPTIONS}`;
 
@@ -168,7 +173,38 @@ async function runAuditCoverage(args: string[], io: CliIo): Promise<number> {
   return emitReport(report, choice, io);
 }
 
-/** `enumguard audit <spec|coverage> ...`. */
+/** The output options taken out of `args` (the probe's own parser knows only its flags). */
+function splitOutputArgs(args: readonly string[]): { output: string[]; rest: string[] } {
+  const names = new Set(['--format', '--output', '-o', '--fail-on']);
+  const output: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    const eq = a.indexOf('=');
+    if (names.has(eq === -1 ? a : a.slice(0, eq))) {
+      output.push(a);
+      if (eq === -1 && i + 1 < args.length) output.push(args[++i] as string);
+    } else rest.push(a);
+  }
+  return { output, rest };
+}
+
+async function runAuditProbeCommand(args: string[], io: CliIo): Promise<number> {
+  const { output, rest } = splitOutputArgs(args);
+  let values;
+  try {
+    ({ values } = parseArgs({ args: output, options: AUDIT_OUTPUT_ARGS, strict: true }));
+  } catch (err) {
+    return usage(io, (err as Error).message);
+  }
+  const choice = outputChoice(values);
+  if (typeof choice === 'string') return usage(io, choice);
+  const { runAuditProbe } = await import('./audit-probe.ts');
+  const report = await runAuditProbe(rest, io);
+  return typeof report === 'number' ? report : emitReport(report, choice, io);
+}
+
+/** `enumguard audit <spec|coverage|probe> ...`. */
 export async function runAudit(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   switch (sub) {
@@ -176,6 +212,8 @@ export async function runAudit(args: string[], io: CliIo): Promise<number> {
       return runAuditSpec(rest, io);
     case 'coverage':
       return runAuditCoverage(rest, io);
+    case 'probe':
+      return runAuditProbeCommand(rest, io);
     case undefined:
     case '-h':
     case '--help':

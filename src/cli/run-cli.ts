@@ -19,9 +19,9 @@ Commands:
           With --http URL, drive a running gateway on this machine in real time instead.
   demo-service [--port 8081] [--accounts 100000]
           Run the reference contact-discovery API (the vulnerable system) on its own.
-  audit spec api.yaml | audit coverage --policy p.yaml --spec api.yaml
-          Find enumeration oracles and missing limits in an OpenAPI spec, or check that a
-          policy guards them; --format text|json|sarif|html, --fail-on high.
+  audit spec api.yaml | audit coverage --policy p.yaml --spec api.yaml | audit probe URL
+          Find enumeration oracles and missing limits in an OpenAPI spec, check that a policy
+          guards them, or probe a live API (bounded); --format text|json|sarif|html, --fail-on high.
 
 Run "enumguard <command> --help" for a command's options; "enumguard --version" prints the version.`;
 

@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { runProbe, type ProbeOptions } from '../../src/audit/probe/index.ts';
 import type { AuditReport } from '../../src/audit/finding.ts';
 import { runAuditProbe } from '../../src/cli/audit-probe.ts';
+import { runCli } from '../../src/cli/run-cli.ts';
 import { startGateway, type RunningGateway } from '../../src/cli/start-gateway.ts';
 import { manualClock } from '../../src/core/clock.ts';
 import { formatE164 } from '../../src/reference/e164.ts';
@@ -139,6 +140,49 @@ describe('audit probe against the reference service', () => {
       assert.ok(!err.join('\n').includes('Bearer'), 'the token is never printed');
     } finally {
       await counting.close();
+    }
+  });
+
+  it('prints its report in the format asked, through "enumguard audit probe"', async () => {
+    const service = await startReferenceService({ population, port: 0 });
+    const out: string[] = [];
+    try {
+      const code = await runCli(
+        [
+          'audit',
+          'probe',
+          service.url,
+          '--format',
+          'sarif',
+          '--register',
+          '/v1/accounts',
+          '--max-requests',
+          '6',
+          '--start-rate',
+          '1000',
+          '--max-rate',
+          '1000',
+          '--fail-on=info',
+        ],
+        { stdout: (t) => out.push(t), stderr: () => undefined },
+      );
+      const sarif = JSON.parse(out.join('\n')) as {
+        version: string;
+        runs: { results: { ruleId: string }[] }[];
+      };
+      assert.equal(sarif.version, '2.1.0');
+      const rules = sarif.runs[0]?.results.map((r) => r.ruleId) ?? [];
+      assert.ok(rules.length > 0 && rules.every((r) => r.startsWith('EG-PROBE-')), rules.join());
+      assert.equal(code, 1, '--fail-on=info fails on any finding');
+      assert.equal(
+        await runCli(['audit', 'probe', service.url, '--format', 'yaml'], {
+          stdout: () => undefined,
+          stderr: () => undefined,
+        }),
+        2,
+      );
+    } finally {
+      await service.close();
     }
   });
 });
