@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { RiskLevel } from '../core/risk-config.ts';
 import { prefixKey } from '../identity/cidr.ts';
 import { createIpMatcher, type IpMatcher } from '../identity/cidr.ts';
 import { parseHostAddress } from '../identity/ip.ts';
 import type { RiskPolicy } from '../policy/types.ts';
+import { identityTag } from '../stores/risk-subject.ts';
 import type { RiskLayer, RiskLookup, RiskReading } from '../stores/store.ts';
 import { riskModel, type RiskModel } from '../core/risk.ts';
 import type { DetectorName } from './detectors.ts';
@@ -111,8 +111,7 @@ export function createRiskGate(policy: RiskPolicy): RiskGate {
       return reading.enforced.level !== 'none' || reading.ageMs < policy.trustAfterMs;
     },
     tag(identityKey) {
-      if (identityKey === undefined) return undefined;
-      return createHash('sha256').update(identityKey).digest('hex').slice(0, 12);
+      return identityKey === undefined ? undefined : identityTag(identityKey);
     },
   };
 }
