@@ -4,6 +4,7 @@ import { createIpMatcher, type IpMatcher } from '../identity/cidr.ts';
 import { parseHostAddress } from '../identity/ip.ts';
 import type { RiskPolicy } from '../policy/types.ts';
 import { identityTag } from '../stores/risk-subject.ts';
+import type { AllowlistOverlay } from './allowlist-overlay.ts';
 import type { RiskLayer, RiskLookup, RiskReading } from '../stores/store.ts';
 import { riskModel, type RiskModel } from '../core/risk.ts';
 import type { DetectorName } from './detectors.ts';
@@ -51,7 +52,7 @@ export interface RiskGate {
 /** A refusal's `layer` member: the score that decided it. */
 const LAYER_NAMES: Record<RiskLayer, string> = { identity: 'account', ipPrefix: 'network', cohort: 'cohort' };
 
-export function createRiskGate(policy: RiskPolicy): RiskGate {
+export function createRiskGate(policy: RiskPolicy, overlay?: AllowlistOverlay): RiskGate {
   const model: RiskModel = riskModel(policy.model);
   const allowedIps: IpMatcher = createIpMatcher(policy.allowlist.cidrs);
   // Allowlisted identities are compared as the key reads them (a header canonically: "bearer x").
@@ -80,6 +81,7 @@ export function createRiskGate(policy: RiskPolicy): RiskGate {
       }
       const value = keyValue(policy.identity, caller, headers);
       if (allowedIds.has(value)) return undefined;
+      if (overlay?.allows(caller.ip, value) === true) return undefined;
       // An anonymous caller (no identity, no header) is scored by its prefix alone.
       const identity = value === '' || value.startsWith('anon:') ? undefined : value;
       return { model, identity, prefix: prefixOf(caller.ip), shadow: policy.shadow };
