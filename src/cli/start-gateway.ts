@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { pino, type Logger } from 'pino';
 import type { RequestReport } from '../gateway/request-report.ts';
 import { createGateway, type Gateway } from '../gateway/server.ts';
@@ -10,6 +11,10 @@ import { watchPolicy } from '../policy/watch.ts';
 import { EnumguardError } from '../core/errors.ts';
 import type { Clock } from '../core/clock.ts';
 import { createGatewayMetrics } from '../metrics/gateway-metrics.ts';
+import { createEventBus } from '../events/event-bus.ts';
+import type { EventBus } from '../events/event-types.ts';
+import { startAlerts, type Alerts } from '../events/alerts.ts';
+import { createGatewayEventSource } from '../events/gateway-events.ts';
 import { openMetricsEndpoint, type MetricsEndpoint } from './metrics-endpoint.ts';
 import { openPolicyStore } from '../stores/open-policy-store.ts';
 import type { ResilientStoreStats } from '../stores/resilient-store.ts';
@@ -34,6 +39,8 @@ export interface StartOptions {
   readonly watch?: boolean;
   /** Time for the store, its circuit breaker and the pipeline (default the system clock); tests pass a manual one. */
   readonly clock?: Clock;
+  /** This instance's name on its events (default "<hostname>:<pid>"). */
+  readonly instance?: string;
 }
 
 export interface RunningGateway {
@@ -43,6 +50,10 @@ export interface RunningGateway {
   readonly logger: Logger;
   /** The Prometheus endpoint (`server.metrics`), on its own listener; undefined when the policy has none. */
   readonly metrics: MetricsEndpoint | undefined;
+  /** The event stream: refusals, findings, risk levels, blocks, reloads, store changes (src/events/). */
+  readonly events: EventBus;
+  /** The policy's alert sinks (`alerts:`), fed by `events`; undefined when the policy has none. */
+  readonly alerts: Alerts | undefined;
   /** With a Redis store: the circuit state and the resilient wrapper's counters; else undefined. */
   storeStats(): ResilientStoreStats | undefined;
   /** Applies the policy file again now (what SIGHUP does). */
@@ -62,15 +73,51 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       `no upstream: set "upstream" in ${options.policyPath} or pass --upstream http://host:port`,
     );
   }
+  const events = createEventBus({
+    clock,
+    instance: options.instance ?? `${hostname()}:${process.pid}`,
+    onListenerError: (err) =>
+      logger.error(
+        { err: { message: err instanceof Error ? err.message : String(err) } },
+        'an event listener failed',
+      ),
+  });
+  let inForce = policy;
+  const source = createGatewayEventSource({
+    bus: events,
+    policy: () => inForce,
+    store: policy.server.store?.kind ?? 'memory',
+    initialText: text,
+  });
   // server.store is read here only: a reload cannot move a store that is already running.
-  const opened = await openPolicyStore(policy, { clock, logger, maxKeys: options.maxKeys || undefined });
+  const opened = await openPolicyStore(policy, {
+    clock,
+    logger,
+    maxKeys: options.maxKeys || undefined,
+    onCircuitChange: (state, previous) => source.storeCircuit(state, previous),
+  });
   const { store } = opened;
   const contacts = await openGraphFor(policy, { clock, logger }, opened);
   // server.metrics is read at start only, like server.store: a reload does not move a listener.
   const metrics =
     policy.server.metrics === undefined
       ? undefined
-      : createGatewayMetrics({ store: { kind: opened.kind, stats: () => opened.stats() } });
+      : createGatewayMetrics({
+          store: { kind: opened.kind, stats: () => opened.stats() },
+          events: () => ({ ...events.stats(), sinks: alerts?.stats() ?? [] }),
+        });
+  // alerts: is read at start only, like server.store: a reload does not restart delivery.
+  let alerts: Alerts | undefined;
+  try {
+    alerts =
+      policy.alerts === undefined
+        ? undefined
+        : startAlerts({ config: policy.alerts, bus: events, clock, streams: opened.streams, logger });
+  } catch (err) {
+    await contacts?.close();
+    await opened.close();
+    throw err;
+  }
   let warned = false;
   const pipeline = createPipeline({
     policy,
@@ -92,6 +139,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     // identity is a bearer token.
     onRisk: (e) => {
       metrics?.riskFinding(e);
+      source.risk(e);
       logger.warn(
         {
           route: e.route,
@@ -114,7 +162,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     pipeline,
     upstream,
     logger,
-    ...(metrics ? { onReport: (report: RequestReport) => metrics.countRequest(report) } : {}),
+    onReport: (report: RequestReport) => {
+      metrics?.countRequest(report);
+      source.request(report);
+    },
   });
   let address: AddressInfo;
   let endpoint: MetricsEndpoint | undefined;
@@ -124,6 +175,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       endpoint = await openMetricsEndpoint(policy.server.metrics, metrics, logger);
     }
   } catch (err) {
+    alerts?.close();
     await gateway.close(0);
     await contacts?.close();
     await opened.close();
@@ -135,13 +187,16 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       ? undefined
       : watchPolicy(options.policyPath, {
           initialText: text,
-          onChange(next) {
+          onChange(next, nextText) {
             pipeline.setPolicy(next);
+            inForce = next;
             metrics?.policyReload('applied');
+            source.policyReloaded(options.policyPath, nextText);
             logger.info({ policy: options.policyPath, routes: next.routes.length }, 'policy reloaded');
           },
           onError(err) {
             metrics?.policyReload('rejected');
+            source.policyRejected(options.policyPath, err);
             logger.error(
               { err: { message: err instanceof Error ? err.message : String(err) } },
               'policy rejected; the last good policy stays in force',
@@ -161,6 +216,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       store: opened.summary,
       ...(contacts === undefined ? {} : { contactGraph: contacts.path ?? 'memory only: lost on restart' }),
       metrics: endpoint?.url ?? 'off (server.metrics)',
+      // Sink ids only: a webhook URL can be a credential (Slack's is).
+      alerts:
+        policy.alerts === undefined
+          ? 'off (alerts)'
+          : [
+              ...policy.alerts.webhooks.map((w) => `${w.id} (${w.format})`),
+              ...(policy.alerts.redisStream ? ['redisStream'] : []),
+            ],
     },
     'gateway listening',
   );
@@ -171,6 +234,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     address,
     logger,
     metrics: endpoint,
+    events,
+    alerts,
     storeStats: () => opened.stats(),
     reload: async () => {
       if (watcher) await watcher.reload();
@@ -180,6 +245,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       stopping ??= (async () => {
         process.off('SIGHUP', onHup);
         watcher?.close();
+        alerts?.close();
         // Before the drain too, so an orchestrator that kills a slow drain loses little...
         await Promise.all([opened.save(), contacts?.save()]);
         await gateway.close(graceMs);

@@ -44,13 +44,19 @@ export async function handleRequest(
   if (!verdict.allowed) {
     answerDenied(g, req, res, verdict.response, body.bytes === undefined);
     logDecision(g.logger, verdict, method, path, verdict.response.status, started);
-    const { route, decision, response } = verdict;
-    g.onReport?.({ route: route?.id, outcome: 'denied', reason: decision.reason, status: response.status });
+    const { route, decision, response, caller } = verdict;
+    const report = {
+      route: route?.id,
+      outcome: 'denied',
+      reason: decision.reason,
+      status: response.status,
+    } as const;
+    g.onReport?.(caller === undefined ? report : { ...report, caller });
     return;
   }
   const sent = await forward(g, req, res, verdict, url, peer, body.bytes);
   logDecision(g.logger, verdict, method, path, sent.status, started);
-  g.onReport?.(reportOf(verdict.route?.id, sent));
+  g.onReport?.(reportOf(verdict.route?.id, sent, verdict.caller));
 }
 
 /**

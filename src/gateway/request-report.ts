@@ -1,4 +1,5 @@
 import type { ProblemCode } from '../pipeline/problem-codes.ts';
+import type { Caller } from '../pipeline/types.ts';
 
 /**
  * How one request through the gateway ended, reported once after its response went out
@@ -20,6 +21,12 @@ export interface RequestReport {
   readonly status: number;
   /** Set when the gateway answered 502/504 for the upstream instead of its response. */
   readonly upstreamError?: 'upstream-failed' | 'upstream-timeout';
+  /**
+   * The caller of a refused or withheld request, when admission identified it: for the event
+   * stream, which names it by a digest tag and a network prefix. In-process only: it holds the
+   * identity's id and the address, so it is never logged and never a metric label.
+   */
+  readonly caller?: Caller | undefined;
 }
 
 /** What the gateway sent for an admitted request: the status, and the problem sent in place of the upstream's response, if any. */
@@ -29,13 +36,14 @@ export interface SentResponse {
 }
 
 /** The report of an admitted request, from what was sent for it. */
-export function reportOf(route: string | undefined, sent: SentResponse): RequestReport {
+export function reportOf(route: string | undefined, sent: SentResponse, caller?: Caller): RequestReport {
   const { status, problem } = sent;
   if (problem === undefined) return { route, outcome: 'allowed', reason: 'ok', status };
   if (problem === 'upstream-failed' || problem === 'upstream-timeout') {
     return { route, outcome: 'allowed', reason: 'ok', status, upstreamError: problem };
   }
   // A streamed body that outgrew bodyLimit is refused, not a response withheld.
-  if (problem === 'body-too-large') return { route, outcome: 'denied', reason: problem, status };
-  return { route, outcome: 'withheld', reason: problem, status };
+  const who = caller === undefined ? {} : { caller };
+  if (problem === 'body-too-large') return { route, outcome: 'denied', reason: problem, status, ...who };
+  return { route, outcome: 'withheld', reason: problem, status, ...who };
 }

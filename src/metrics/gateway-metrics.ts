@@ -26,8 +26,25 @@ export interface GatewayMetricsOptions {
     /** The resilient wrapper's counters; undefined (the memory store): no store_* figures beyond the info. */
     stats(): ResilientStoreStats | undefined;
   };
+  /** The event stream's and alert sinks' counters, read at scrape time; undefined: no such figures. */
+  readonly events?: () => EventFigures;
   /** Process start time, CPU and memory (default true). */
   readonly processMetrics?: boolean;
+}
+
+/** What metrics read of the event bus and the alert sinks (src/events: bus.stats(), alerts.stats()). */
+export interface EventFigures {
+  readonly emitted: number;
+  /** Events a listener failed on. */
+  readonly dropped: number;
+  readonly sinks: readonly {
+    readonly sink: string;
+    readonly sent: number;
+    readonly failed: number;
+    readonly dropped: number;
+    readonly queued: number;
+    readonly incidentsOpen: number;
+  }[];
 }
 
 export interface GatewayMetrics {
@@ -79,6 +96,8 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
   reloads.inc(['applied'], 0);
   reloads.inc(['rejected'], 0);
   registry.collect(() => storeFamilies(options.store.kind, options.store.stats()));
+  const events = options.events;
+  if (events !== undefined) registry.collect(() => eventFamilies(events()));
   if (options.processMetrics !== false) registry.collect(processFamilies);
 
   return {
@@ -156,5 +175,67 @@ function storeFamilies(kind: string, stats: ResilientStoreStats | undefined): Me
         value: stats.transitions[to],
       })),
     },
+  ];
+}
+
+/**
+ * The event stream and alert sinks, from their own counters at scrape time (nothing on the
+ * request path). `sink` is a webhook id from the policy or "redisStream": a bounded set.
+ */
+function eventFamilies(f: EventFigures): MetricFamily[] {
+  const perSink = (
+    name: string,
+    type: 'counter' | 'gauge',
+    help: string,
+    pick: (s: EventFigures['sinks'][number]) => number,
+  ): MetricFamily => ({
+    name,
+    help,
+    type,
+    samples: f.sinks.map((s) => ({ labels: { sink: s.sink }, value: pick(s) })),
+  });
+  return [
+    scalarFamily(
+      'counter',
+      'enumguard_events_emitted_total',
+      'Events put on the event stream (refusals, findings, risk levels, blocks, reloads, store changes).',
+      f.emitted,
+    ),
+    scalarFamily(
+      'counter',
+      'enumguard_events_dropped_total',
+      'Events a listener of the stream failed on.',
+      f.dropped,
+    ),
+    perSink(
+      'enumguard_alerts_sent_total',
+      'counter',
+      'Alerts (webhooks) or events (redisStream) delivered, by sink.',
+      (s) => s.sent,
+    ),
+    perSink(
+      'enumguard_alerts_failed_total',
+      'counter',
+      'Alerts or events given up after their retries, or refused by the receiver, by sink.',
+      (s) => s.failed,
+    ),
+    perSink(
+      'enumguard_alerts_dropped_total',
+      'counter',
+      "Alerts or events dropped because the sink's bounded queue was full, by sink.",
+      (s) => s.dropped,
+    ),
+    perSink(
+      'enumguard_alerts_queued',
+      'gauge',
+      'Alerts or events waiting to be delivered, by sink.',
+      (s) => s.queued,
+    ),
+    perSink(
+      'enumguard_alert_incidents_open',
+      'gauge',
+      'Incidents open (grouping events into one alert), by webhook sink.',
+      (s) => s.incidentsOpen,
+    ),
   ];
 }

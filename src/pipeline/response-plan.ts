@@ -6,7 +6,7 @@ import type { RiskLookup, RiskReading, Store } from '../stores/store.ts';
 import type { RouteDetectorSet, Finding } from './detectors.ts';
 import { problemResponse } from './problem.ts';
 import { retryAfterSeconds } from './rate-limit-headers.ts';
-import type { RiskEvent, RiskGate } from './risk-gate.ts';
+import { LAYER_NAMES, type RiskEvent, type RiskGate } from './risk-gate.ts';
 import type { RevealPlan } from './reveal/reveal-plan.ts';
 import type { PlainResponse, ResponseOutcome, ResponsePlan } from './types.ts';
 
@@ -170,5 +170,7 @@ function eventOf(gate: RiskGate, route: string, f: Finding, after: RiskReading, 
     level: after.enforced.level,
     wouldBe: after.wouldBe.level,
     score: after.score,
+    retryAfterMs: after.enforced.retryAfterMs,
+    layer: after.layer === undefined ? undefined : LAYER_NAMES[after.layer],
   };
 }

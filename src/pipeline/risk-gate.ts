@@ -33,6 +33,10 @@ export interface RiskEvent {
   readonly level: RiskLevel;
   readonly wouldBe: RiskLevel;
   readonly score: number;
+  /** How long the enforced response lasts (a block's remaining time), when the store says. */
+  readonly retryAfterMs?: number | undefined;
+  /** The layer whose score decided `level` ("account", "network", "cohort"), when one did. */
+  readonly layer?: string | undefined;
 }
 
 /** The policy's risk section, ready for requests: who is asked about, and what a refusal says. */
@@ -50,7 +54,11 @@ export interface RiskGate {
 }
 
 /** A refusal's `layer` member: the score that decided it. */
-const LAYER_NAMES: Record<RiskLayer, string> = { identity: 'account', ipPrefix: 'network', cohort: 'cohort' };
+export const LAYER_NAMES: Record<RiskLayer, string> = {
+  identity: 'account',
+  ipPrefix: 'network',
+  cohort: 'cohort',
+};
 
 export function createRiskGate(policy: RiskPolicy, overlay?: AllowlistOverlay): RiskGate {
   const model: RiskModel = riskModel(policy.model);

@@ -5,6 +5,7 @@ import { resolveJwtKey } from './jwt-key.ts';
 import { fromZodIssues, PolicyError, policyErrorMap, sortIssues, type RawIssue } from './issues.ts';
 import { limitKeyText } from './limit-key.ts';
 import { parseYamlSource, type SourceMap } from './locate.ts';
+import { buildAlerts } from './alerts-section.ts';
 import { buildAccounts, buildContacts } from './contacts-section.ts';
 import { buildRisk } from './risk-section.ts';
 import { buildRouteRisk } from './route-risk.ts';
@@ -143,6 +144,7 @@ function build(
     risk,
     accounts,
     contacts,
+    alerts: doc.alerts === undefined ? undefined : buildAlerts(doc.alerts, store, env, issues),
   };
 }
 

@@ -13,6 +13,30 @@ import { loadPolicy } from './load.ts';
 const DIR = join(import.meta.dirname, '../../test/fixtures/policies');
 
 const EXPECTED: Record<string, string> = {
+  'invalid-alerts-bad-url.yaml':
+    'invalid-alerts-bad-url.yaml:8 alerts.webhooks[0].url: expected an http:// or https:// URL, got "ftp://hooks.example.com/a"',
+  'invalid-alerts-duplicate-id.yaml':
+    'invalid-alerts-duplicate-id.yaml:9 alerts.webhooks[1].id: duplicate webhook id "chat", also used by webhooks[0]',
+  'invalid-alerts-pagerduty-no-routing-key.yaml':
+    'invalid-alerts-pagerduty-no-routing-key.yaml:8 alerts.webhooks[0].routingKeyEnv: format pagerduty needs routingKeyEnv, the integration key of the service to page',
+  'invalid-alerts-redis-stream-without-redis.yaml':
+    "invalid-alerts-redis-stream-without-redis.yaml:7 alerts.redisStream: redisStream needs server.store redis or cluster: the stream is written on the store's Redis",
+  'invalid-alerts-routing-key-not-pagerduty.yaml':
+    'invalid-alerts-routing-key-not-pagerduty.yaml:11 alerts.webhooks[0].routingKeyEnv: routingKeyEnv is for format pagerduty, not slack',
+  'invalid-alerts-secret-env-unset.yaml':
+    'invalid-alerts-secret-env-unset.yaml:10 alerts.webhooks[0].secretEnv: environment variable ENUMGUARD_FIXTURE_UNSET_SECRET is not set',
+  'invalid-alerts-secret-in-policy.yaml':
+    'invalid-alerts-secret-in-policy.yaml:10 alerts.webhooks[0].secret: secrets are not allowed in the policy; name an environment variable in secretEnv',
+  'invalid-alerts-timeout-too-long.yaml':
+    'invalid-alerts-timeout-too-long.yaml:8 alerts.webhooks[0].timeout: expected from 100ms to 60s, got "10m"',
+  'invalid-alerts-unknown-event.yaml':
+    'invalid-alerts-unknown-event.yaml:11 alerts.webhooks[0].events[1]: expected one of "refusal", "finding", "risk-level", "block-started", "block-lifted", "policy-reloaded", "policy-rejected", "store-fallback", "store-recovered", "admin-action", got "refusals"',
+  'invalid-alerts-unsigned-cloudevents.yaml':
+    'invalid-alerts-unsigned-cloudevents.yaml:8 alerts.webhooks[0].secretEnv: format cloudevents needs secretEnv: receivers check the signature to tell our alerts from forged ones',
+  'invalid-alerts-update-after-window.yaml':
+    'invalid-alerts-update-after-window.yaml:7 alerts.incidents.updateEvery: updateEvery (300000 ms) must not be longer than window (60000 ms): an incident would resolve before its first update',
+  'invalid-alerts-url-and-url-env.yaml':
+    'invalid-alerts-url-and-url-env.yaml:8 alerts.webhooks[0]: set exactly one of url or urlEnv, got url and urlEnv',
   'invalid-alg-none.yaml':
     'invalid-alg-none.yaml:4 identities.jwt.algorithms[1]: alg "none" is refused: unsigned tokens would let any caller choose its identity (RFC 8725 §3.1)',
   'invalid-auth-without-identities.yaml':

@@ -18,6 +18,7 @@ import {
   sha256Field,
   textField,
 } from './fields.ts';
+import { alertsSchema } from './alerts-section.ts';
 import { accountsSchema, contactsSchema, revealSchema } from './contacts-section.ts';
 import { detectSchema } from './detect-section.ts';
 import { egressSchema } from './egress-section.ts';
@@ -193,6 +194,7 @@ export const policySchema = z.strictObject({
   risk: riskSchema.optional(),
   accounts: accountsSchema.optional(),
   contacts: contactsSchema.optional(),
+  alerts: alertsSchema.optional(),
 });
 
 /** The validated document, before cross-field checks and compilation. */

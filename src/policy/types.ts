@@ -1,5 +1,15 @@
 import type { LimitSpec, UnavailableMode } from '../core/limit.ts';
 import type { RiskConfig } from '../core/risk-config.ts';
+import type { AlertsConfig } from './alerts-types.ts';
+
+export type {
+  AlertEventType,
+  AlertsConfig,
+  IncidentConfig,
+  RedisStreamConfig,
+  WebhookConfig,
+  WebhookFormat,
+} from './alerts-types.ts';
 
 /**
  * A policy after validation and compilation: everything the pipeline needs, with durations
@@ -21,6 +31,8 @@ export interface CompiledPolicy {
   readonly accounts?: AccountsConfig | undefined;
   /** The contact graph and the reveal budget; undefined: no route gates its reveals. */
   readonly contacts?: ContactsConfig | undefined;
+  /** Where events are delivered (webhooks, Slack, PagerDuty, a Redis stream); undefined: nowhere. */
+  readonly alerts?: AlertsConfig | undefined;
 }
 
 /**

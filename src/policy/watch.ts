@@ -12,8 +12,8 @@ export interface PolicyWatchLogger {
 }
 
 export interface WatchPolicyOptions {
-  /** A new, valid policy. Never called with a broken one. */
-  onChange(policy: CompiledPolicy): void;
+  /** A new, valid policy, and the text it was compiled from. Never called with a broken one. */
+  onChange(policy: CompiledPolicy, text: string): void;
   /** The file could not be read or compiled; the caller keeps the last good policy in force. */
   onError(err: unknown): void;
   logger?: PolicyWatchLogger;
@@ -82,7 +82,7 @@ export function watchPolicy(path: string, options: WatchPolicyOptions): PolicyWa
     lastGoodText = text;
     options.logger?.info(`${name}: policy reloaded (${policy.routes.length} route(s))`);
     try {
-      options.onChange(policy);
+      options.onChange(policy, text);
     } catch (err) {
       // The caller's own failure to apply it; reported, never thrown into the fs watcher.
       report(err);

@@ -31,6 +31,7 @@ export async function openPolicyStore(
       kind: 'redis',
       summary: redis.summary,
       stats: () => redis.store.stats(),
+      streams: redis.streams,
       save: () => Promise.resolve(),
       close: () => redis.close(),
     };

@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.ts';
 import type { StoreConfig } from '../policy/types.ts';
+import type { BreakerState } from './circuit-breaker.ts';
 import type { ResilientStoreStats } from './resilient-store.ts';
 import type { Store } from './store.ts';
 
@@ -21,6 +22,16 @@ export interface PolicyStoreOptions {
   readonly logger?: PolicyStoreLogger | undefined;
   /** Bound of the memory store (with Redis: of the local fallback store); the memory store's default if unset. */
   readonly maxKeys?: number | undefined;
+  /** The shared store's circuit changed state (Redis): what the event stream reports as store-fallback/recovered. */
+  readonly onCircuitChange?: ((state: BreakerState, previous: BreakerState) => void) | undefined;
+}
+
+/**
+ * Appends to a Redis stream on the store's own connection (alerts.redisStream): one pipeline
+ * of `XADD key MAXLEN ~ maxLen * <fields>` per batch; rejects when Redis refuses or is away.
+ */
+export interface RedisStreamWriter {
+  xadd(key: string, maxLen: number, entries: readonly (readonly string[])[]): Promise<void>;
 }
 
 /** The store a policy's `server.store` names, running, with what its owner needs to watch and stop it. */
@@ -32,6 +43,8 @@ export interface PolicyStore {
   readonly summary: Readonly<Record<string, unknown>>;
   /** The resilient wrapper's counters and circuit state; undefined for the memory store. */
   stats(): ResilientStoreStats | undefined;
+  /** With a Redis store: writes to a stream on its connection; undefined for the memory store. */
+  readonly streams?: RedisStreamWriter | undefined;
   /** A snapshot now (memory store with a snapshot file); nothing for the others. */
   save(): Promise<void>;
   /** Stops timers and heartbeats, saves a last snapshot, closes the store and its Redis client. */

@@ -4,7 +4,7 @@ import { Cluster, Redis } from 'ioredis';
 import type { RedisStoreConfig } from '../../policy/types.ts';
 import { createInstanceCount } from '../instance-count.ts';
 import { createInstanceHeartbeat, type InstanceHeartbeatOptions } from '../instance-heartbeat.ts';
-import { SILENT_LOGGER, type PolicyStoreOptions } from '../policy-store-types.ts';
+import { SILENT_LOGGER, type PolicyStoreOptions, type RedisStreamWriter } from '../policy-store-types.ts';
 import { createResilientStore, type ResilientStore, type ResilientStoreStats } from '../resilient-store.ts';
 import { warnIfEvictionPolicyUnsafe, type ConfigReader } from './eviction-policy.ts';
 import { createRedisStore } from './redis-store.ts';
@@ -15,6 +15,8 @@ export interface OpenedRedisStore {
   readonly summary: Record<string, unknown>;
   /** Gateways heartbeating on this Redis at the last beat (undefined before one answered), and the share's divisor. */
   instances(): { readonly observed: number | undefined; readonly enforced: number };
+  /** Appends to a Redis stream on the same client (alerts.redisStream). */
+  readonly streams: RedisStreamWriter;
   /** Stops the heartbeat (removing this instance) and the outage reminder, closes the stores and the client. */
   close(): Promise<void>;
 }
@@ -133,6 +135,7 @@ export function openRedisStore(config: RedisStoreConfig, options: OpenRedisStore
     timeoutMs: config.timeoutMs,
     instances: count.current,
     logger,
+    ...(options.onCircuitChange === undefined ? {} : { onStateChange: options.onCircuitChange }),
     ...(options.maxKeys === undefined ? {} : { fallback: { local: { maxKeys: options.maxKeys } } }),
   });
 
@@ -160,8 +163,20 @@ export function openRedisStore(config: RedisStoreConfig, options: OpenRedisStore
   }, options.remindEveryMs ?? 10_000);
   remind.unref();
 
+  const streams: RedisStreamWriter = {
+    async xadd(key, maxLen, entries) {
+      // One key, so one slot: a pipeline is valid on a cluster too.
+      const pipeline = client.pipeline();
+      for (const fields of entries) pipeline.xadd(key, 'MAXLEN', '~', maxLen, '*', ...fields);
+      const results = await pipeline.exec();
+      const failed = results?.find(([err]) => err !== null)?.[0];
+      if (failed) throw failed;
+    },
+  };
+
   return {
     store,
+    streams,
     summary: {
       kind: 'redis',
       redis: where,
