@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.ts';
 import type { EventBus } from '../events/event-types.ts';
 import type { AllowlistOverlay } from '../pipeline/allowlist-overlay.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
+import type { ResilientStoreStats } from '../stores/resilient-store.ts';
 import type { Store } from '../stores/store.ts';
 import type { Caller } from './admin-auth.ts';
 import type { TrafficSeries } from './traffic-series.ts';
@@ -14,7 +15,7 @@ export interface AdminDeps {
   /** "memory" or "redis". */
   readonly storeKind: string;
   /** The resilient wrapper's circuit state and counters (Redis), else undefined. */
-  storeHealth(): Readonly<Record<string, unknown>> | undefined;
+  storeHealth(): ResilientStoreStats | undefined;
   readonly pipeline: Pipeline;
   readonly allowlist: AllowlistOverlay;
   readonly traffic: TrafficSeries;

@@ -72,7 +72,10 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
 
   const server = createServer((req, res) => {
     answer(req, res).catch((err: unknown) => {
-      logger?.error({ err: { message: (err as Error).message, code: (err as EnumguardError).code } }, 'admin request failed');
+      logger?.error(
+        { err: { message: (err as Error).message, code: (err as EnumguardError).code } },
+        'admin request failed',
+      );
       if (res.headersSent) {
         res.destroy();
         return;
@@ -90,9 +93,15 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   server.requestTimeout = 0; // the live stream stays open
 
   function unauthorized(res: ServerResponse): void {
-    sendProblem(res, 401, 'Unauthorized', 'send the admin token as "Authorization: Bearer <token>", or log in at /admin/login', {
-      'www-authenticate': 'Bearer realm="enumguard-admin"',
-    });
+    sendProblem(
+      res,
+      401,
+      'Unauthorized',
+      'send the admin token as "Authorization: Bearer <token>", or log in at /admin/login',
+      {
+        'www-authenticate': 'Bearer realm="enumguard-admin"',
+      },
+    );
   }
 
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -126,7 +135,9 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     if (route === undefined) {
       if (paths.has(url.pathname)) {
         const allow = ADMIN_ROUTES.filter((r) => r.path === url.pathname).map((r) => r.method);
-        return sendProblem(res, 405, 'Method Not Allowed', `use ${allow.join(' or ')}`, { allow: allow.join(', ') });
+        return sendProblem(res, 405, 'Method Not Allowed', `use ${allow.join(' or ')}`, {
+          allow: allow.join(', '),
+        });
       }
       return sendProblem(res, 404, 'Not Found', `no admin endpoint ${url.pathname}`);
     }
@@ -150,19 +161,24 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
 
   async function login(req: IncomingMessage, res: ServerResponse, now: number): Promise<void> {
     if (req.method === 'GET' || req.method === 'HEAD') return page(res, 'login.html');
-    if (req.method !== 'POST') return sendProblem(res, 405, 'Method Not Allowed', 'use GET or POST', { allow: 'GET, POST' });
+    if (req.method !== 'POST')
+      return sendProblem(res, 405, 'Method Not Allowed', 'use GET or POST', { allow: 'GET, POST' });
     // Login CSRF: a form on another site must not log a browser into this dashboard.
-    if (!auth.sameOrigin(req)) return sendProblem(res, 403, 'Forbidden', 'log in from this dashboard’s own page');
+    if (!auth.sameOrigin(req))
+      return sendProblem(res, 403, 'Forbidden', 'log in from this dashboard’s own page');
     const minute = Math.floor(now / 60_000);
     if (failedLogins.minute !== minute) failedLogins = { minute, count: 0 };
     if (failedLogins.count >= MAX_FAILED_LOGINS) {
-      return sendProblem(res, 429, 'Too Many Requests', 'too many failed logins; wait a minute', { 'retry-after': 60 });
+      return sendProblem(res, 429, 'Too Many Requests', 'too many failed logins; wait a minute', {
+        'retry-after': 60,
+      });
     }
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > 4096) return sendProblem(res, 413, 'Content Too Large', 'the login form is larger than 4 KiB');
+      if (size > 4096)
+        return sendProblem(res, 413, 'Content Too Large', 'the login form is larger than 4 KiB');
       chunks.push(chunk);
     }
     const token = new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('token') ?? '';
@@ -191,7 +207,9 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     });
   }
 
-  const shown = options.host.includes(':') ? `[${options.host}]:${options.port}` : `${options.host}:${options.port}`;
+  const shown = options.host.includes(':')
+    ? `[${options.host}]:${options.port}`
+    : `${options.host}:${options.port}`;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       reject(

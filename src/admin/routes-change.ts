@@ -18,7 +18,9 @@ function subjectOf(call: RouteCall, value: unknown): RiskSubject {
   const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
   if (v.kind === 'identity') {
     if (typeof v.tag === 'string' && TAG_RE.test(v.tag)) return { kind: 'identity', tag: v.tag };
-    throw new Invalid('subject.tag: expected an identity tag, 12 lowercase hex digits (as events and the log name it)');
+    throw new Invalid(
+      'subject.tag: expected an identity tag, 12 lowercase hex digits (as events and the log name it)',
+    );
   }
   if (v.kind === 'network') {
     const cidr = typeof v.prefix === 'string' ? parseCidr(v.prefix) : undefined;
@@ -26,7 +28,9 @@ function subjectOf(call: RouteCall, value: unknown): RiskSubject {
     const bits = call.deps.pipeline.policy().risk?.ipPrefix;
     const want = cidr.family === 4 ? bits?.v4 : bits?.v6;
     if (want !== undefined && cidr.bits !== want) {
-      throw new Invalid(`subject.prefix: the policy scores IPv${cidr.family} networks as /${want} prefixes, got /${cidr.bits}`);
+      throw new Invalid(
+        `subject.prefix: the policy scores IPv${cidr.family} networks as /${want} prefixes, got /${cidr.bits}`,
+      );
     }
     return { kind: 'network', prefix: formatCidr(cidr) };
   }
@@ -35,7 +39,9 @@ function subjectOf(call: RouteCall, value: unknown): RiskSubject {
 
 function durationOf(value: unknown): number {
   const parsed =
-    typeof value === 'number' ? { ok: true as const, value } : parseDuration(typeof value === 'string' ? value : '');
+    typeof value === 'number'
+      ? { ok: true as const, value }
+      : parseDuration(typeof value === 'string' ? value : '');
   if (!parsed.ok || !(parsed.value >= 1000) || parsed.value > MAX_BLOCK_MS) {
     throw new Invalid('duration: expected a duration like "30m" or "2h" (1 s to 366 days), or milliseconds');
   }
@@ -45,12 +51,16 @@ function durationOf(value: unknown): number {
 /** An operator's note, one line, at most 200 characters: it is shown and logged, never executed. */
 function noteOf(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length > 200) throw new Invalid('note: expected text of at most 200 characters');
-  return value.replace(/[\x00-\x1f\x7f]/g, ' ');
+  if (typeof value !== 'string' || value.length > 200)
+    throw new Invalid('note: expected text of at most 200 characters');
+  return value.replace(/\p{Cc}/gu, ' ');
 }
 
 /** Runs a change, answering 400 for an invalid request and the body's own status for a body error. */
-async function guarded(call: RouteCall, body: (input: Record<string, unknown>) => Promise<void>): Promise<void> {
+async function guarded(
+  call: RouteCall,
+  body: (input: Record<string, unknown>) => Promise<void>,
+): Promise<void> {
   let input: Record<string, unknown>;
   try {
     input = await readJsonObject(call.req);
@@ -77,10 +87,25 @@ export const CHANGE_ROUTES: readonly AdminRoute[] = [
         if (admin === undefined || model === undefined) return;
         const entry = await admin.block(model, subject, durationMs);
         if (entry === undefined) {
-          return sendProblem(call.res, 404, 'Not Found', `no record of ${subjectName(subject)}: an identity is known once a detector scored it`);
+          return sendProblem(
+            call.res,
+            404,
+            'Not Found',
+            `no record of ${subjectName(subject)}: an identity is known once a detector scored it`,
+          );
         }
-        call.deps.events.emit({ type: 'block-started', subject: eventSubject(subject), by: 'admin', until: entry.blockedUntil, note });
-        call.deps.events.emit({ type: 'admin-action', action: 'block', detail: `${subjectName(subject)} for ${durationMs} ms` });
+        call.deps.events.emit({
+          type: 'block-started',
+          subject: eventSubject(subject),
+          by: 'admin',
+          until: entry.blockedUntil,
+          note,
+        });
+        call.deps.events.emit({
+          type: 'admin-action',
+          action: 'block',
+          detail: `${subjectName(subject)} for ${durationMs} ms`,
+        });
         sendJson(call.res, 201, { block: entry });
       }),
   },
@@ -114,10 +139,12 @@ export const CHANGE_ROUTES: readonly AdminRoute[] = [
         let added: string;
         if (kind === 'cidr') {
           const canonical = call.deps.allowlist.addCidr(value);
-          if (canonical === undefined) throw new Invalid('value: expected an IP address or CIDR like "10.0.0.0/8"');
+          if (canonical === undefined)
+            throw new Invalid('value: expected an IP address or CIDR like "10.0.0.0/8"');
           added = canonical;
         } else if (kind === 'identity') {
-          if (!TAG_RE.test(value)) throw new Invalid('value: expected an identity tag, 12 lowercase hex digits');
+          if (!TAG_RE.test(value))
+            throw new Invalid('value: expected an identity tag, 12 lowercase hex digits');
           call.deps.allowlist.addIdentity(value);
           added = value;
         } else throw new Invalid('kind: expected "cidr" or "identity"');
@@ -137,9 +164,18 @@ export const CHANGE_ROUTES: readonly AdminRoute[] = [
           throw new Invalid('expected { kind: "cidr" | "identity", value }');
         }
         if (!call.deps.allowlist.remove(kind, value)) {
-          return sendProblem(call.res, 404, 'Not Found', `${kind} ${value} is not a runtime allowlist entry (the policy's own entries change with the policy)`);
+          return sendProblem(
+            call.res,
+            404,
+            'Not Found',
+            `${kind} ${value} is not a runtime allowlist entry (the policy's own entries change with the policy)`,
+          );
         }
-        call.deps.events.emit({ type: 'admin-action', action: 'allowlist-remove', detail: `${kind} ${value}` });
+        call.deps.events.emit({
+          type: 'admin-action',
+          action: 'allowlist-remove',
+          detail: `${kind} ${value}`,
+        });
         sendJson(call.res, 200, call.deps.allowlist.entries());
         return Promise.resolve();
       }),
@@ -172,12 +208,18 @@ export const CHANGE_ROUTES: readonly AdminRoute[] = [
     summary: 'reads the policy file again and applies it (the last good policy stays if invalid)',
     async handle({ res, deps }) {
       const result = await deps.reload();
-      deps.events.emit({ type: 'admin-action', action: 'policy-reload', detail: result.applied ? 'applied' : 'rejected' });
+      deps.events.emit({
+        type: 'admin-action',
+        action: 'policy-reload',
+        detail: result.applied ? 'applied' : 'rejected',
+      });
       sendJson(res, result.applied ? 200 : 422, result);
     },
   },
 ];
 
 function eventSubject(s: RiskSubject) {
-  return s.kind === 'identity' ? ({ kind: 'identity', tag: s.tag } as const) : ({ kind: 'network', prefix: s.prefix } as const);
+  return s.kind === 'identity'
+    ? ({ kind: 'identity', tag: s.tag } as const)
+    : ({ kind: 'network', prefix: s.prefix } as const);
 }

@@ -46,7 +46,12 @@ function badQuery(call: RouteCall, what: string): void {
 export function modelOr409(call: RouteCall): ReturnType<typeof riskModel> | undefined {
   const risk = call.deps.pipeline.policy().risk;
   if (risk === undefined) {
-    sendProblem(call.res, 409, 'Conflict', 'the policy in force has no risk section: no one is scored or blocked');
+    sendProblem(
+      call.res,
+      409,
+      'Conflict',
+      'the policy in force has no risk section: no one is scored or blocked',
+    );
     return undefined;
   }
   return riskModel(risk.model);
@@ -107,7 +112,8 @@ export const READ_ROUTES: readonly AdminRoute[] = [
       const limit = limitParam(call.url, 100);
       const types = typesParam(call.url);
       if (limit === undefined) return badQuery(call, `limit: expected a whole number from 1 to ${MAX_LIST}`);
-      if (types === undefined) return badQuery(call, `type: expected event types among ${EVENT_TYPES.join(', ')}`);
+      if (types === undefined)
+        return badQuery(call, `type: expected event types among ${EVENT_TYPES.join(', ')}`);
       sendJson(call.res, 200, { events: call.deps.events.recent(limit, types) });
     },
   },
@@ -185,7 +191,11 @@ export const READ_ROUTES: readonly AdminRoute[] = [
     path: '/admin/v1/session',
     summary: "the caller's kind and, for a dashboard session, its CSRF token",
     handle({ res, caller }) {
-      sendJson(res, 200, caller.kind === 'session' ? { kind: 'session', csrf: caller.csrf } : { kind: 'bearer' });
+      sendJson(
+        res,
+        200,
+        caller.kind === 'session' ? { kind: 'session', csrf: caller.csrf } : { kind: 'bearer' },
+      );
     },
   },
 ];
@@ -193,8 +203,12 @@ export const READ_ROUTES: readonly AdminRoute[] = [
 export function adminOr501(call: RouteCall) {
   const admin = call.deps.store.admin;
   if (admin === undefined) {
-    sendProblem(call.res, 501, 'Not Implemented', `the store ${call.deps.store.name} offers no admin operations`);
+    sendProblem(
+      call.res,
+      501,
+      'Not Implemented',
+      `the store ${call.deps.store.name} offers no admin operations`,
+    );
   }
   return admin;
 }
-

@@ -1,5 +1,4 @@
 import type { Clock } from '../core/clock.ts';
-import type { RequestReport } from '../gateway/request-report.ts';
 
 /**
  * Requests and refusals per second over the last `seconds`, for the dashboard's chart: one
@@ -7,8 +6,15 @@ import type { RequestReport } from '../gateway/request-report.ts';
  * identity: a route id and a reason from a fixed vocabulary). Bounded: `seconds` buckets, and
  * reasons are the gateway's fixed set.
  */
+/** What the series reads of the gateway's per-request report (gateway/request-report.ts). */
+export interface TrafficReport {
+  readonly outcome: 'allowed' | 'denied' | 'withheld';
+  /** `ok`, or the decision reason / problem code sent (a fixed vocabulary). */
+  readonly reason: string;
+}
+
 export interface TrafficSeries {
-  count(report: RequestReport): void;
+  count(report: TrafficReport): void;
   /** Whole seconds (ms since the epoch, floored) oldest first, the requests in each and the refusals by reason. */
   snapshot(): {
     readonly seconds: readonly number[];
@@ -47,7 +53,11 @@ export function createTrafficSeries(clock: Clock, seconds = 300): TrafficSeries 
     },
     snapshot() {
       const now = Math.floor(clock.now() / 1000);
-      const out = { seconds: [] as number[], requests: [] as number[], refusals: {} as Record<string, number[]> };
+      const out = {
+        seconds: [] as number[],
+        requests: [] as number[],
+        refusals: {} as Record<string, number[]>,
+      };
       for (const reason of refusals.keys()) out.refusals[reason] = [];
       for (let s = now - seconds + 1; s <= now; s++) {
         const i = ((s % seconds) + seconds) % seconds;

@@ -94,7 +94,11 @@ function clientOptions(base: AdmitContextBase, p: CompiledPolicy) {
     : options;
 }
 
-function buildDefenses(policy: CompiledPolicy, seed: number, allowlist: AllowlistOverlay | undefined): Defenses {
+function buildDefenses(
+  policy: CompiledPolicy,
+  seed: number,
+  allowlist: AllowlistOverlay | undefined,
+): Defenses {
   const detectors = new Map<string, RouteDetectorSet>();
   const egress = new Map<string, RouteEgressConfigs>();
   for (const route of policy.routes) {
