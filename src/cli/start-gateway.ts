@@ -149,6 +149,13 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     },
     // Every detector finding, with the caller's tag (a digest), never its raw key: a header
     // identity is a bearer token.
+    onSurge: (s) => {
+      source.surge(s);
+      logger.warn(
+        { route: s.route, retryAfterMs: s.retryAfterMs },
+        'population surge: accounts nobody vouches for spent the shared reveal budget (contacts.population)',
+      );
+    },
     onRisk: (e) => {
       metrics?.riskFinding(e);
       source.risk(e);

@@ -53,6 +53,8 @@ export function describeEvent(e: EnumguardEvent): string {
       return `store ${e.store} unavailable, answering from the fallback: ${e.detail}`;
     case 'store-recovered':
       return `store ${e.store} answers again: ${e.detail}`;
+    case 'population-surge':
+      return `population surge on ${e.route}: accounts nobody vouches for spent the shared reveal budget; they all wait ${Math.ceil(e.retryAfterMs / 1000)} s per reveal`;
     case 'admin-action':
       return `admin ${e.action}: ${e.detail}`;
   }

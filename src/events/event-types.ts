@@ -84,6 +84,19 @@ export interface StoreEvent extends EventBase {
   readonly detail: string;
 }
 
+/**
+ * The population budget (policy `contacts.population`) ran dry: the accounts nobody anchored
+ * vouches for are discovering strangers faster than the policy expects of all of them together,
+ * and every one of them now waits. A swarm of new accounts is the usual cause. Raised at most once
+ * a minute while it lasts.
+ */
+export interface SurgeEvent extends EventBase {
+  readonly type: 'population-surge';
+  readonly route: string;
+  /** When the budget gives the next reveal. */
+  readonly retryAfterMs: number;
+}
+
 /** An operator's change through the admin API (blocks and reloads have their own events too). */
 export interface AdminEvent extends EventBase {
   readonly type: 'admin-action';
@@ -92,7 +105,14 @@ export interface AdminEvent extends EventBase {
 }
 
 export type EnumguardEvent =
-  RefusalEvent | FindingEvent | RiskLevelEvent | BlockEvent | PolicyEvent | StoreEvent | AdminEvent;
+  | RefusalEvent
+  | FindingEvent
+  | RiskLevelEvent
+  | BlockEvent
+  | PolicyEvent
+  | StoreEvent
+  | SurgeEvent
+  | AdminEvent;
 
 export type EventType = EnumguardEvent['type'];
 

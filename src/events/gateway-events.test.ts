@@ -40,6 +40,15 @@ const finding = (level: RiskEvent['level'], tag = 'abcdef123456', layer = 'accou
 });
 
 describe('createGatewayEventSource', () => {
+  it('turns a population surge into a population-surge event', () => {
+    const { seen, source } = setup();
+    source.surge({ at: 9_000, route: 'discover', retryAfterMs: 86_400 });
+    assert.deepEqual(
+      seen.map((e) => (e.type === 'population-surge' ? [e.type, e.at, e.route, e.retryAfterMs] : e.type)),
+      [['population-surge', 9_000, 'discover', 86_400]],
+    );
+  });
+
   it('emits a refusal with the caller tagged and its network by the policy prefix, never the raw key', () => {
     const { seen, source } = setup();
     source.request({ route: 'r', outcome: 'allowed', reason: 'ok', status: 200 });

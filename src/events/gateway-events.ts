@@ -5,6 +5,7 @@ import { identityKey } from '../identity/identity-key.ts';
 import { parseHostAddress } from '../identity/ip.ts';
 import type { RiskEvent } from '../pipeline/risk-gate.ts';
 import type { Caller } from '../pipeline/types.ts';
+import type { PopulationSurge } from '../pipeline/reveal/surge-signal.ts';
 import type { CompiledPolicy } from '../policy/types.ts';
 import type { BreakerState } from '../stores/circuit-breaker.ts';
 import type { EventBus, Subject } from './event-types.ts';
@@ -37,6 +38,7 @@ export interface GatewayEventSource {
   policyReloaded(source: string, text: string): void;
   policyRejected(source: string, err: unknown): void;
   storeCircuit(state: BreakerState, previous: BreakerState): void;
+  surge(surge: PopulationSurge): void;
 }
 
 /** The same 12-hex-digit digest the risk gate logs (pipeline/risk-gate.ts `tag`), so one caller has one tag. */
@@ -64,9 +66,19 @@ export function createGatewayEventSource(options: GatewayEventSourceOptions): Ga
     return prefixKey(parsed, bits.v4, bits.v6);
   }
 
+  // A flood of refusals comes from few callers: their tags are remembered (bounded) rather
+  // than hashed again per request.
+  const tags = new Map<string, string>();
   function tagOf(caller: Caller): string | undefined {
-    if (caller.identity !== undefined) return identityTag(identityKey(caller.identity));
-    return caller.account === undefined ? undefined : identityTag(caller.account);
+    const key = caller.identity !== undefined ? identityKey(caller.identity) : caller.account;
+    if (key === undefined) return undefined;
+    let tag = tags.get(key);
+    if (tag === undefined) {
+      if (tags.size >= 1024) tags.clear();
+      tag = identityTag(key);
+      tags.set(key, tag);
+    }
+    return tag;
   }
 
   function remember(key: string, level: RiskLevel): RiskLevel {
@@ -81,6 +93,9 @@ export function createGatewayEventSource(options: GatewayEventSourceOptions): Ga
   }
 
   return {
+    surge(s) {
+      bus.emit({ type: 'population-surge', at: s.at, route: s.route, retryAfterMs: s.retryAfterMs });
+    },
     request(r) {
       if (r.outcome === 'allowed') return;
       const caller = r.caller;

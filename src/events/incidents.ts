@@ -57,6 +57,8 @@ function subjectOf(e: EnumguardEvent): string {
     case 'store-fallback':
     case 'store-recovered':
       return e.store;
+    case 'population-surge':
+      return e.route;
     case 'admin-action':
       return '';
   }
@@ -95,6 +97,8 @@ export function incidentKey(e: EnumguardEvent): string {
 export function createIncidentTable(config: IncidentConfig, clock: Clock): IncidentTable {
   const open = new Map<string, Incident>();
   let evicted = 0;
+  // The incident touched last is already at the Map's end: a flood from one subject skips the move.
+  let lastKey: string | undefined;
 
   function alert(i: Incident, action: Alert['action']): Alert {
     const out: Alert = { action, key: i.key, seq: i.seq, first: i.first, latest: i.latest, count: i.count };
@@ -111,8 +115,11 @@ export function createIncidentTable(config: IncidentConfig, clock: Clock): Incid
       if (known !== undefined && event.at - known.latest.at < config.windowMs) {
         known.latest = event;
         known.count++;
-        open.delete(key);
-        open.set(key, known);
+        if (key !== lastKey) {
+          open.delete(key);
+          open.set(key, known);
+          lastKey = key;
+        }
         return undefined;
       }
       // A stale incident the tick has not resolved yet is replaced by a fresh one.
@@ -132,6 +139,7 @@ export function createIncidentTable(config: IncidentConfig, clock: Clock): Incid
         seq: 0,
       };
       open.set(key, incident);
+      lastKey = key;
       return alert(incident, 'trigger');
     },
     tick() {
@@ -140,6 +148,7 @@ export function createIncidentTable(config: IncidentConfig, clock: Clock): Incid
       for (const [key, i] of open) {
         if (now - i.latest.at >= config.windowMs) {
           open.delete(key);
+          if (key === lastKey) lastKey = undefined;
           out.push(alert(i, 'resolve'));
         } else if (i.count > i.sentCount && now - i.lastSentAt >= config.updateEveryMs) {
           out.push(alert(i, 'update'));

@@ -13,6 +13,7 @@ import type { PipelineLogger } from './logger.ts';
 import { normalizePath } from './normalize-path.ts';
 import { respond } from './respond.ts';
 import type { RiskEvent } from './risk-gate.ts';
+import { createSurgeSignal, type PopulationSurge } from './reveal/surge-signal.ts';
 import { matchRoute } from './routes.ts';
 import type { Admission, PlainRequest, PlainResponse, ResponsePlan } from './types.ts';
 
@@ -27,6 +28,11 @@ export interface PipelineOptions {
   readonly onUntrustedForwarded?: (info: { readonly peer: string; readonly header: string }) => void;
   /** Every detector finding once it reached the store (log `identityTag`, never `identityKey`). */
   readonly onRisk?: (event: RiskEvent) => void;
+  /**
+   * A population surge: the budget all unanchored accounts share (policy `contacts.population`)
+   * was found spent. At most once a minute.
+   */
+  readonly onSurge?: (surge: PopulationSurge) => void;
   /**
    * Seed of the range-density detector's block hash. A gateway takes it from a random source
    * (a caller who knew it could pick colliding blocks); a simulation fixes it to repeat.
@@ -77,6 +83,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     allowlist: options.allowlist,
     outageLog: createStoreOutageLog(clock, options.logger),
     onRisk: options.onRisk,
+    surge: options.onSurge === undefined ? undefined : createSurgeSignal(clock, options.onSurge),
     onUntrustedForwarded: options.onUntrustedForwarded,
     seed: options.seed ?? randomInt(2 ** 31),
   };

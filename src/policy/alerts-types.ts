@@ -18,13 +18,14 @@ export const ALERT_EVENT_TYPES = [
   'policy-rejected',
   'store-fallback',
   'store-recovered',
+  'population-surge',
   'admin-action',
 ] as const;
 export type AlertEventType = (typeof ALERT_EVENT_TYPES)[number];
 
 /**
  * What a sink receives when its policy says nothing: what someone on call acts on (a scan
- * found, a block, the shared store lost, a broken policy edit), not every refused request,
+ * found, a block, the shared store lost, a broken policy edit, a surge of new accounts), not every refused request,
  * which an attack produces by the million and metrics already count.
  */
 export const DEFAULT_ALERT_EVENTS: readonly AlertEventType[] = [
@@ -32,6 +33,7 @@ export const DEFAULT_ALERT_EVENTS: readonly AlertEventType[] = [
   'block-started',
   'store-fallback',
   'policy-rejected',
+  'population-surge',
 ];
 
 export const WEBHOOK_FORMATS = ['cloudevents', 'slack', 'pagerduty'] as const;

@@ -11,6 +11,7 @@ import { createFailedAuthGuard, type FailedAuthGuard } from './failed-auth.ts';
 import type { StoreOutageLog } from './store-outage-log.ts';
 import type { AccountResolver } from '../accounts/account-step.ts';
 import type { ContactGraph } from '../../stores/contact-graph/contact-graph.ts';
+import type { SurgeSignal } from '../reveal/surge-signal.ts';
 
 /** What the policy's risk, detect and egress sections turn into, built once per policy. */
 export interface Defenses {
@@ -37,6 +38,8 @@ export interface AdmitContext {
   readonly onRisk: ((event: RiskEvent) => void) | undefined;
   /** Accounts and the contact graph (policy `accounts`, `contacts`); undefined without them. */
   readonly accounts: AccountResolver | undefined;
+  /** Reports the population budget running dry; undefined when nobody listens. */
+  readonly surge: SurgeSignal | undefined;
 }
 
 /** The parts of an admit context that outlive a policy reload. */
@@ -51,6 +54,8 @@ export interface AdmitContextBase {
     ((info: { readonly peer: string; readonly header: string }) => void) | undefined;
   /** Seed of the range-density detector's block hash. */
   readonly seed: number;
+  /** Reports a population surge (kept across reloads, so a reload does not repeat a report). */
+  readonly surge?: SurgeSignal | undefined;
   /**
    * The contact graph, made on first use by a policy with an accounts section and kept across
    * reloads (the graph is state, like the store's).
@@ -71,6 +76,7 @@ export function createAdmitContext(base: AdmitContextBase, policy: CompiledPolic
     clock: base.clock,
     outageLog: base.outageLog,
     onRisk: base.onRisk,
+    surge: base.surge,
     accounts:
       policy.accounts === undefined
         ? undefined

@@ -23,5 +23,6 @@ export function revealStep(ctx: AdmitContext, s: RequestState): Promise<RevealPl
     accountKey,
     targets: route.targets === undefined ? [] : targetsOf(s, route.targets),
     member: route.reveal.member,
+    onPopulationSpent: ctx.surge === undefined ? undefined : (ms) => ctx.surge?.spent(route.id, ms),
   });
 }

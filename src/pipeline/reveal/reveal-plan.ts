@@ -47,6 +47,8 @@ export interface RevealInputs {
   readonly targets: readonly string[];
   /** The record member holding the number. */
   readonly member: string;
+  /** Told when the population budget is found spent (a surge of unanchored accounts), with its wait. */
+  readonly onPopulationSpent?: ((retryAfterMs: number) => void) | undefined;
 }
 
 export const DEFERRED_HEADER = 'enumguard-deferred';
@@ -80,6 +82,9 @@ export async function prepareReveal(p: RevealInputs): Promise<RevealPlan> {
   const peeked = p.store.consume(checks);
   const peek = peeked instanceof Promise ? await peeked : peeked;
   let allowance = Math.floor(Math.min(...peek.outcomes.map((o) => o.remaining)));
+  const populationOutcome = checks.length > 1 ? peek.outcomes[1] : undefined;
+  if (populationOutcome !== undefined && populationOutcome.remaining < 1 && population !== undefined)
+    p.onPopulationSpent?.(Math.max(populationOutcome.retryAfterMs, unitMs(population.spec)));
   const shown: number[] = [];
   let remainingAfter = allowance;
 

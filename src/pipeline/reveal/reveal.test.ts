@@ -8,6 +8,7 @@ import type { GraphHistory } from '../../stores/contact-graph/contact-graph.ts';
 import { createPipeline } from '../pipeline.ts';
 import type { PlainRequest, PlainResponse } from '../types.ts';
 import { DEFERRED_HEADER } from './reveal-plan.ts';
+import type { PopulationSurge } from './surge-signal.ts';
 
 /**
  * Mutual-first reveals and budgets that follow the account, through the pipeline's in-process
@@ -57,7 +58,9 @@ function world(history?: GraphHistory, extraContacts = '') {
     clock,
     seed: 7,
     contactGraph: graph,
+    onSurge: (s) => surges.push(s),
   });
+  const surges: PopulationSurge[] = [];
   const registered = new Set<string>();
   let sessions = 0;
   const upstream = (req: PlainRequest): Promise<PlainResponse> => {
@@ -113,7 +116,7 @@ function world(history?: GraphHistory, extraContacts = '') {
     );
     return { status: res.status, found, deferred: res.headers[DEFERRED_HEADER] };
   };
-  return { clock, registered, register, lookup, graph };
+  return { clock, registered, register, lookup, graph, surges };
 }
 
 describe('mutual-first reveals', () => {
@@ -230,6 +233,25 @@ describe('mutual-first reveals', () => {
     assert.equal(second.deferred, '86400');
   });
 
+  it('reports a surge once a minute while the population budget is spent', async () => {
+    const w = world(undefined, '  population: { rate: 1/1d, burst: 3 }\n');
+    for (let i = 10; i < 20; i++) w.registered.add(num(i));
+    const asked = Array.from({ length: 10 }, (_, i) => num(10 + i));
+    await w.lookup(await w.register(num(1)), asked);
+    await w.lookup(await w.register(num(2)), asked);
+    assert.equal(w.surges.length, 0, 'the budget had reveals left until now');
+    const third = await w.register(num(3));
+    await w.lookup(third, asked);
+    await w.lookup(third, asked);
+    assert.deepEqual(
+      w.surges.map((s) => [s.route, s.retryAfterMs >= 1_000]),
+      [['discover', true]],
+    );
+    w.clock.advance(61_000);
+    await w.lookup(third, asked);
+    assert.equal(w.surges.length, 2);
+  });
+
   it('never charges an anchored account to the population budget', async () => {
     const probe = world();
     const seed = probe.graph.fingerprint(num(1));
@@ -241,5 +263,7 @@ describe('mutual-first reveals', () => {
     const asked = Array.from({ length: 10 }, (_, i) => num(10 + i));
     assert.equal((await w.lookup(await w.register(num(1)), asked)).found.length, 2);
     assert.equal((await w.lookup(await w.register(num(2)), asked)).found.length, 1);
+    // The seed never drew on the population budget; only the new account found it spent.
+    assert.equal(w.surges.length, 0);
   });
 });
