@@ -3,19 +3,15 @@ import type { Clock } from '../core/clock.ts';
 import type { EventBus } from '../events/event-types.ts';
 import type { AllowlistOverlay } from '../pipeline/allowlist-overlay.ts';
 import type { Pipeline } from '../pipeline/pipeline.ts';
-import type { ResilientStoreStats } from '../stores/resilient-store.ts';
-import type { Store } from '../stores/store.ts';
+import type { PolicyStore } from '../stores/policy-store-types.ts';
 import type { Caller } from './admin-auth.ts';
 import type { TrafficSeries } from './traffic-series.ts';
 
 /** What the admin API reads and acts on: the running gateway's parts (src/cli/start-gateway.ts wires them). */
 export interface AdminDeps {
   readonly events: EventBus;
-  readonly store: Store;
-  /** "memory" or "redis". */
-  readonly storeKind: string;
-  /** The resilient wrapper's circuit state and counters (Redis), else undefined. */
-  storeHealth(): ResilientStoreStats | undefined;
+  /** The store the gateway decides with: its kind, and the resilient wrapper's circuit state and counters (Redis). */
+  readonly store: PolicyStore;
   readonly pipeline: Pipeline;
   readonly allowlist: AllowlistOverlay;
   readonly traffic: TrafficSeries;

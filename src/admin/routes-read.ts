@@ -88,13 +88,13 @@ export const READ_ROUTES: readonly AdminRoute[] = [
     summary: 'policy version and source, store kind and health, instances, event bus stats',
     handle({ res, deps }) {
       const policy = deps.pipeline.policy();
-      const health = deps.storeHealth();
+      const health = deps.store.stats();
       sendJson(res, 200, {
         instance: deps.instance,
         now: deps.clock.now(),
         policy: { ...deps.policyInfo(), routes: policy.routes.length, risk: policy.risk !== undefined },
         store: {
-          kind: deps.storeKind,
+          kind: deps.store.kind,
           // Without a shared store there is nothing to be unhealthy; with one, the circuit says.
           healthy: health === undefined || health.state === 'closed',
           ...(health === undefined ? {} : { health }),
@@ -201,13 +201,13 @@ export const READ_ROUTES: readonly AdminRoute[] = [
 ];
 
 export function adminOr501(call: RouteCall) {
-  const admin = call.deps.store.admin;
+  const admin = call.deps.store.store.admin;
   if (admin === undefined) {
     sendProblem(
       call.res,
       501,
       'Not Implemented',
-      `the store ${call.deps.store.name} offers no admin operations`,
+      `the store ${call.deps.store.store.name} offers no admin operations`,
     );
   }
   return admin;

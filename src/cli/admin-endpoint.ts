@@ -29,8 +29,7 @@ export function adminToken(config: AdminConfig, env: NodeJS.ProcessEnv = process
 
 /** Serves the admin API and dashboard on `server.admin`'s listener; warns when it is not loopback. */
 export async function openAdminEndpoint(
-  config: AdminConfig,
-  token: string,
+  { config, token }: { readonly config: AdminConfig; readonly token: string },
   deps: AdminDeps,
   logger: Logger,
 ): Promise<AdminServer> {

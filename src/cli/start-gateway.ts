@@ -27,7 +27,7 @@ import { createAllowlistOverlay } from '../pipeline/allowlist-overlay.ts';
 import { openPolicyStore } from '../stores/open-policy-store.ts';
 import type { ResilientStoreStats } from '../stores/resilient-store.ts';
 import type { PolicyStore } from '../stores/policy-store-types.ts';
-import type { CompiledPolicy } from '../policy/types.ts';
+import type { AdminConfig, CompiledPolicy } from '../policy/types.ts';
 import {
   openPersistedContactGraph,
   type PersistedContactGraph,
@@ -49,8 +49,10 @@ export interface StartOptions {
   readonly clock?: Clock;
   /** This instance's name on its events (default "<hostname>:<pid>"). */
   readonly instance?: string;
-  /** Where server.admin's token variable is read (default process.env); the demo passes its own. */
+  /** Where server.admin's token variable is read (default process.env). */
   readonly env?: NodeJS.ProcessEnv;
+  /** An admin listener and its token in place of the policy's server.admin (the demo's one-time login). */
+  readonly admin?: { readonly config: AdminConfig; readonly token: string };
 }
 
 export interface RunningGateway {
@@ -80,16 +82,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const { policy, text } = await loadPolicySource(options.policyPath);
   const origin = originOf(options, policy);
   // Before anything starts: a policy with server.admin and no token refuses to start.
-  const token = policy.server.admin === undefined ? undefined : adminToken(policy.server.admin, options.env);
+  const adminSetup = adminSetupOf(options, policy);
   const instance = options.instance ?? `${hostname()}:${process.pid}`;
   const events = createEventBus({
     clock,
     instance,
-    onListenerError: (err) =>
-      logger.error(
-        { err: { message: err instanceof Error ? err.message : String(err) } },
-        'an event listener failed',
-      ),
+    onListenerError: (err) => logger.error({ err: errorMessage(err) }, 'an event listener failed'),
   });
   let inForce = policy;
   const source = createGatewayEventSource({
@@ -206,15 +204,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       endpoint = await openMetricsEndpoint(policy.server.metrics, metrics, logger);
     }
     // server.admin is read at start only, like server.metrics.
-    if (policy.server.admin !== undefined && token !== undefined) {
+    if (adminSetup !== undefined) {
       admin = await openAdminEndpoint(
-        policy.server.admin,
-        token,
+        adminSetup,
         {
           events,
-          store,
-          storeKind: opened.kind,
-          storeHealth: () => opened.stats(),
+          store: opened,
           pipeline,
           allowlist,
           traffic,
@@ -379,4 +374,18 @@ function originOf(options: StartOptions, policy: CompiledPolicy): string {
     );
   }
   return origin;
+}
+
+/** The admin listener's config and token: the caller's (the demo), else the policy's server.admin with its env token. */
+function adminSetupOf(
+  options: StartOptions,
+  policy: CompiledPolicy,
+): { readonly config: AdminConfig; readonly token: string } | undefined {
+  if (options.admin !== undefined) return options.admin;
+  const config = policy.server.admin;
+  return config === undefined ? undefined : { config, token: adminToken(config, options.env) };
+}
+
+function errorMessage(err: unknown): { message: string } {
+  return { message: err instanceof Error ? err.message : String(err) };
 }
