@@ -4,19 +4,21 @@ import { identityTag } from '../stores/risk-subject.ts';
 import type { AdminRoute, RouteCall } from './admin-deps.ts';
 import { sendJson, sendProblem } from './admin-http.ts';
 
-/** Every event type, for the `type` filter's validation. */
-export const EVENT_TYPES = [
-  'refusal',
-  'finding',
-  'risk-level',
-  'block-started',
-  'block-lifted',
-  'policy-reloaded',
-  'policy-rejected',
-  'store-fallback',
-  'store-recovered',
-  'admin-action',
-] as const satisfies readonly EventType[];
+/** Every event type, for the `type` filter's validation: a Record, so a new type fails to compile until listed. */
+const EVENT_TYPE_SET: Record<EventType, true> = {
+  refusal: true,
+  finding: true,
+  'risk-level': true,
+  'block-started': true,
+  'block-lifted': true,
+  'policy-reloaded': true,
+  'policy-rejected': true,
+  'store-fallback': true,
+  'store-recovered': true,
+  'population-surge': true,
+  'admin-action': true,
+};
+export const EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as EventType[];
 
 /** Most events one query answers (the bus keeps 1,000 by default). */
 export const MAX_LIST = 1_000;
