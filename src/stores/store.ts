@@ -92,8 +92,8 @@ export interface Store {
   signal(risk: RiskLookup, signal: RiskSignal): RiskReading | Promise<RiskReading>;
   /**
    * The operator's side of the risk tables (top subjects, blocks, block, lift: risk-subject.ts),
-   * on every store enumguard ships; a store written elsewhere may leave it out, and the admin
-   * API then answers that the store does not offer it.
+   * on every store enumguard ships. The Store contract suite checks it; a store written
+   * elsewhere that leaves it out fails those cases, and the admin API answers 501 for it.
    */
   readonly admin?: StoreAdmin;
   /** Forgets every key (tests and admin resets). */
