@@ -62,6 +62,7 @@ export type {
   RiskSignal,
   Store,
 } from './stores/store.ts';
+export type { RiskEntry, RiskSubject, StoreAdmin } from './stores/risk-subject.ts';
 export type {
   AlgorithmName,
   BatchOutcome,

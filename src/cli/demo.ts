@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -15,10 +16,18 @@ import { runSimulation } from '../sim/runner.ts';
 import { createScorecard } from '../sim/scorecard.ts';
 import type { CliIo } from './io.ts';
 import { parsePort } from './options.ts';
+import { isEnumguardError } from '../core/errors.ts';
 import { startGateway, type RunningGateway } from './start-gateway.ts';
 
 const POLICY = fileURLToPath(new URL('../../examples/reference-policy.yaml', import.meta.url));
 const REPLAY_MS = 8000;
+/** The demo's admin listener (the reference policy has no server.admin: the demo adds its own). */
+const DEMO_ADMIN = {
+  host: '127.0.0.1',
+  port: 8081,
+  tokenEnv: 'ENUMGUARD_ADMIN_TOKEN',
+  maxStreams: 16,
+} as const;
 
 const HELP = `Usage: enumguard demo [options]
 
@@ -28,6 +37,7 @@ the gateway, prints both scorecards, then keeps both running for you to try. Ctr
 
 Options:
   --port N              the gateway's port (default 8080; 0 picks a free one)
+  --admin-port N        the dashboard's port (default 8081; 0 picks a free one)
   --exit-after-replay   stop after the replay instead of staying up`;
 const LEGIT_USERS = 40;
 
@@ -43,6 +53,7 @@ export async function runDemo(args: string[], io: CliIo): Promise<number> {
       args,
       options: {
         port: { type: 'string', default: '8080' },
+        'admin-port': { type: 'string', default: '8081' },
         'exit-after-replay': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -57,10 +68,13 @@ export async function runDemo(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const port = parsePort('--port', values.port);
-  if (!port.ok) {
-    io.stderr(`enumguard demo: ${port.error}\n\n${HELP}`);
+  const adminPort = parsePort('--admin-port', values['admin-port']);
+  if (!port.ok || !adminPort.ok) {
+    io.stderr(`enumguard demo: ${port.ok ? (adminPort as { error: string }).error : port.error}\n\n${HELP}`);
     return 2;
   }
+  // A login for this run only, handed to the admin listener directly: nothing to export first.
+  const token = randomBytes(24).toString('base64url');
   const population = createPopulation({ seed: 1, accounts: 20_000 });
   const service = await startReferenceService({ population, port: 0 });
   let gateway: RunningGateway;
@@ -71,6 +85,7 @@ export async function runDemo(args: string[], io: CliIo): Promise<number> {
       port: port.value,
       host: '127.0.0.1',
       logger: pino({ name: 'enumguard', level: 'warn' }),
+      admin: { config: { ...DEMO_ADMIN, port: adminPort.value }, token },
     });
   } catch (err) {
     await service.close();
@@ -81,15 +96,23 @@ export async function runDemo(args: string[], io: CliIo): Promise<number> {
       );
       return 1;
     }
+    if (isEnumguardError(err) && err.message.includes('server.admin.listen')) {
+      io.stderr(
+        `The dashboard's port ${adminPort.value} is taken: pick another with --admin-port, e.g. --admin-port 8182`,
+      );
+      return 1;
+    }
     throw err;
   }
   const through = `http://127.0.0.1:${gateway.address.port}`;
   io.stdout(`enumguard demo
   reference contact-discovery API  ${service.url}  (${population.accountCount.toLocaleString('en-US')} accounts among ${population.candidateCount.toLocaleString('en-US')} valid numbers)
   enumguard gateway in front of it ${through}  (policy ${POLICY})
+  dashboard                        ${gateway.admin?.url ?? ''}  (one-time login: ${token})
 
 Replaying ${REPLAY_MS / 1000} s of traffic twice, in real time over loopback: one scanner testing random valid
-numbers at 3,000/s, and ${LEGIT_USERS} people installing the app and syncing their address books.`);
+numbers at 3,000/s, and ${LEGIT_USERS} people installing the app and syncing their address books.
+Open the dashboard to watch the scan through the gateway as it happens.`);
 
   const runs: PolicyRun[] = [];
   for (const [label, url] of [

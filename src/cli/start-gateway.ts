@@ -10,16 +10,24 @@ import { loadPolicySource } from '../policy/load.ts';
 import { watchPolicy } from '../policy/watch.ts';
 import { EnumguardError } from '../core/errors.ts';
 import type { Clock } from '../core/clock.ts';
-import { createGatewayMetrics } from '../metrics/gateway-metrics.ts';
+import { createGatewayMetrics, type GatewayMetrics } from '../metrics/gateway-metrics.ts';
 import { createEventBus } from '../events/event-bus.ts';
 import type { EventBus } from '../events/event-types.ts';
 import { startAlerts, type Alerts } from '../events/alerts.ts';
-import { createGatewayEventSource } from '../events/gateway-events.ts';
+import {
+  createGatewayEventSource,
+  policyVersion,
+  type GatewayEventSource,
+} from '../events/gateway-events.ts';
 import { openMetricsEndpoint, type MetricsEndpoint } from './metrics-endpoint.ts';
+import { adminToken, openAdminEndpoint } from './admin-endpoint.ts';
+import type { AdminServer } from '../admin/admin-server.ts';
+import { createTrafficSeries } from '../admin/traffic-series.ts';
+import { createAllowlistOverlay } from '../pipeline/allowlist-overlay.ts';
 import { openPolicyStore } from '../stores/open-policy-store.ts';
 import type { ResilientStoreStats } from '../stores/resilient-store.ts';
 import type { PolicyStore } from '../stores/policy-store-types.ts';
-import type { CompiledPolicy } from '../policy/types.ts';
+import type { AdminConfig, CompiledPolicy } from '../policy/types.ts';
 import {
   openPersistedContactGraph,
   type PersistedContactGraph,
@@ -41,6 +49,10 @@ export interface StartOptions {
   readonly clock?: Clock;
   /** This instance's name on its events (default "<hostname>:<pid>"). */
   readonly instance?: string;
+  /** Where server.admin's token variable is read (default process.env). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** An admin listener and its token in place of the policy's server.admin (the demo's one-time login). */
+  readonly admin?: { readonly config: AdminConfig; readonly token: string };
 }
 
 export interface RunningGateway {
@@ -50,6 +62,8 @@ export interface RunningGateway {
   readonly logger: Logger;
   /** The Prometheus endpoint (`server.metrics`), on its own listener; undefined when the policy has none. */
   readonly metrics: MetricsEndpoint | undefined;
+  /** The admin API and dashboard (`server.admin`), on its own listener; undefined when the policy has none. */
+  readonly admin: AdminServer | undefined;
   /** The event stream: refusals, findings, risk levels, blocks, reloads, store changes (src/events/). */
   readonly events: EventBus;
   /** The policy's alert sinks (`alerts:`), fed by `events`; undefined when the policy has none. */
@@ -66,21 +80,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const logger = options.logger ?? pino({ name: 'enumguard' });
   const clock = options.clock ?? systemClock;
   const { policy, text } = await loadPolicySource(options.policyPath);
-  const origin = options.upstream ?? policy.upstream;
-  if (origin === undefined) {
-    throw new EnumguardError(
-      'ERR_CONFIG',
-      `no upstream: set "upstream" in ${options.policyPath} or pass --upstream http://host:port`,
-    );
-  }
+  const origin = originOf(options, policy);
+  // Before anything starts: a policy with server.admin and no token refuses to start.
+  const adminSetup = adminSetupOf(options, policy);
+  const instance = options.instance ?? `${hostname()}:${process.pid}`;
   const events = createEventBus({
     clock,
-    instance: options.instance ?? `${hostname()}:${process.pid}`,
-    onListenerError: (err) =>
-      logger.error(
-        { err: { message: err instanceof Error ? err.message : String(err) } },
-        'an event listener failed',
-      ),
+    instance,
+    onListenerError: (err) => logger.error({ err: errorMessage(err) }, 'an event listener failed'),
   });
   let inForce = policy;
   const source = createGatewayEventSource({
@@ -119,11 +126,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     throw err;
   }
   let warned = false;
+  const allowlist = createAllowlistOverlay();
+  const traffic = createTrafficSeries(clock);
   const pipeline = createPipeline({
     policy,
     store,
     clock,
     logger,
+    allowlist,
     ...(contacts === undefined ? {} : { contactGraph: contacts.graph }),
     onUntrustedForwarded: ({ peer, header }) => {
       if (warned) return;
@@ -172,17 +182,48 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     logger,
     onReport: (report: RequestReport) => {
       metrics?.countRequest(report);
+      traffic.count(report);
       source.request(report);
     },
   });
+  let version = policyVersion(text);
+  const { applied, rejected } = policyAppliers(
+    options.policyPath,
+    { pipeline, metrics, source, logger },
+    (next, nextText) => {
+      inForce = next;
+      version = policyVersion(nextText);
+    },
+  );
+
   let address: AddressInfo;
   let endpoint: MetricsEndpoint | undefined;
+  let admin: AdminServer | undefined;
   try {
     address = await gateway.listen(options.port, options.host);
     if (metrics !== undefined && policy.server.metrics !== undefined) {
       endpoint = await openMetricsEndpoint(policy.server.metrics, metrics, logger);
     }
+    // server.admin is read at start only, like server.metrics.
+    if (adminSetup !== undefined) {
+      admin = await openAdminEndpoint(
+        adminSetup,
+        {
+          events,
+          store: opened,
+          pipeline,
+          allowlist,
+          traffic,
+          clock,
+          instance,
+          policyInfo: () => ({ source: options.policyPath, version }),
+          reload: () => reloadFile(options.policyPath, applied, rejected, () => version),
+        },
+        logger,
+      );
+    }
   } catch (err) {
+    await endpoint?.close();
     alerts?.close();
     await gateway.close(0);
     await contacts?.close();
@@ -195,21 +236,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       ? undefined
       : watchPolicy(options.policyPath, {
           initialText: text,
-          onChange(next, nextText) {
-            pipeline.setPolicy(next);
-            inForce = next;
-            metrics?.policyReload('applied');
-            source.policyReloaded(options.policyPath, nextText);
-            logger.info({ policy: options.policyPath, routes: next.routes.length }, 'policy reloaded');
-          },
-          onError(err) {
-            metrics?.policyReload('rejected');
-            source.policyRejected(options.policyPath, err);
-            logger.error(
-              { err: { message: err instanceof Error ? err.message : String(err) } },
-              'policy rejected; the last good policy stays in force',
-            );
-          },
+          onChange: applied,
+          onError: rejected,
         });
   const onHup = (): void => {
     void watcher?.reload();
@@ -224,14 +252,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       store: opened.summary,
       ...(contacts === undefined ? {} : { contactGraph: contacts.path ?? 'memory only: lost on restart' }),
       metrics: endpoint?.url ?? 'off (server.metrics)',
-      // Sink ids only: a webhook URL can be a credential (Slack's is).
-      alerts:
-        policy.alerts === undefined
-          ? 'off (alerts)'
-          : [
-              ...policy.alerts.webhooks.map((w) => `${w.id} (${w.format})`),
-              ...(policy.alerts.redisStream ? ['redisStream'] : []),
-            ],
+      admin: admin?.url ?? 'off (server.admin)',
+      alerts: alertSinks(policy),
     },
     'gateway listening',
   );
@@ -242,6 +264,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     address,
     logger,
     metrics: endpoint,
+    admin,
     events,
     alerts,
     storeStats: () => opened.stats(),
@@ -260,6 +283,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
         // ...and after it, so the last snapshot holds the last requests' charges.
         await Promise.all([opened.close(), contacts?.close()]);
         await endpoint?.close();
+        await admin?.close();
       })();
       return stopping;
     },
@@ -283,4 +307,86 @@ async function openGraphFor(
     await opened.close();
     throw err;
   }
+}
+
+/** The alert sinks for the start line: ids only, since a webhook URL can be a credential (Slack's is). */
+function alertSinks(policy: CompiledPolicy): string | string[] {
+  if (policy.alerts === undefined) return 'off (alerts)';
+  return [
+    ...policy.alerts.webhooks.map((w) => `${w.id} (${w.format})`),
+    ...(policy.alerts.redisStream ? ['redisStream'] : []),
+  ];
+}
+
+/** The admin API's reload: the policy file again, applied or rejected as a watcher's change is. */
+async function reloadFile(
+  path: string,
+  applied: (next: CompiledPolicy, text: string) => void,
+  rejected: (err: unknown) => void,
+  version: () => string,
+): Promise<{ applied: boolean; version: string; error?: string }> {
+  try {
+    const loaded = await loadPolicySource(path);
+    applied(loaded.policy, loaded.text);
+    return { applied: true, version: version() };
+  } catch (err) {
+    rejected(err);
+    return { applied: false, version: version(), error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** What a policy change does, from the watcher or the admin API: applied (events, metrics, log) or rejected. */
+function policyAppliers(
+  path: string,
+  parts: {
+    pipeline: Pipeline;
+    metrics: GatewayMetrics | undefined;
+    source: GatewayEventSource;
+    logger: Logger;
+  },
+  onApplied: (next: CompiledPolicy, text: string) => void,
+) {
+  const { pipeline, metrics, source, logger } = parts;
+  return {
+    applied: (next: CompiledPolicy, nextText: string): void => {
+      pipeline.setPolicy(next);
+      onApplied(next, nextText);
+      metrics?.policyReload('applied');
+      source.policyReloaded(path, nextText);
+      logger.info({ policy: path, routes: next.routes.length }, 'policy reloaded');
+    },
+    rejected: (err: unknown): void => {
+      metrics?.policyReload('rejected');
+      source.policyRejected(path, err);
+      logger.error(
+        { err: { message: err instanceof Error ? err.message : String(err) } },
+        'policy rejected; the last good policy stays in force',
+      );
+    },
+  };
+}
+
+function originOf(options: StartOptions, policy: CompiledPolicy): string {
+  const origin = options.upstream ?? policy.upstream;
+  if (origin === undefined) {
+    throw new EnumguardError(
+      'ERR_CONFIG',
+      `no upstream: set "upstream" in ${options.policyPath} or pass --upstream http://host:port`,
+    );
+  }
+  return origin;
+}
+
+/** The admin listener's config and token: the caller's (the demo), else the policy's server.admin with its env token. */
+function adminSetupOf(
+  options: StartOptions,
+  policy: CompiledPolicy,
+): { readonly config: AdminConfig; readonly token: string } | undefined {
+  if (options.admin !== undefined) return options.admin;
+  const config = policy.server.admin;
+  return config === undefined ? undefined : { config, token: adminToken(config, options.env) };
+}
+
+function errorMessage(err: unknown): { message: string } {
+  return { message: err instanceof Error ? err.message : String(err) };
 }

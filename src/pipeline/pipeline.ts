@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock.ts';
 import { randomInt } from 'node:crypto';
 import type { CompiledPolicy, CompiledRoute } from '../policy/types.ts';
 import type { Store } from '../stores/store.ts';
+import type { AllowlistOverlay } from './allowlist-overlay.ts';
 import { admitRequest } from './admit/admit.ts';
 import { createAdmitContext, type AdmitContextBase } from './admit/context.ts';
 import type { ContactGraph } from '../stores/contact-graph/contact-graph.ts';
@@ -42,6 +43,8 @@ export interface PipelineOptions {
    * world's history); default: an in-process graph made on first use, bounded by the policy.
    */
   readonly contactGraph?: ContactGraph;
+  /** Runtime additions to the policy's risk.allowlist (the admin API's), kept across reloads. */
+  readonly allowlist?: AllowlistOverlay;
 }
 
 export type Upstream = (req: PlainRequest) => Promise<PlainResponse>;
@@ -77,6 +80,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     graph: () => (graph ??= defaultGraph(current, clock)),
     store,
     clock,
+    allowlist: options.allowlist,
     outageLog: createStoreOutageLog(clock, options.logger),
     onRisk: options.onRisk,
     surge: options.onSurge === undefined ? undefined : createSurgeSignal(clock, options.onSurge),

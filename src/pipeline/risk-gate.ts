@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { RiskLevel } from '../core/risk-config.ts';
 import { prefixKey } from '../identity/cidr.ts';
 import { createIpMatcher, type IpMatcher } from '../identity/cidr.ts';
 import { parseHostAddress } from '../identity/ip.ts';
 import type { RiskPolicy } from '../policy/types.ts';
+import { identityTag } from '../stores/risk-subject.ts';
+import type { AllowlistOverlay } from './allowlist-overlay.ts';
 import type { RiskLayer, RiskLookup, RiskReading } from '../stores/store.ts';
 import { riskModel, type RiskModel } from '../core/risk.ts';
 import type { DetectorName } from './detectors.ts';
@@ -59,7 +60,7 @@ export const LAYER_NAMES: Record<RiskLayer, string> = {
   cohort: 'cohort',
 };
 
-export function createRiskGate(policy: RiskPolicy): RiskGate {
+export function createRiskGate(policy: RiskPolicy, overlay?: AllowlistOverlay): RiskGate {
   const model: RiskModel = riskModel(policy.model);
   const allowedIps: IpMatcher = createIpMatcher(policy.allowlist.cidrs);
   // Allowlisted identities are compared as the key reads them (a header canonically: "bearer x").
@@ -88,6 +89,7 @@ export function createRiskGate(policy: RiskPolicy): RiskGate {
       }
       const value = keyValue(policy.identity, caller, headers);
       if (allowedIds.has(value)) return undefined;
+      if (overlay?.allows(caller.ip, value) === true) return undefined;
       // An anonymous caller (no identity, no header) is scored by its prefix alone.
       const identity = value === '' || value.startsWith('anon:') ? undefined : value;
       return { model, identity, prefix: prefixOf(caller.ip), shadow: policy.shadow };
@@ -119,8 +121,7 @@ export function createRiskGate(policy: RiskPolicy): RiskGate {
       return reading.enforced.level !== 'none' || reading.ageMs < policy.trustAfterMs;
     },
     tag(identityKey) {
-      if (identityKey === undefined) return undefined;
-      return createHash('sha256').update(identityKey).digest('hex').slice(0, 12);
+      return identityKey === undefined ? undefined : identityTag(identityKey);
     },
   };
 }

@@ -40,6 +40,7 @@ describe('compilePolicy on examples/policy.yaml', () => {
       upstreamTimeoutMs: 10_000,
       store: undefined,
       metrics: undefined,
+      admin: undefined,
     });
     assert.equal(policy.unmatched, 'deny');
     assert.deepEqual(

@@ -10,6 +10,7 @@ import { buildAccounts, buildContacts } from './contacts-section.ts';
 import { buildRisk } from './risk-section.ts';
 import { buildRouteRisk } from './route-risk.ts';
 import { buildMetrics } from './metrics-section.ts';
+import { buildAdmin } from './admin-section.ts';
 import { buildStore } from './store-section.ts';
 import {
   FAILED_AUTH_RATE,
@@ -135,6 +136,7 @@ function build(
       upstreamTimeoutMs: server.upstreamTimeout,
       store,
       metrics: server.metrics === undefined ? undefined : buildMetrics(server.metrics),
+      admin: server.admin === undefined ? undefined : buildAdmin(server.admin),
     },
     identities: { apiKeys, jwt, failedAuth: failedAuthSpec(doc.identities.failedAuth) },
     routes,

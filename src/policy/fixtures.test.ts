@@ -13,6 +13,14 @@ import { loadPolicy } from './load.ts';
 const DIR = join(import.meta.dirname, '../../test/fixtures/policies');
 
 const EXPECTED: Record<string, string> = {
+  'invalid-admin-listen-hostname.yaml':
+    'invalid-admin-listen-hostname.yaml:4 server.admin.listen: expected an IPv4 address, "localhost" or a bracketed IPv6 address as the host, got "admin.internal"',
+  'invalid-admin-max-streams.yaml':
+    'invalid-admin-max-streams.yaml:4 server.admin.maxStreams: expected a whole number of live event streams from 1 to 1024, got 0',
+  'invalid-admin-token-env.yaml':
+    'invalid-admin-token-env.yaml:4 server.admin.tokenEnv: expected an environment variable name like "ENUMGUARD_ADMIN_TOKEN", got "ADMIN TOKEN"',
+  'invalid-admin-unknown-key.yaml':
+    'invalid-admin-unknown-key.yaml:4 server.admin.token: unknown key "token"; expected one of listen, tokenEnv, maxStreams',
   'invalid-alerts-bad-url.yaml':
     'invalid-alerts-bad-url.yaml:8 alerts.webhooks[0].url: expected an http:// or https:// URL, got "ftp://hooks.example.com/a"',
   'invalid-alerts-duplicate-id.yaml':
@@ -30,7 +38,7 @@ const EXPECTED: Record<string, string> = {
   'invalid-alerts-timeout-too-long.yaml':
     'invalid-alerts-timeout-too-long.yaml:8 alerts.webhooks[0].timeout: expected from 100ms to 60s, got "10m"',
   'invalid-alerts-unknown-event.yaml':
-    'invalid-alerts-unknown-event.yaml:11 alerts.webhooks[0].events[1]: expected one of "refusal", "finding", "risk-level", "block-started", "block-lifted", "policy-reloaded", "policy-rejected", "store-fallback", "store-recovered", "admin-action", got "refusals"',
+    'invalid-alerts-unknown-event.yaml:11 alerts.webhooks[0].events[1]: expected one of "refusal", "finding", "risk-level", "block-started", "block-lifted", "policy-reloaded", "policy-rejected", "store-fallback", "store-recovered", "population-surge", "admin-action", got "refusals"',
   'invalid-alerts-unsigned-cloudevents.yaml':
     'invalid-alerts-unsigned-cloudevents.yaml:8 alerts.webhooks[0].secretEnv: format cloudevents needs secretEnv: receivers check the signature to tell our alerts from forged ones',
   'invalid-alerts-update-after-window.yaml':

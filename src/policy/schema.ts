@@ -26,6 +26,7 @@ import { parseLimitKey } from './limit-key.ts';
 import { compilePathPattern } from './path-pattern.ts';
 import { riskSchema } from './risk-section.ts';
 import { metricsSchema } from './metrics-section.ts';
+import { adminSchema } from './admin-section.ts';
 import { storeSchema } from './store-section.ts';
 import { parseSize } from './size.ts';
 import { policyErrorMap } from './issues.ts';
@@ -67,6 +68,7 @@ const serverSchema = z.strictObject({
   upstreamTimeout: durationField.default(DEFAULTS.upstreamTimeoutMs),
   store: storeSchema.optional(),
   metrics: metricsSchema.optional(),
+  admin: adminSchema.optional(),
 });
 
 const apiKeyEntrySchema = z.strictObject({

@@ -209,6 +209,20 @@ export interface ServerConfig {
    * Read at start only.
    */
   readonly metrics: MetricsConfig | undefined;
+  /** The admin API and dashboard's own listener (`server.admin`); undefined: none. Read at start only. */
+  readonly admin: AdminConfig | undefined;
+}
+
+/** `server.admin`: the admin API and dashboard, apart from the gateway's port. */
+export interface AdminConfig {
+  /** An IP literal or "localhost"; default 127.0.0.1. */
+  readonly host: string;
+  /** Default 9465; 0 picks a free port. */
+  readonly port: number;
+  /** The environment variable holding the bearer token (default ENUMGUARD_ADMIN_TOKEN). */
+  readonly tokenEnv: string;
+  /** Most live event streams (SSE) open at once (default 16). */
+  readonly maxStreams: number;
 }
 
 /** `server.metrics`: where the Prometheus text exposition is served, apart from the gateway's port. */

@@ -4,6 +4,8 @@ import { EnumguardError } from '../core/errors.ts';
 import { newStepResult, type LimitCheck, type LimitOutcome, type StepResult } from '../core/limit.ts';
 import { rampFactor, scaledCost } from '../core/ramp.ts';
 import { fingerprint, type Fingerprint } from './fingerprint.ts';
+import { createMemoryRiskAdmin } from './memory-risk-admin.ts';
+import type { StoreAdmin } from './risk-subject.ts';
 import { createRiskTable } from './risk-table.ts';
 import { createSlotClaims, NEW_KEY, OVERFLOW } from './slot-claims.ts';
 import { createSlotTable } from './slot-table.ts';
@@ -44,6 +46,7 @@ export interface MemoryStore extends Store {
   /** Synchronous: the in-process path needs no promise per decision. */
   consume(checks: readonly LimitCheck[], risk?: RiskLookup): RiskedOutcome;
   signal(risk: RiskLookup, signal: RiskSignal): RiskReading;
+  readonly admin: StoreAdmin;
   size(): number;
   /** The whole state, for a snapshot. Copies: later decisions do not change it. */
   exportState(): StoreState;
@@ -261,6 +264,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
     name: 'memory',
     consume,
     signal: (risk, signal) => riskTable.signal(risk, signal, clock.now()),
+    admin: createMemoryRiskAdmin(riskTable, clock),
     size: () => table.size(),
     exportState: () => exportState(table, targetSets, [seedA, seedB], clock.now(), riskTable.exportRecords()),
     stats: () => ({

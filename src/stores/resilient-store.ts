@@ -1,3 +1,4 @@
+import type { StoreAdmin } from './risk-subject.ts';
 import type { Clock } from '../core/clock.ts';
 import { EnumguardError, isEnumguardError } from '../core/errors.ts';
 import type { LimitCheck, UnavailableMode } from '../core/limit.ts';
@@ -283,10 +284,12 @@ export function createResilientStore(options: ResilientStoreOptions): ResilientS
     );
   }
 
+  const primaryAdmin = primary.admin;
   return {
     name: `resilient(${primary.name})`,
     consume,
     signal,
+    ...(primaryAdmin === undefined ? {} : { admin: resilientAdmin(primaryAdmin, local.admin) }),
     clear() {
       void local.clear();
       return primary.clear();
@@ -316,4 +319,20 @@ const CIRCUIT_OPEN = new EnumguardError(
 
 function describe(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
+}
+
+/**
+ * The operator acts on the shared store; a lift reaches the local fallback too, so signals it
+ * kept during an outage do not bring the lifted block back.
+ */
+function resilientAdmin(primary: StoreAdmin, local: StoreAdmin): StoreAdmin {
+  return {
+    top: (model, limit) => primary.top(model, limit),
+    blocks: (model) => primary.blocks(model),
+    block: (model, subject, durationMs) => primary.block(model, subject, durationMs),
+    async lift(model, subject) {
+      const [shared, kept] = await Promise.all([primary.lift(model, subject), local.lift(model, subject)]);
+      return shared || kept;
+    },
+  };
 }

@@ -2,6 +2,7 @@ import type { RiskModel, RiskAction, RiskState } from '../core/risk.ts';
 import { riskLevelRank } from '../core/risk-config.ts';
 import { EnumguardError } from '../core/errors.ts';
 import { fingerprint, type Fingerprint } from './fingerprint.ts';
+import { identityTag, type RiskSubject } from './risk-subject.ts';
 import type { RiskLayer, RiskLookup, RiskReading, RiskSignal } from './store.ts';
 
 /**
@@ -24,13 +25,18 @@ import type { RiskLayer, RiskLookup, RiskReading, RiskSignal } from './store.ts'
  * up there, a layer without a record reads it, and a record created later starts from it. An
  * identity on the overflow record counts as first seen now (age 0) in its current network.
  */
-interface RiskRecord {
+export interface RiskRecord {
   state: RiskState;
   /** Score from shadow rules only: logged, never enforced. */
   shadow: RiskState;
   firstSeen: number;
   /** The cohort's map key (see mapKey) of an identity record. */
   cohort: string | undefined;
+  /**
+   * Whom the record is about, learnt when a signal or an operator reaches it (the admin API's
+   * name for it: an identity's tag, a network's prefix); not kept in snapshots.
+   */
+  subject: RiskSubject | undefined;
 }
 
 /**
@@ -83,6 +89,14 @@ export interface RiskTable {
   /** Lookups that found the table full of records not at rest and used an overflow record. */
   overflowed(): number;
   clear(): void;
+  /** The records that know their subject (identities and networks a signal or an operator reached). */
+  labelled(): IterableIterator<RiskRecord & { subject: RiskSubject }>;
+  /**
+   * The subject's record: a network's by its prefix (made when `create`), an identity's by a
+   * search for its tag (never made: a tag cannot be turned back into the key). Undefined when
+   * there is none, or when the table is full and none of its oldest records is at rest.
+   */
+  forSubject(subject: RiskSubject, model: RiskModel, now: number, create: boolean): RiskRecord | undefined;
   /** Copies the records out, least recently used first. */
   exportRecords(): RiskRecords;
   /**
@@ -160,7 +174,13 @@ export function createRiskTable(maxRecords: number, seed: readonly [number, numb
       overflowed++;
       return shared;
     }
-    record = { state: shared.state, shadow: shared.shadow, firstSeen: now, cohort: undefined };
+    record = {
+      state: shared.state,
+      shadow: shared.shadow,
+      firstSeen: now,
+      cohort: undefined,
+      subject: undefined,
+    };
     records.set(key, record);
     return record;
   }
@@ -199,6 +219,11 @@ export function createRiskTable(maxRecords: number, seed: readonly [number, numb
       const own = found[0]?.[0] === 'identity' ? found[0][1] : undefined;
       const ownBlocked = own !== undefined && now < own.state.blockedUntil;
       for (const [name, record] of found) {
+        if (record !== undefined && record.subject === undefined && record !== overflow[name]) {
+          if (name === 'identity' && lookup.identity !== undefined) {
+            record.subject = { kind: 'identity', tag: identityTag(lookup.identity) };
+          } else if (name === 'ipPrefix') record.subject = { kind: 'network', prefix: lookup.prefix };
+        }
         if (ownBlocked && name !== 'identity') continue;
         const weight = signal.weight * signal.layers[name];
         if (record === undefined || !(weight > 0)) continue;
@@ -208,6 +233,27 @@ export function createRiskTable(maxRecords: number, seed: readonly [number, numb
         if (!signal.shadow) record.state = model.addSignal(record.state, weight, now, lookup.shadow);
       }
       return readRiskLayers(model, found, now, lookup.shadow);
+    },
+    *labelled() {
+      for (const record of records.values()) {
+        if (record.subject !== undefined) yield record as RiskRecord & { subject: RiskSubject };
+      }
+    },
+    forSubject(subject, model, now, create) {
+      if (subject.kind === 'identity') {
+        for (const record of records.values()) {
+          const s = record.subject;
+          if (s?.kind === 'identity' && s.tag === subject.tag) return record;
+        }
+        return undefined;
+      }
+      const key = keyOf(`p|${subject.prefix}`);
+      const found = records.get(key);
+      if (found !== undefined || !create) return found;
+      if (records.size >= maxRecords && !makeRoom(model, now)) return undefined;
+      const record = { ...emptyRecord(now), subject };
+      records.set(key, record);
+      return record;
     },
     size: () => records.size,
     overflowed: () => overflowed,
@@ -254,14 +300,14 @@ export function createRiskTable(maxRecords: number, seed: readonly [number, numb
         const ca = cohorts[2 * i] as number;
         const cb = cohorts[2 * i + 1] as number;
         const cohort = ca === 0 && cb === 0 ? undefined : mapKey(ca, cb);
-        addRestored(key, { ...readState(states, RISK_STRIDE * i), cohort });
+        addRestored(key, { ...readState(states, RISK_STRIDE * i), cohort, subject: undefined });
       }
     },
   };
 }
 
 function emptyRecord(firstSeen: number): RiskRecord {
-  return { state: EMPTY, shadow: EMPTY, firstSeen, cohort: undefined };
+  return { state: EMPTY, shadow: EMPTY, firstSeen, cohort: undefined, subject: undefined };
 }
 
 function writeState(record: RiskRecord, out: Float64Array, at: number): void {
@@ -277,7 +323,7 @@ function writeState(record: RiskRecord, out: Float64Array, at: number): void {
   out[at + 8] = record.firstSeen;
 }
 
-function readState(s: Float64Array, at: number): Omit<RiskRecord, 'cohort'> {
+function readState(s: Float64Array, at: number): Omit<RiskRecord, 'cohort' | 'subject'> {
   const n = (i: number): number => s[at + i] as number;
   return {
     state: { score: n(0), at: n(1), blocks: n(2), blockedUntil: n(3) },

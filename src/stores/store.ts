@@ -1,5 +1,6 @@
 import type { BatchOutcome, LimitCheck, UnavailableMode } from '../core/limit.ts';
 import type { RiskAction, RiskModel } from '../core/risk.ts';
+import type { StoreAdmin } from './risk-subject.ts';
 
 /** The layers a risk signal reaches (see RiskPolicy.layers in src/policy/types.ts). */
 export type RiskLayer = 'identity' | 'ipPrefix' | 'cohort';
@@ -89,6 +90,12 @@ export interface Store {
   ): RiskedOutcome | Promise<RiskedOutcome>;
   /** Adds a detector's signal to the lookup's layers and answers the risk that results. */
   signal(risk: RiskLookup, signal: RiskSignal): RiskReading | Promise<RiskReading>;
+  /**
+   * The operator's side of the risk tables (top subjects, blocks, block, lift: risk-subject.ts),
+   * on every store enumguard ships. The Store contract suite checks it; a store written
+   * elsewhere that leaves it out fails those cases, and the admin API answers 501 for it.
+   */
+  readonly admin?: StoreAdmin;
   /** Forgets every key (tests and admin resets). */
   clear(): void | Promise<void>;
   close(): Promise<void>;

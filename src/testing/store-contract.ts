@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LimitCheck } from '../core/limit.ts';
+import { adminContract } from './store-contract-admin.ts';
 import { riskContract } from './store-contract-risk.ts';
 import {
   CONTRACT_START_MS,
@@ -83,6 +84,7 @@ export function describeStoreContract(name: string, setup: StoreSetup): void {
     describe('limits', () => limitCases(contractCase));
     describe('distinct targets', () => distinctCases(contractCase));
     describe('risk', () => riskContract(contractCase));
+    describe('admin', () => adminContract(contractCase));
   });
 }
 

@@ -5,6 +5,7 @@ import type { CompiledPolicy } from '../../policy/types.ts';
 import type { Store } from '../../stores/store.ts';
 import { routeEgressConfigs, type RouteEgressConfigs } from '../response-plan.ts';
 import { createRouteDetectors, type RouteDetectorSet } from '../detectors.ts';
+import type { AllowlistOverlay } from '../allowlist-overlay.ts';
 import { createRiskGate, type RiskEvent, type RiskGate } from '../risk-gate.ts';
 import { createFailedAuthGuard, type FailedAuthGuard } from './failed-auth.ts';
 import type { StoreOutageLog } from './store-outage-log.ts';
@@ -44,6 +45,8 @@ export interface AdmitContext {
 /** The parts of an admit context that outlive a policy reload. */
 export interface AdmitContextBase {
   readonly store: Store;
+  /** Runtime additions to risk.allowlist (the admin API's); undefined: the policy's list alone. */
+  readonly allowlist?: AllowlistOverlay | undefined;
   readonly clock: Clock;
   readonly outageLog: StoreOutageLog;
   readonly onRisk: ((event: RiskEvent) => void) | undefined;
@@ -68,7 +71,7 @@ export function createAdmitContext(base: AdmitContextBase, policy: CompiledPolic
     clientAddress: createClientAddress(clientOptions(base, policy)),
     // Detector state (hit counts, hot blocks) starts afresh with a new policy; scores and
     // blocks live in the store and are kept.
-    defenses: buildDefenses(policy, base.seed),
+    defenses: buildDefenses(policy, base.seed, base.allowlist),
     store: base.store,
     clock: base.clock,
     outageLog: base.outageLog,
@@ -97,7 +100,11 @@ function clientOptions(base: AdmitContextBase, p: CompiledPolicy) {
     : options;
 }
 
-function buildDefenses(policy: CompiledPolicy, seed: number): Defenses {
+function buildDefenses(
+  policy: CompiledPolicy,
+  seed: number,
+  allowlist: AllowlistOverlay | undefined,
+): Defenses {
   const detectors = new Map<string, RouteDetectorSet>();
   const egress = new Map<string, RouteEgressConfigs>();
   for (const route of policy.routes) {
@@ -105,5 +112,5 @@ function buildDefenses(policy: CompiledPolicy, seed: number): Defenses {
     const configs = routeEgressConfigs(route);
     if (configs) egress.set(route.id, configs);
   }
-  return { gate: policy.risk ? createRiskGate(policy.risk) : undefined, detectors, egress };
+  return { gate: policy.risk ? createRiskGate(policy.risk, allowlist) : undefined, detectors, egress };
 }

@@ -1,5 +1,8 @@
 import type { Cluster, Redis } from 'ioredis';
 import { EnumguardError } from '../../core/errors.ts';
+import { ADMIN_BLOCK_SCRIPT, ADMIN_LIFT_SCRIPT } from './admin-scripts.ts';
+import { createLabelSeal } from './label-seal.ts';
+import { createRedisRiskAdmin } from './risk-admin.ts';
 import type { LimitCheck } from '../../core/limit.ts';
 import type { RiskedOutcome, RiskLookup, RiskReading, RiskSignal, Store } from '../store.ts';
 import { targetFingerprint } from '../target-set.ts';
@@ -65,11 +68,15 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   client.defineCommand('enumguardConsume', { lua: CONSUME_SCRIPT });
   client.defineCommand('enumguardSignal', { lua: SIGNAL_SCRIPT });
   client.defineCommand('enumguardRefund', { lua: REFUND_SCRIPT });
+  client.defineCommand('enumguardAdminBlock', { lua: ADMIN_BLOCK_SCRIPT });
+  client.defineCommand('enumguardAdminLift', { lua: ADMIN_LIFT_SCRIPT });
   const commands = client as unknown as ScriptCommands;
 
   const cohorts = new Map<string, string>();
+  const labels = createLabelSeal([seedA, seedB]);
   const ctx: StoreContext = {
     names,
+    labels,
     maxTargets,
     targetTtlMs,
     riskTtlMs,
@@ -189,7 +196,8 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     cohorts.clear();
   }
 
-  return { name: 'redis', consume, signal, clear, close: () => Promise.resolve() };
+  const admin = createRedisRiskAdmin({ client, names, labels, riskTtlMs, time });
+  return { name: 'redis', consume, signal, admin, clear, close: () => Promise.resolve() };
 }
 
 function positive(name: string, value: number): number {

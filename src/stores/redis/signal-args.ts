@@ -1,3 +1,4 @@
+import { identityTag } from '../risk-subject.ts';
 import type { RiskLookup, RiskSignal } from '../store.ts';
 import {
   layerCount,
@@ -43,6 +44,8 @@ export function signalCall(
       weight('ipPrefix'),
       weight('cohort'),
       String(ownBlocked),
+      risk.identity === undefined ? '' : ctx.labels.seal(identityTag(risk.identity)),
+      ctx.labels.seal(risk.prefix),
     ],
   };
 }

@@ -10,6 +10,8 @@ import { LUA_COMMON } from './lua-common.ts';
  *   (-1 none)   11 risk TTL ms   12 policy in shadow (0/1)   13 signal is a shadow rule's (0/1)
  *   14..16 weight for identity, prefix, cohort (signal weight × the layer's share)
  *   17 the identity is already blocked: -1 look at KEYS (the identity is there), 0 no, 1 yes
+ *   18 the identity's tag, 19 the prefix: the subject the admin API names the record by
+ *   (fields k = 'i' | 'p' and l; risk-admin.ts)
  * KEYS: the risk keys named by the mask, in that order.
  * Reply: 'cohort', <tag> as for consume; else 'ok', now, 11 fields per layer (see push_risk)
  * and, for the identity, its blockedUntil before the signal (for the cluster's second call).
@@ -23,6 +25,7 @@ local lowest, riskTtl = tonumber(ARGV[10]), tonumber(ARGV[11])
 local lookupShadow, signalShadow = ARGV[12] == '1', ARGV[13] == '1'
 local weights = {tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16])}
 local ownBlocked = tonumber(ARGV[17])
+local labels = {ARGV[18] or '', ARGV[19] or ''}
 
 -- risk.ts blocksAt, blockDurationMs, addSignal and expiresAt, on (score, at, blocks, blockedUntil).
 local function blocks_at(blocks, blockedUntil, now)
@@ -104,6 +107,12 @@ for _, layer in ipairs(layers) do
   if r[10] then
     fields[#fields + 1] = 'c'
     fields[#fields + 1] = r[10]
+  end
+  if layer.bit < 2 and labels[layer.bit + 1] ~= '' then
+    fields[#fields + 1] = 'k'
+    fields[#fields + 1] = layer.bit == 0 and 'i' or 'p'
+    fields[#fields + 1] = 'l'
+    fields[#fields + 1] = labels[layer.bit + 1]
   end
   redis.call('HSET', layer.key, unpack(fields))
   redis.call('PEXPIRE', layer.key, math.max(riskTtl, ttl_until(r[11], now)))

@@ -1,10 +1,13 @@
 import type { KeyNamer } from './keys.ts';
+import type { LabelSeal } from './label-seal.ts';
 
 /** Script commands defined on the client; ioredis runs them by EVALSHA and reloads them on NOSCRIPT. */
 export interface ScriptCommands {
   enumguardConsume(numKeys: number, ...args: string[]): Promise<unknown>;
   enumguardSignal(numKeys: number, ...args: string[]): Promise<unknown>;
   enumguardRefund(numKeys: number, ...args: string[]): Promise<unknown>;
+  enumguardAdminBlock(numKeys: number, ...args: string[]): Promise<unknown>;
+  enumguardAdminLift(numKeys: number, ...args: string[]): Promise<unknown>;
 }
 
 export type ScriptName = keyof ScriptCommands;
@@ -18,6 +21,8 @@ export interface StoreContext {
   readonly maxTargets: number;
   readonly targetTtlMs: number;
   readonly riskTtlMs: number;
+  /** Seals the subject labels risk records carry for the admin API (label-seal.ts). */
+  readonly labels: LabelSeal;
   now(): string;
   run(name: ScriptName, keys: readonly string[], argv: readonly string[]): Promise<unknown>;
   /** The cohort tag an identity's record names: remembered when it is not the current prefix's. */
