@@ -10,15 +10,13 @@ import { loadPolicySource } from '../policy/load.ts';
 import { watchPolicy } from '../policy/watch.ts';
 import { EnumguardError } from '../core/errors.ts';
 import type { Clock } from '../core/clock.ts';
-import { createGatewayMetrics, type GatewayMetrics } from '../metrics/gateway-metrics.ts';
+import { createGatewayMetrics } from '../metrics/gateway-metrics.ts';
+import { pipelineHooks } from './pipeline-hooks.ts';
+import { policyAppliers, reloadFile } from './policy-appliers.ts';
 import { createEventBus } from '../events/event-bus.ts';
 import type { EventBus } from '../events/event-types.ts';
 import { startAlerts, type Alerts } from '../events/alerts.ts';
-import {
-  createGatewayEventSource,
-  policyVersion,
-  type GatewayEventSource,
-} from '../events/gateway-events.ts';
+import { createGatewayEventSource, policyVersion } from '../events/gateway-events.ts';
 import { openMetricsEndpoint, type MetricsEndpoint } from './metrics-endpoint.ts';
 import { adminToken, openAdminEndpoint } from './admin-endpoint.ts';
 import type { AdminServer } from '../admin/admin-server.ts';
@@ -125,7 +123,6 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     await opened.close();
     throw err;
   }
-  let warned = false;
   const allowlist = createAllowlistOverlay();
   const traffic = createTrafficSeries(clock);
   const pipeline = createPipeline({
@@ -135,45 +132,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     logger,
     allowlist,
     ...(contacts === undefined ? {} : { contactGraph: contacts.graph }),
-    onUntrustedForwarded: ({ peer, header }) => {
-      if (warned) return;
-      warned = true;
-      logger.warn(
-        { peer, header },
-        `requests from ${peer} carry ${header} but ${peer} is not a trusted proxy: the header is ignored and ` +
-          'clients are keyed by their socket address. If enumguard runs behind a load balancer, list it in ' +
-          'server.trustedProxies.',
-      );
-    },
-    // Every detector finding, with the caller's tag (a digest), never its raw key: a header
-    // identity is a bearer token.
-    onSurge: (s) => {
-      metrics?.populationSurge(s.route);
-      source.surge(s);
-      logger.warn(
-        { route: s.route, retryAfterMs: s.retryAfterMs },
-        'population surge: accounts nobody vouches for spent the shared reveal budget (contacts.population)',
-      );
-    },
-    onRisk: (e) => {
-      metrics?.riskFinding(e);
-      source.risk(e);
-      logger.warn(
-        {
-          route: e.route,
-          detector: e.detector,
-          identity: e.identityTag,
-          prefix: e.prefix,
-          weight: e.weight,
-          shadow: e.shadow,
-          level: e.level,
-          wouldBe: e.wouldBe,
-          score: Math.round(e.score * 10) / 10,
-          detail: e.detail,
-        },
-        e.shadow ? 'risk finding (shadow)' : 'risk finding',
-      );
-    },
+    ...pipelineHooks({ metrics, source, logger }),
   });
   const upstream = createUpstreamPool(origin, { timeoutMs: policy.server.upstreamTimeoutMs });
   const gateway = createGateway({
@@ -316,54 +275,6 @@ function alertSinks(policy: CompiledPolicy): string | string[] {
     ...policy.alerts.webhooks.map((w) => `${w.id} (${w.format})`),
     ...(policy.alerts.redisStream ? ['redisStream'] : []),
   ];
-}
-
-/** The admin API's reload: the policy file again, applied or rejected as a watcher's change is. */
-async function reloadFile(
-  path: string,
-  applied: (next: CompiledPolicy, text: string) => void,
-  rejected: (err: unknown) => void,
-  version: () => string,
-): Promise<{ applied: boolean; version: string; error?: string }> {
-  try {
-    const loaded = await loadPolicySource(path);
-    applied(loaded.policy, loaded.text);
-    return { applied: true, version: version() };
-  } catch (err) {
-    rejected(err);
-    return { applied: false, version: version(), error: err instanceof Error ? err.message : String(err) };
-  }
-}
-
-/** What a policy change does, from the watcher or the admin API: applied (events, metrics, log) or rejected. */
-function policyAppliers(
-  path: string,
-  parts: {
-    pipeline: Pipeline;
-    metrics: GatewayMetrics | undefined;
-    source: GatewayEventSource;
-    logger: Logger;
-  },
-  onApplied: (next: CompiledPolicy, text: string) => void,
-) {
-  const { pipeline, metrics, source, logger } = parts;
-  return {
-    applied: (next: CompiledPolicy, nextText: string): void => {
-      pipeline.setPolicy(next);
-      onApplied(next, nextText);
-      metrics?.policyReload('applied');
-      source.policyReloaded(path, nextText);
-      logger.info({ policy: path, routes: next.routes.length }, 'policy reloaded');
-    },
-    rejected: (err: unknown): void => {
-      metrics?.policyReload('rejected');
-      source.policyRejected(path, err);
-      logger.error(
-        { err: { message: err instanceof Error ? err.message : String(err) } },
-        'policy rejected; the last good policy stays in force',
-      );
-    },
-  };
 }
 
 function originOf(options: StartOptions, policy: CompiledPolicy): string {
