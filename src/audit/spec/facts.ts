@@ -1,5 +1,6 @@
 import { classifyIdentifier, maxItemsOf, squash, type IdentifierClass } from './identifiers.ts';
-import type { SpecOperation, SpecResponse } from './operations.ts';
+import type { SpecOperation, SpecParameter, SpecResponse } from './operations.ts';
+import { collectionOf, isAccountCollection, listedCollection, namesAWrite } from './path-context.ts';
 import { fieldsOf, isArraySchema, itemsOf, propertiesOf, schemaTypes, type Schema } from './schema-walk.ts';
 
 /** One identifier an operation takes, and where. */
@@ -38,34 +39,80 @@ const LOOKUP_WORDS =
 const SIGN_IN = /sign-?in|log-?in|authenticat|\bsessions?\b|\/token\b|\btoken$/i;
 const SIGN_UP = /sign-?up|regist|enrol|create-?account|createuser/i;
 const RESET = /reset|forgot|recover|password/i;
+/**
+ * Boolean answers that say an identifier is in use, bare or qualified by what was asked:
+ * `exists`, `user_found`, `email_exists`, `is_registered`, `username_available`.
+ */
 const EXISTS_FLAGS =
-  /^(exists?|available|availability|registered|isregistered|isavailable|taken|istaken|found|inuse|isinuse|isuser|hasaccount|onplatform)$/;
+  /^(is|has)?(user|account|email|username|login|phone|number|member|customer)?(exists?|available|availability|registered|taken|found|inuse|known|isuser|hasaccount|onplatform)$|^(isuser|hasaccount|onplatform)$/;
+/** Free-text query parameters: on a GET of an account collection they search accounts. */
+const SEARCH_PARAMS = /^(q|query|search|searchterm|searchstring|term|keywords?|filter|s)$/;
+/**
+ * Words that make a query parameter a filter over a listing of other things ("Filter files
+ * created by a single user", "Only items of this member"): the listing is not a lookup of that
+ * identifier, unless what is listed are accounts (filtering users by email finds a user).
+ */
+const FILTER_TEXT = /^\s*(filters?|only|limit|limits|restrict|restricts|narrow|browse)\b/i;
+/**
+ * Headers that carry the caller's own credentials (`Api-Username`, `X-Auth-Email`,
+ * `X-Api-User`): an identity, not someone else's identifier being looked up.
+ */
+const CREDENTIAL_HEADER = /^(authorization|cookie|user-agent|x-api-key|(x-)?(api|auth|client|app)[-_].*)$/i;
+/** "A comma-separated list of user ids": many identifiers in one string. */
+const LIST_TEXT = /comma[- ]?separated|comma[- ]delimited|\blist of\b/i;
+/** "up to 400 per request", "Maximum: 5 ids", "max 100": a cap written in prose. */
+const PROSE_CAP = /\b(?:up to|maximum:?|max\.?|at most)\s+(\d+)\b/i;
 
 function words(op: SpecOperation): string {
   return `${op.path} ${op.operationId ?? ''} ${op.summary}`;
 }
 
-function collectionBefore(path: string, param: string): string | undefined {
-  const segments = path.split('/');
-  const at = segments.indexOf(`{${param}}`);
-  return at > 0 ? segments[at - 1] : undefined;
+/** The words describing a parameter: its own description and its schema's. */
+function textOf(p: SpecParameter): string {
+  return `${p.description} ${typeof p.schema.description === 'string' ? p.schema.description : ''}`;
+}
+
+/**
+ * A free-text search over accounts: `q` (or `query`, `search`, `filter`...) on a GET of an
+ * account collection (`GET /api/v1/users?q=`, `GET /members/search?query=`). It matches
+ * names, logins and emails, so it answers "who is behind this" for any of them.
+ */
+function searchTerm(op: SpecOperation, p: SpecParameter): IdentifierClass | undefined {
+  if (op.method !== 'GET' || p.in !== 'query' || !SEARCH_PARAMS.test(squash(p.name))) return undefined;
+  const types = schemaTypes(p.schema);
+  if (types.size > 0 && !types.has('string')) return undefined;
+  const collection = listedCollection(op.path);
+  if (!isAccountCollection(collection)) return undefined;
+  return {
+    kind: 'search-term',
+    by: `search parameter ${p.name} over /${collection ?? ''}`,
+    opaque: false,
+    numeric: false,
+  };
 }
 
 function identifierInputs(op: SpecOperation, names: WeakMap<object, string>): IdentifierInput[] {
   const out: IdentifierInput[] = [];
   for (const p of op.parameters) {
-    if (p.in === 'header' && /^(authorization|cookie|x-api-key|user-agent)$/i.test(p.name)) continue;
-    const batch = isArraySchema(p.schema);
-    const scalar = batch ? (itemsOf(p.schema) ?? {}) : p.schema;
-    const hit = classifyIdentifier(
-      p.name,
-      p.schema,
-      p.description,
-      names.get(scalar),
-      collectionBefore(op.path, p.name),
-    );
-    if (hit !== undefined)
-      out.push({ ...hit, where: p.in, name: p.name, batch, maxItems: maxItemsOf(p.schema) });
+    if (p.in === 'header' && CREDENTIAL_HEADER.test(p.name)) continue;
+    const array = isArraySchema(p.schema);
+    const scalar = array ? (itemsOf(p.schema) ?? {}) : p.schema;
+    const hit =
+      classifyIdentifier(p.name, p.schema, p.description, names.get(scalar), collectionOf(op.path, p.name)) ??
+      searchTerm(op, p);
+    if (hit === undefined) continue;
+    if (p.in === 'query' && FILTER_TEXT.test(textOf(p)) && !isAccountCollection(listedCollection(op.path)))
+      continue;
+    // A string that holds a list (`?users=U1,U2`) is a batch as much as an array is.
+    const listed = !array && p.in !== 'path' && LIST_TEXT.test(textOf(p));
+    const proseCap = listed ? PROSE_CAP.exec(textOf(p))?.[1] : undefined;
+    out.push({
+      ...hit,
+      where: p.in,
+      name: p.name,
+      batch: array || listed,
+      maxItems: array ? maxItemsOf(p.schema) : proseCap === undefined ? undefined : Number(proseCap),
+    });
   }
   if (op.body !== undefined) {
     const rootArray = isArraySchema(op.body);
@@ -146,7 +193,8 @@ export function operationFacts(op: SpecOperation, names: WeakMap<object, string>
     .map((r) => r.schema)
     .filter((s): s is Schema => s !== undefined);
   const signals = inputs.length === 0 ? [] : answerSignals(op, inputs, successSchemas);
-  const readMethod = op.method === 'GET' || op.method === 'HEAD';
+  // Some APIs read with GET what is a write (`GET /views.publish`): not a lookup.
+  const readMethod = (op.method === 'GET' || op.method === 'HEAD') && !namesAWrite(op.path, op.operationId);
   const lookupVerb = op.method === 'POST' && LOOKUP_WORDS.test(words(op));
   const existsFlag = signals.some((s) => s.startsWith('a boolean'));
   // Sign-in, sign-up and reset answers are judged by EG-EXISTENCE, unless they carry an exists flag.

@@ -1,7 +1,11 @@
+import { isAccountCollection } from './path-context.ts';
 import { isArraySchema, itemsOf, numberKeyword, schemaTypes, type Schema } from './schema-walk.ts';
 
-/** What kind of personal identifier a value holds: the keys an enumeration walks. */
-export type IdentifierKind = 'phone' | 'email' | 'username' | 'account-id';
+/**
+ * What kind of personal identifier a value holds: the keys an enumeration walks. A
+ * `search-term` is free text matched against accounts (`GET /users?q=`): names, logins, emails.
+ */
+export type IdentifierKind = 'phone' | 'email' | 'username' | 'account-id' | 'search-term';
 
 export interface IdentifierClass {
   readonly kind: IdentifierKind;
@@ -25,11 +29,20 @@ const PHONE_NAMES =
 const EMAIL_NAMES = /^(e?mails?|emailaddress(es)?|emailids?|useremails?)$/;
 const USERNAME_NAMES =
   /^(usernames?|userhandles?|handles?|logins?|loginnames?|screennames?|nicknames?|nicks?)$/;
+/**
+ * Compound names that end in an identifier's name: `UserUsername`, `ownerLogin`,
+ * `contactEmail`, `mobilePhoneNumber`. Checked after the exact names, and never on dates.
+ */
+const PHONE_SUFFIX = /(phone|phonenumber|msisdn|e164|mobilenumber|cellphone|telephone)s?$/;
+const EMAIL_SUFFIX = /(email|emailaddress)(es|s)?$/;
+const USERNAME_SUFFIX = /(username|userhandle|screenname|loginname|login|handle|nickname)s?$/;
 const ACCOUNT_ID_NAMES =
   /^(user|account|member|customer|profile|person|player|owner|subscriber|contact|recipient)(ids?|uuids?|keys?|numbers?)$|^uids?$/;
-/** A path's collection before "{id}" that makes a bare "id" an account id: /users/{id}. */
-const ACCOUNT_COLLECTIONS =
-  /^(users?|accounts?|members?|customers?|profiles?|people|persons?|players?|subscribers?)$/;
+/**
+ * A parameter named after the account itself (`?user=U123`, `?users=U1,U2`, `?member=`)
+ * holds its identifier: the value is a key, the object is behind it.
+ */
+const ACCOUNT_NAMES = /^(users?|accounts?|members?|customers?|subscribers?)$/;
 const PHONE_TEXT = /\b(phone numbers?|e\.?164|msisdn|mobile numbers?)\b/i;
 const EMAIL_TEXT = /\b(e-?mail address(es)?|email)\b/i;
 const USERNAME_TEXT = /\b(usernames?|user names?|user handles?|screen names?)\b/i;
@@ -57,6 +70,17 @@ function scalarOf(schema: Schema): Schema {
   return isArraySchema(schema) ? (itemsOf(schema) ?? {}) : schema;
 }
 
+/** A `format` that makes the value a time, never an identifier (`lastLogin: date-time`). */
+const TIME_FORMATS = new Set(['date', 'datetime', 'time', 'duration']);
+
+/** The kind a path parameter of an account collection has, by the words of its name. */
+function kindInCollection(n: string): IdentifierKind {
+  if (/mail/.test(n)) return 'email';
+  if (/phone|msisdn|e164/.test(n)) return 'phone';
+  if (/name|login|handle|nick/.test(n)) return 'username';
+  return 'account-id';
+}
+
 function numericScalar(schema: Schema): boolean {
   const types = schemaTypes(schema);
   const pattern = typeof schema.pattern === 'string' ? schema.pattern : '';
@@ -65,8 +89,10 @@ function numericScalar(schema: Schema): boolean {
 
 /**
  * Classifies a parameter or field as a personal identifier by its format, pattern, name,
- * the name of its schema, and its description; undefined when it looks like none. Objects
- * and booleans are never identifiers.
+ * the name of its schema, the collection a path parameter picks a member of
+ * (`collection`: `/users/{x}` makes any `x` an account's key), and its description;
+ * undefined when it looks like none. Objects, booleans, times and enumerations (a closed
+ * list of values cannot be walked) are never identifiers.
  */
 export function classifyIdentifier(
   name: string,
@@ -78,7 +104,9 @@ export function classifyIdentifier(
   const scalar = scalarOf(schema);
   const types = schemaTypes(scalar);
   if (types.has('object') || types.has('boolean') || types.has('array')) return undefined;
+  if (Array.isArray(scalar.enum) || scalar.const !== undefined) return undefined;
   const format = squash(typeof scalar.format === 'string' ? scalar.format : '');
+  if (TIME_FORMATS.has(format)) return undefined;
   const pattern = typeof scalar.pattern === 'string' ? scalar.pattern : '';
   const n = squash(name);
   const named = squash(schemaName ?? '');
@@ -102,8 +130,12 @@ export function classifyIdentifier(
   if (/username|userhandle/.test(named)) return make('username', `schema ${schemaName ?? ''}`);
   if (ACCOUNT_ID_NAMES.test(n)) return make('account-id', `name ${name}`);
   if (/^(account|user)id$/.test(named)) return make('account-id', `schema ${schemaName ?? ''}`);
-  if (n === 'id' && collection !== undefined && ACCOUNT_COLLECTIONS.test(collection.toLowerCase())) {
-    return make('account-id', `name ${name} under /${collection}`);
+  if (ACCOUNT_NAMES.test(n)) return make('account-id', `name ${name}`);
+  if (PHONE_SUFFIX.test(n)) return make('phone', `name ${name}`);
+  if (!numeric && EMAIL_SUFFIX.test(n)) return make('email', `name ${name}`);
+  if (!numeric && USERNAME_SUFFIX.test(n)) return make('username', `name ${name}`);
+  if (isAccountCollection(collection)) {
+    return make(kindInCollection(n), `path parameter {${name}} of /${collection ?? ''}`);
   }
   // A "number" alone (an order's, an invoice's) is no phone, unless its words say so.
   if (PHONE_TEXT.test(text)) return make('phone', 'description');

@@ -57,6 +57,7 @@ export function describeInputs(facts: OperationFacts, onlyEnumerable = false): s
     email: 'email addresses',
     username: 'usernames',
     'account-id': 'account ids',
+    'search-term': 'search terms over accounts',
   };
   return [...kinds].map((k) => label[k] ?? k).join(', ');
 }
