@@ -10,7 +10,9 @@ import type { PositionMap, SourcePosition } from './json-positions.ts';
  * lookup passes through it. The positions are those the `yaml` nodes gave (a quoted scalar
  * starts at its quote, a block scalar at its `|` or `>`, an alias at its `*`), so findings
  * point at the same line and column either way. As before, nothing below an alias has a
- * position of its own: it was written at the anchor.
+ * position of its own: it was written at the anchor. One difference: an empty sequence item
+ * ("- " and nothing) leaves no offset in the events, so it has no position (a finding there
+ * falls back to its operation's line); the Document placed it after the "- ".
  */
 
 export interface EventScan {

@@ -1,9 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { LineCounter, parseDocument } from 'yaml';
 import { isEnumguardError } from '../../core/errors.ts';
-import { parseYaml, parseYamlFast } from './yaml-load.ts';
+import { parseYaml, parseYamlFast, type ParsedYaml } from './yaml-load.ts';
 import { yamlValueAndPositions } from './yaml-positions.ts';
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/audit');
 
 /** The `yaml` Document path, which parseYaml's fast path must agree with. */
 function viaDocument(text: string) {
@@ -134,5 +140,92 @@ describe('parseYaml', () => {
     const { value, positions } = parseYaml('x.yaml', 'a: *nowhere\nb: [1]\n');
     assert.deepEqual(value, { a: null, b: [1] });
     assert.deepEqual(positions.get('/b/0'), { line: 2, column: 5 });
+  });
+});
+
+describe('parseYaml against the yaml Document on mutated specs', () => {
+  const bases = ['guarded-lookups.yaml', 'phone-batch-open.yaml', 'existence-and-availability.yaml'].map(
+    (f) => readFileSync(join(FIXTURES, f), 'utf8'),
+  );
+  // Fragments that break YAML in the ways hand edits do: indentation, tabs, stray indicators,
+  // unclosed quotes and flows, anchors and aliases, duplicated lines (duplicate keys).
+  const fragments = [
+    ':',
+    '- ',
+    '\t',
+    '"',
+    "'",
+    ' ',
+    '\n',
+    '{',
+    '}',
+    '[',
+    ']',
+    '&a ',
+    '*a',
+    '# ',
+    '? ',
+    '|',
+    '>',
+    ',',
+    '!!int ',
+    '  ',
+    'x: y\n',
+  ];
+  const edit = fc.record({
+    at: fc.nat(),
+    kind: fc.constantFrom('delete', 'insert', 'duplicate-line'),
+    fragment: fc.constantFrom(...fragments),
+  });
+
+  /** What the `yaml` path made of a text before js-yaml: its value and positions, or its message. */
+  const viaDocumentOrError = (text: string): { value: unknown; positions: Map<string, unknown> } | string => {
+    const lines = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const error = doc.errors[0];
+    try {
+      if (error === undefined) {
+        const { value, positions } = yamlValueAndPositions(doc, lines, 'x.yaml');
+        return { value, positions: positions as Map<string, unknown> };
+      }
+    } catch (err) {
+      return (err as Error).message;
+    }
+    const { line, col } = lines.linePos(error.pos[0]);
+    return `x.yaml:${line}:${col} is not valid YAML: ${error.message.split('\n')[0]}`;
+  };
+
+  it('reads the same value, positions and errors for 300 mutations', () => {
+    fc.assert(
+      fc.property(fc.nat(bases.length - 1), fc.array(edit, { minLength: 1, maxLength: 3 }), (base, edits) => {
+        let text = bases[base] as string;
+        for (const e of edits) {
+          const at = e.at % (text.length + 1);
+          if (e.kind === 'delete') text = text.slice(0, at) + text.slice(at + 1);
+          else if (e.kind === 'insert') text = text.slice(0, at) + e.fragment + text.slice(at);
+          else {
+            const lines = text.split('\n');
+            const i = at % lines.length;
+            lines.splice(i, 0, lines[i] as string);
+            text = lines.join('\n');
+          }
+        }
+        const before = viaDocumentOrError(text);
+        let now: ParsedYaml | string;
+        try {
+          now = parseYaml('x.yaml', text);
+        } catch (err) {
+          now = (err as Error).message;
+        }
+        if (typeof before === 'string' || typeof now === 'string') {
+          assert.equal(now, before);
+          return;
+        }
+        assert.deepEqual(now.value, before.value);
+        for (const [pointer, at] of before.positions)
+          assert.deepEqual(now.positions.get(pointer), at, pointer);
+      }),
+      { seed: 15, numRuns: 300 },
+    );
   });
 });
