@@ -9,7 +9,14 @@ export interface SourcePosition {
   readonly column: number;
 }
 
-export type PositionMap = ReadonlyMap<string, SourcePosition>;
+/**
+ * JSON pointer → position. Only lookups: a YAML spec's positions are found on demand, for the
+ * pointers findings name, not listed up front.
+ */
+export interface PositionMap {
+  get(pointer: string): SourcePosition | undefined;
+  has(pointer: string): boolean;
+}
 
 /** RFC 6901 section 3: "~" is written "~0" and "/" is written "~1" in a reference token. */
 export function escapePointerToken(token: string): string {
@@ -17,7 +24,7 @@ export function escapePointerToken(token: string): string {
 }
 
 /** Positions of every member and element of `text`, which must be valid JSON. */
-export function jsonPositions(text: string): PositionMap {
+export function jsonPositions(text: string): ReadonlyMap<string, SourcePosition> {
   const out = new Map<string, SourcePosition>();
   let i = 0;
   let line = 1;

@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { LineCounter, parseDocument } from 'yaml';
 import { EnumguardError } from '../../core/errors.ts';
 import { fsReason } from '../../policy/fs-reason.ts';
 import { jsonPositions, type PositionMap, type SourcePosition } from './json-positions.ts';
 import { checkLocalRefs, nameComponents } from './refs.ts';
-import { yamlValueAndPositions } from './yaml-positions.ts';
+import { parseYaml } from './yaml-load.ts';
 
 /** A spec after parsing and dereferencing, with where each of its values was written. */
 export interface LoadedSpec {
@@ -62,14 +61,7 @@ function parseText(file: string, text: string): { value: unknown; positions: Pos
     }
     return { value, positions: jsonPositions(text) };
   }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const error = doc.errors[0];
-  if (error !== undefined) {
-    const { line, col } = lines.linePos(error.pos[0]);
-    throw invalid(located(file, { line, column: col }, `is not valid YAML: ${error.message.split('\n')[0]}`));
-  }
-  return yamlValueAndPositions(doc, lines, file);
+  return parseYaml(file, text);
 }
 
 function versionOf(file: string, doc: Record<string, unknown>): LoadedSpec['version'] {
