@@ -98,6 +98,11 @@ export function createDeliveryQueue<T>(options: DeliveryQueueOptions<T>): Delive
       retried++;
       const jitter = random() * Math.min(cap, base * 2 ** attempt);
       await pause(Math.min(cap, Math.max(jitter, result.retryAfterMs ?? 0)));
+      // close() ended the wait: no new attempt starts; the item is dropped like those queued.
+      if (closed) {
+        dropped++;
+        return;
+      }
     }
   }
 

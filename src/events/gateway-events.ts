@@ -3,6 +3,7 @@ import type { RiskLevel } from '../core/risk-config.ts';
 import { prefixKey } from '../identity/cidr.ts';
 import { identityKey } from '../identity/identity-key.ts';
 import { parseHostAddress } from '../identity/ip.ts';
+import { keyValue } from '../pipeline/limit-keys.ts';
 import type { RiskEvent } from '../pipeline/risk-gate.ts';
 import type { Caller } from '../pipeline/types.ts';
 import type { PopulationSurge } from '../pipeline/reveal/surge-signal.ts';
@@ -66,11 +67,26 @@ export function createGatewayEventSource(options: GatewayEventSourceOptions): Ga
     return prefixKey(parsed, bits.v4, bits.v6);
   }
 
+  /**
+   * The key the risk gate scores this caller by (risk-gate.ts lookupFor), so a refusal names
+   * the caller by the same tag as its findings, blocks and the admin API. Undefined when the
+   * policy scores a header (the report carries no headers: no tag beats a wrong one) or the
+   * caller is anonymous. Without a risk section: the identity, else the account.
+   */
+  function riskKeyOf(caller: Caller): string | undefined {
+    const scored = options.policy().risk?.identity;
+    if (scored === undefined)
+      return caller.identity !== undefined ? identityKey(caller.identity) : caller.account;
+    if (scored.kind === 'header') return undefined;
+    const value = keyValue(scored, caller, {});
+    return value === '' || value.startsWith('anon:') ? undefined : value;
+  }
+
   // A flood of refusals comes from few callers: their tags are remembered (bounded) rather
   // than hashed again per request.
   const tags = new Map<string, string>();
   function tagOf(caller: Caller): string | undefined {
-    const key = caller.identity !== undefined ? identityKey(caller.identity) : caller.account;
+    const key = riskKeyOf(caller);
     if (key === undefined) return undefined;
     let tag = tags.get(key);
     if (tag === undefined) {

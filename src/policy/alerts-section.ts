@@ -34,9 +34,20 @@ export const ALERT_DEFAULTS = {
 /** HMAC keys shorter than this are guessable offline from one signed body (RFC 2104 §3 asks for at least the hash's output, 32 bytes; 16 characters is the floor). */
 const MIN_SECRET = 16;
 
+/** Whether a URL carries credentials: fetch refuses to send to one (Fetch Standard, Request constructor). */
+function hasCredentials(text: string): boolean {
+  const url = URL.parse(text);
+  return url !== null && (url.username !== '' || url.password !== '');
+}
+
 const webhookUrlField = field((v) => {
   if (typeof v === 'string' && URL.canParse(v)) {
     const url = new URL(v);
+    // Not echoed: the part before "@" is a password.
+    if (hasCredentials(v))
+      return fail<string>(
+        'expected an http:// or https:// URL without credentials (user:password@): send them with the signature secret (secretEnv) or keep the whole URL in urlEnv',
+      );
     if (url.protocol === 'http:' || url.protocol === 'https:') return ok(v);
   }
   return fail<string>(`expected an http:// or https:// URL, got ${describeValue(v)}`);
@@ -165,7 +176,7 @@ function buildWebhook(
     if (url !== undefined && !webhookUrlField.safeParse(url).success) {
       issues.push({
         path: [...at, 'urlEnv'],
-        message: `environment variable ${hook.urlEnv} must hold an http:// or https:// URL`,
+        message: `environment variable ${hook.urlEnv} must hold an http:// or https:// URL${hasCredentials(url) ? ' without credentials (user:password@)' : ''}`,
       });
     }
   }

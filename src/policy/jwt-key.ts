@@ -98,7 +98,7 @@ function readAsymmetric(
       return undefined;
     }
   }
-  if (source === 'jwksFile') return parseJwks(text, at, issues);
+  if (source === 'jwksFile') return parseJwks(text, jwt[source] ?? '', at, issues);
   let type: string | undefined;
   try {
     type = createPublicKey(text).asymmetricKeyType;
@@ -125,16 +125,19 @@ function readAsymmetric(
 
 function parseJwks(
   text: string,
+  file: string,
   at: readonly PathSegment[],
   issues: RawIssue[],
 ): JwtConfig['key'] | undefined {
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (err) {
+  } catch {
+    // Not JSON.parse's message: it quotes the text ('"DB_PASSWOR"... is not valid JSON'), and a
+    // policy checked through the admin API may name any file the gateway can read.
     issues.push({
       path: at,
-      message: `expected a JSON Web Key Set (RFC 7517 §5): ${(err as Error).message}`,
+      message: `expected a JSON Web Key Set (RFC 7517 §5): ${JSON.stringify(file)} is not JSON`,
     });
     return undefined;
   }

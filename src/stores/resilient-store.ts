@@ -1,10 +1,10 @@
-import type { StoreAdmin } from './risk-subject.ts';
 import type { Clock } from '../core/clock.ts';
 import { EnumguardError, isEnumguardError } from '../core/errors.ts';
 import type { LimitCheck, UnavailableMode } from '../core/limit.ts';
 import { createCircuitBreaker, type BreakerState, type Ticket } from './circuit-breaker.ts';
 import { allowAll, createShareMapper } from './local-share.ts';
 import { createMemoryStore, type MemoryStoreOptions } from './memory-store.ts';
+import { ADMIN_TIMEOUT_MS, resilientAdmin } from './resilient-admin.ts';
 import type { ConsumeOptions, RiskedOutcome, RiskLookup, RiskReading, RiskSignal, Store } from './store.ts';
 
 /** The logger shape of the pipeline (PipelineLogger); pino's logger fits it. */
@@ -20,6 +20,8 @@ export interface ResilientStoreOptions {
   readonly clock: Clock;
   /** Most milliseconds a primary call may take before the fallback answers (default 50). */
   readonly timeoutMs?: number;
+  /** Most milliseconds an admin call (StoreAdmin) may take on the primary (default 5 s): then ERR_STORE_UNAVAILABLE. */
+  readonly adminTimeoutMs?: number;
   readonly breaker?: {
     /** Errors or timeouts within windowMs that open the circuit (default 5). */
     readonly failures?: number;
@@ -95,10 +97,8 @@ export interface ResilientStore extends Store {
  */
 export function createResilientStore(options: ResilientStoreOptions): ResilientStore {
   const { primary, clock, logger } = options;
-  const timeoutMs = options.timeoutMs ?? 50;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new EnumguardError('ERR_CONFIG', `timeoutMs must be a positive number, got ${timeoutMs}`);
-  }
+  const timeoutMs = positiveMs('timeoutMs', options.timeoutMs ?? 50);
+  const adminTimeoutMs = positiveMs('adminTimeoutMs', options.adminTimeoutMs ?? ADMIN_TIMEOUT_MS);
   const instances = options.instances ?? 1;
   if (typeof instances === 'number' && (!Number.isSafeInteger(instances) || instances < 1)) {
     throw new EnumguardError('ERR_CONFIG', `instances must be a positive integer, got ${instances}`);
@@ -289,7 +289,9 @@ export function createResilientStore(options: ResilientStoreOptions): ResilientS
     name: `resilient(${primary.name})`,
     consume,
     signal,
-    ...(primaryAdmin === undefined ? {} : { admin: resilientAdmin(primaryAdmin, local.admin) }),
+    ...(primaryAdmin === undefined
+      ? {}
+      : { admin: resilientAdmin(primaryAdmin, local.admin, primary.name, adminTimeoutMs) }),
     clear() {
       void local.clear();
       return primary.clear();
@@ -321,18 +323,9 @@ function describe(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
 
-/**
- * The operator acts on the shared store; a lift reaches the local fallback too, so signals it
- * kept during an outage do not bring the lifted block back.
- */
-function resilientAdmin(primary: StoreAdmin, local: StoreAdmin): StoreAdmin {
-  return {
-    top: (model, limit) => primary.top(model, limit),
-    blocks: (model) => primary.blocks(model),
-    block: (model, subject, durationMs) => primary.block(model, subject, durationMs),
-    async lift(model, subject) {
-      const [shared, kept] = await Promise.all([primary.lift(model, subject), local.lift(model, subject)]);
-      return shared || kept;
-    },
-  };
+function positiveMs(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new EnumguardError('ERR_CONFIG', `${name} must be a positive number, got ${value}`);
+  }
+  return value;
 }
