@@ -12,8 +12,9 @@
  *   ids in ENUMERATION_RULES below); noise is those findings on non-oracle operations.
  * Noise is given per non-oracle operation; total counts every finding, including those on no
  * operation; time is wall time per spec. Specs flagged `heldOut` in the corpus are printed
- * apart, with their own totals: they are never used to tune the rules (run them before and
- * after a change, and report both).
+ * apart, per set (`true` is set 1, `2` set 2), with their own totals: they are not used to tune
+ * the rules (run them before and after a change, and report both). Set 1's misses were
+ * diagnosed and fixed after its first use, so only set 2 is still unseen by the rules.
  * A finding on a path item's shared parameters (["paths", "/x", "parameters", ...]) is counted
  * on every operation of that path item, since it applies to each of them.
  * The specs come from the pinned npm package named in the corpus, fetched with `npm pack` into
@@ -32,7 +33,8 @@ interface Corpus {
   readonly specs: readonly {
     id: string;
     path: string;
-    heldOut?: boolean;
+    /** true (or 1): the first held-out set; 2: the second. */
+    heldOut?: boolean | number;
     oracles: readonly { operation: string; why: string }[];
   }[];
 }
@@ -234,10 +236,13 @@ interface Group {
   readonly spectral: Score;
   readonly enumguard: Score;
 }
-const groups: Record<'tuned' | 'heldOut', Group> = {
+const groups: Record<'tuned' | 'heldOut' | 'heldOut2', Group> = {
   tuned: { rows: [], spectral: fresh(), enumguard: fresh() },
   heldOut: { rows: [], spectral: fresh(), enumguard: fresh() },
+  heldOut2: { rows: [], spectral: fresh(), enumguard: fresh() },
 };
+const groupOf = (heldOut: boolean | number | undefined): keyof typeof groups =>
+  heldOut === 2 ? 'heldOut2' : heldOut === true || heldOut === 1 ? 'heldOut' : 'tuned';
 
 const dir = fetchSpecs();
 let enumguardMissing = spectralOnly;
@@ -260,7 +265,7 @@ for (const spec of corpus.specs) {
       );
     } else score(ops, oracles, run, e);
   }
-  const group = groups[spec.heldOut === true ? 'heldOut' : 'tuned'];
+  const group = groups[groupOf(spec.heldOut)];
   add(group.spectral, s);
   add(group.enumguard, e);
   group.rows.push(
@@ -277,7 +282,11 @@ console.log(
 );
 for (const [name, group] of [
   ['Tuned specs (the rules were fitted on these)', groups.tuned],
-  ['Held-out specs (never used to tune the rules)', groups.heldOut],
+  [
+    'Held-out set 1 (labelled blind; its misses were then diagnosed and fixed: partly tuned on)',
+    groups.heldOut,
+  ],
+  ['Held-out set 2 (labelled blind; never used to tune the rules)', groups.heldOut2],
 ] as const) {
   if (group.rows.length === 0) continue;
   console.log(`\n### ${name}\n`);

@@ -1,6 +1,13 @@
 import { classifyIdentifier, maxItemsOf, squash, type IdentifierClass } from './identifiers.ts';
 import type { SpecOperation, SpecParameter, SpecResponse } from './operations.ts';
-import { collectionOf, isAccountCollection, listedCollection, namesAWrite } from './path-context.ts';
+import { FROM_EXAMPLE } from './example-shape.ts';
+import {
+  collectionOf,
+  isAccountCollection,
+  isIdentifierCollection,
+  listedCollection,
+  namesAWrite,
+} from './path-context.ts';
 import { fieldsOf, isArraySchema, itemsOf, propertiesOf, schemaTypes, type Schema } from './schema-walk.ts';
 
 /** One identifier an operation takes, and where. */
@@ -33,6 +40,20 @@ export interface OperationFacts {
   readonly successSchemas: readonly Schema[];
 }
 
+/**
+ * POSTs named for what they do with the identifier asked: enrich it (the person behind an
+ * email or number), verify or validate it (does it belong to someone). "verification" and
+ * "validation" (a resource that sends a code) do not match: the verb forms only.
+ */
+const VERIFY_WORDS = /enrich|verify|validate/i;
+/** Inputs that make a verify a check of a one-time code or a secret, not of the identifier. */
+const SECRET_INPUTS = /^(code|otp|pin|passcode|token|verificationcode|secret|password)$/;
+/**
+ * An operation whose stated purpose is to tell something about the identifier it takes
+ * ("Validates an email address", "Number lookup", "Get user info"): its answer is about that
+ * identifier even when the schema says only `type: string`.
+ */
+const PURPOSE_TEXT = /\b(validat\w*|verif\w*|look\s?-?ups?|check\w*|info|information|details?)\b/i;
 const SELF_SEGMENTS = /^(me|self|my|mine|current|currentuser|current-user|myself|whoami)$/i;
 const LOOKUP_WORDS =
   /look-?up|search|find|discover|check|exists?|availab|resolve|query|match|batch|bulk|identify|reverse|by-?(phone|email|username|number)/i;
@@ -74,15 +95,16 @@ function textOf(p: SpecParameter): string {
 
 /**
  * A free-text search over accounts: `q` (or `query`, `search`, `filter`...) on a GET of an
- * account collection (`GET /api/v1/users?q=`, `GET /members/search?query=`). It matches
- * names, logins and emails, so it answers "who is behind this" for any of them.
+ * account collection (`GET /api/v1/users?q=`, `GET /members/search?query=`), or of a
+ * collection of their identifiers (`GET /admin/emails/search?q=`). It matches names, logins
+ * and emails, so it answers "who is behind this" for any of them.
  */
 function searchTerm(op: SpecOperation, p: SpecParameter): IdentifierClass | undefined {
   if (op.method !== 'GET' || p.in !== 'query' || !SEARCH_PARAMS.test(squash(p.name))) return undefined;
   const types = schemaTypes(p.schema);
   if (types.size > 0 && !types.has('string')) return undefined;
   const collection = listedCollection(op.path);
-  if (!isAccountCollection(collection)) return undefined;
+  if (!isAccountCollection(collection) && !isIdentifierCollection(collection)) return undefined;
   return {
     kind: 'search-term',
     by: `search parameter ${p.name} over /${collection ?? ''}`,
@@ -101,7 +123,13 @@ function identifierInputs(op: SpecOperation, names: WeakMap<object, string>): Id
       classifyIdentifier(p.name, p.schema, p.description, names.get(scalar), collectionOf(op.path, p.name)) ??
       searchTerm(op, p);
     if (hit === undefined) continue;
-    if (p.in === 'query' && FILTER_TEXT.test(textOf(p)) && !isAccountCollection(listedCollection(op.path)))
+    const listing = listedCollection(op.path);
+    if (
+      p.in === 'query' &&
+      FILTER_TEXT.test(textOf(p)) &&
+      !isAccountCollection(listing) &&
+      !isIdentifierCollection(listing)
+    )
       continue;
     // A string that holds a list (`?users=U1,U2`) is a batch as much as an array is.
     const listed = !array && p.in !== 'path' && LIST_TEXT.test(textOf(p));
@@ -161,16 +189,33 @@ function answerSignals(op: SpecOperation, inputs: readonly IdentifierInput[], su
       : [...propertiesOf(schema)].find(([, s]) => isArraySchema(s))?.[0];
     if (list !== undefined) signals.push(`an array of matches (${list})`);
     else if (propertiesOf(schema).size > 0 && inputs.some((i) => i.where !== 'body' || !i.batch)) {
-      signals.push('a 2xx body about the identifier');
+      signals.push(
+        schema[FROM_EXAMPLE] === true
+          ? 'a 2xx body about the identifier (shown by its example)'
+          : 'a 2xx body about the identifier',
+      );
     }
   }
   const keyed = inputs.some((i) => i.where === 'path' || i.where === 'query');
+  // An answer declared only as a scalar (`type: string`, JSON sent as text) still answers per
+  // identifier when the operation says it validates or looks the identifier up.
+  const opaqueAnswer =
+    success.length > 0 && success.every((s) => propertiesOf(s).size === 0 && !isArraySchema(s));
+  if (keyed && opaqueAnswer && PURPOSE_TEXT.test(`${op.operationId ?? ''} ${op.summary} ${op.description}`)) {
+    signals.push('a 2xx answer per identifier (its description: it validates or looks it up)');
+  }
   if (keyed && op.responses.some((r) => r.status === '404')) signals.push('404 when it is absent');
   if (keyed && op.method === 'HEAD') signals.push('HEAD: the status tells whether it exists');
   if (keyed && success.length === 0 && op.method === 'GET' && op.responses.some(isSuccess)) {
     signals.push('a 2xx answer per identifier');
   }
   return [...new Set(signals)];
+}
+
+/** Takes a one-time code or a secret (a parameter or a body field named so). */
+function takesSecret(op: SpecOperation): boolean {
+  if (op.parameters.some((p) => SECRET_INPUTS.test(squash(p.name)))) return true;
+  return op.body !== undefined && fieldsOf(op.body, 3).some((f) => SECRET_INPUTS.test(squash(f.name)));
 }
 
 function authFlowOf(op: SpecOperation): AuthFlow | undefined {
@@ -195,7 +240,9 @@ export function operationFacts(op: SpecOperation, names: WeakMap<object, string>
   const signals = inputs.length === 0 ? [] : answerSignals(op, inputs, successSchemas);
   // Some APIs read with GET what is a write (`GET /views.publish`): not a lookup.
   const readMethod = (op.method === 'GET' || op.method === 'HEAD') && !namesAWrite(op.path, op.operationId);
-  const lookupVerb = op.method === 'POST' && LOOKUP_WORDS.test(words(op));
+  const lookupVerb =
+    op.method === 'POST' &&
+    (LOOKUP_WORDS.test(words(op)) || (VERIFY_WORDS.test(words(op)) && !takesSecret(op)));
   const existsFlag = signals.some((s) => s.startsWith('a boolean'));
   // Sign-in, sign-up and reset answers are judged by EG-EXISTENCE, unless they carry an exists flag.
   const shaped = (readMethod || lookupVerb) && (authFlow === undefined || existsFlag);

@@ -143,7 +143,8 @@ export function classifyIdentifier(
   if (EMAIL_TEXT.test(text) && /^(q|query|search|term|filter|identifier|value|key|lookup|address)$/.test(n)) {
     return make('email', 'description');
   }
-  if (ACCOUNT_TEXT.test(text) && /id$/.test(n)) return make('account-id', 'description');
+  // `?ids=` "A comma-separated list of user IDs": the plural name holds the same kind of key.
+  if (ACCOUNT_TEXT.test(text) && /ids?$/.test(n)) return make('account-id', 'description');
   return undefined;
 }
 

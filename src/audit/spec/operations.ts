@@ -1,3 +1,4 @@
+import { mediaExample, shapeOfExample, swagger2Example } from './example-shape.ts';
 import { escapePointerToken } from './json-positions.ts';
 import type { LoadedSpec } from './load-spec.ts';
 import type { Schema } from './schema-walk.ts';
@@ -19,7 +20,10 @@ export interface SpecResponse {
   /** "200", "404", "4XX" or "default". */
   readonly status: string;
   readonly description: string;
-  /** The JSON (or first) body schema; undefined when the answer declares none. */
+  /**
+   * The JSON (or first) body schema, or the shape of its example when it gives only an example
+   * (marked FROM_EXAMPLE); undefined when the answer declares neither.
+   */
   readonly schema: Schema | undefined;
   /** Declared header names, lower-case. */
   readonly headers: readonly string[];
@@ -59,8 +63,8 @@ function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** A media-type map's schema, JSON first (application/json, anything +json), else the first. */
-function contentSchema(content: unknown): Schema | undefined {
+/** A media-type map's media object, JSON first (application/json, anything +json), else the first. */
+function pickMedia(content: unknown): Record<string, unknown> | undefined {
   const media = obj(content);
   if (media === undefined) return undefined;
   const types = Object.keys(media);
@@ -69,7 +73,11 @@ function contentSchema(content: unknown): Schema | undefined {
     types.find((t) => /[/+]json\b/i.test(t)) ??
     types.find((t) => /form/i.test(t)) ??
     types[0];
-  return pick === undefined ? undefined : obj(obj(media[pick])?.schema);
+  return pick === undefined ? undefined : obj(media[pick]);
+}
+
+function contentSchema(content: unknown): Schema | undefined {
+  return obj(pickMedia(content)?.schema);
 }
 
 function securityState(own: unknown, global: unknown): SecurityState {
@@ -135,7 +143,10 @@ function readResponses(responses: unknown, swagger2: boolean): SpecResponse[] {
     out.push({
       status,
       description: str(r.description),
-      schema: swagger2 ? obj(r.schema) : contentSchema(r.content),
+      // An answer given only by example is read by the example's shape (example-shape.ts).
+      schema: swagger2
+        ? (obj(r.schema) ?? shapeOfExample(swagger2Example(r.examples)))
+        : (contentSchema(r.content) ?? shapeOfExample(mediaExample(pickMedia(r.content)))),
       headers: Object.keys(obj(r.headers) ?? {}).map((h) => h.toLowerCase()),
     });
   }

@@ -32,6 +32,18 @@ export function isAccountCollection(segment: string | undefined): boolean {
 }
 
 /**
+ * Collections of the identifiers themselves (`/admin/emails`, `/phone-numbers`, `/usernames`):
+ * each member is an account's email, number or login, so searching them finds accounts.
+ * Only searches are read this way: `/emails/{id}` elsewhere is as often a sent message.
+ */
+const IDENTIFIER_COLLECTIONS =
+  /^(e?mails|emailaddresses|phones|phonenumbers|mobilenumbers|msisdns|usernames|logins|handles)$/;
+
+export function isIdentifierCollection(segment: string | undefined): boolean {
+  return segment !== undefined && IDENTIFIER_COLLECTIONS.test(bare(segment).replace(/[-_]/g, ''));
+}
+
+/**
  * The collection a path parameter picks a member of: the segment before it, past a "by"
  * segment and the parameters that qualify it (`/u/by-external/{provider}/{external_id}` →
  * "u"). Undefined when the parameter is not in the path or another parameter stands before it.
