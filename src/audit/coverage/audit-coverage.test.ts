@@ -64,7 +64,10 @@ describe('auditCoverage against the reference service', () => {
     const dead = report.findings.filter((f) => f.ruleId === 'EG-COV-DEAD-ROUTE');
     assert.equal(dead.length, 1);
     assert.equal(dead[0]?.location.subject, 'route discover');
-    assert.equal(readFileSync(policy, 'utf8').split('\n')[(dead[0]?.location.line ?? 0) - 1], '  - id: discover');
+    assert.equal(
+      readFileSync(policy, 'utf8').split('\n')[(dead[0]?.location.line ?? 0) - 1],
+      '  - id: discover',
+    );
     assert.equal(about(report, 'getAccountPhoto')[0]?.ruleId, 'EG-COV-WEAK');
     assert.equal(report.findings.filter((f) => f.ruleId === 'EG-COV-UNMATCHED-ALLOW').length, 0);
   });

@@ -28,7 +28,10 @@ async function loadPolicyWithLines(file: string): Promise<LoadedPolicy> {
 }
 
 /** The severity an unguarded operation deserves: its own oracle or existence severity. */
-function exposure(facts: OperationFacts, ctx: { file: string; positions: PositionMap }): Severity | undefined {
+function exposure(
+  facts: OperationFacts,
+  ctx: { file: string; positions: PositionMap },
+): Severity | undefined {
   const oracle = oracleRule.check(facts, ctx)[0];
   if (oracle !== undefined) return oracle.severity;
   if (existenceRule.check(facts, ctx).length > 0) return 'medium';
@@ -48,7 +51,13 @@ function opFinding(
     ruleId: rule.id,
     severity,
     message,
-    location: { file: spec.file, line: at?.line, column: at?.column, subject: subjectOf(facts), pointer: facts.op.pointer },
+    location: {
+      file: spec.file,
+      line: at?.line,
+      column: at?.column,
+      subject: subjectOf(facts),
+      pointer: facts.op.pointer,
+    },
     evidence,
   };
 }
@@ -103,17 +112,39 @@ function judge(
   };
   const limited = g.perIdentity.length > 0 || g.perNetwork.length > 0 || g.reveal;
   if (!limited) {
-    return opFinding(COVERAGE_RULES.unguarded, severity, facts, spec, `unguarded lookup: route ${route.id} has no limit`, evidence);
+    return opFinding(
+      COVERAGE_RULES.unguarded,
+      severity,
+      facts,
+      spec,
+      `unguarded lookup: route ${route.id} has no limit`,
+      evidence,
+    );
   }
   const batch = facts.inputs.some((i) => i.batch && !i.opaque);
   const gaps: string[] = [];
-  if (g.perIdentity.length === 0 && !g.reveal) gaps.push('no limit follows the caller (only per address or shared)');
+  if (g.perIdentity.length === 0 && !g.reveal)
+    gaps.push('no limit follows the caller (only per address or shared)');
   if (batch && g.perTarget.length === 0 && !g.reveal) gaps.push('a batch is charged as one request');
   if (gaps.length > 0) {
     const weak = severity === 'critical' ? 'high' : 'medium';
-    return opFinding(COVERAGE_RULES.weak, weak, facts, spec, `partly guarded by route ${route.id}: ${gaps.join('; ')} (has: ${guards})`, evidence);
+    return opFinding(
+      COVERAGE_RULES.weak,
+      weak,
+      facts,
+      spec,
+      `partly guarded by route ${route.id}: ${gaps.join('; ')} (has: ${guards})`,
+      evidence,
+    );
   }
-  return opFinding(COVERAGE_RULES.guarded, 'info', facts, spec, `guarded by route ${route.id}: ${guards}`, evidence);
+  return opFinding(
+    COVERAGE_RULES.guarded,
+    'info',
+    facts,
+    spec,
+    `guarded by route ${route.id}: ${guards}`,
+    evidence,
+  );
 }
 
 /**
@@ -146,7 +177,10 @@ export async function auditCoverage(policyFile: string, specFile: string): Promi
     findings.push(verdict);
     if (route === undefined) continue;
     for (const slip of spellingSlips(routes, facts.op.method, sample, route.id, policy.policy.unmatched)) {
-      const reaches = slip.reaches === undefined ? 'no route (unmatched: allow passes it unlimited)' : `route ${slip.reaches}`;
+      const reaches =
+        slip.reaches === undefined
+          ? 'no route (unmatched: allow passes it unlimited)'
+          : `route ${slip.reaches}`;
       findings.push(
         opFinding(
           COVERAGE_RULES.pathSpelling,

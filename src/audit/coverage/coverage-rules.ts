@@ -6,7 +6,8 @@ export const COVERAGE_RULES = {
     id: 'EG-COV-GUARDED',
     title: 'Lookup guarded by the policy',
     severity: 'info',
-    reason: 'The operation is enumeration-prone and the policy route it reaches limits it per caller and per identifier.',
+    reason:
+      'The operation is enumeration-prone and the policy route it reaches limits it per caller and per identifier.',
     fix: 'Nothing to fix; the finding lists what guards it so a review can see the layers.',
   },
   unguarded: {

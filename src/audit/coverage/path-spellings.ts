@@ -20,7 +20,11 @@ export function samplePath(op: SpecOperation): string {
 }
 
 /** The route a request for this path reaches in the gateway: normalized, then first match. */
-export function routeFor(routes: readonly CompiledRoute[], method: string, path: string): CompiledRoute | undefined | 'refused' {
+export function routeFor(
+  routes: readonly CompiledRoute[],
+  method: string,
+  path: string,
+): CompiledRoute | undefined | 'refused' {
   const normal = normalizePath(path);
   if (normal === undefined) return 'refused';
   return matchRoute(routes, method, normal);
@@ -36,7 +40,9 @@ export function spellings(path: string): { label: string; path: string }[] {
   const segments = path.split('/').filter((s) => s !== '');
   const first = segments[0] ?? '';
   const encodedFirst =
-    first === '' ? path : `/%${first.charCodeAt(0).toString(16).toUpperCase()}${first.slice(1)}/${segments.slice(1).join('/')}`;
+    first === ''
+      ? path
+      : `/%${first.charCodeAt(0).toString(16).toUpperCase()}${first.slice(1)}/${segments.slice(1).join('/')}`;
   return [
     { label: 'trailing slash', path: `${path}/` },
     { label: 'upper case', path: path.toUpperCase() },
