@@ -59,8 +59,15 @@ export function modelOr409(call: RouteCall): ReturnType<typeof riskModel> | unde
   return riskModel(risk.model);
 }
 
-/** Swept number blocks: range-density findings grouped by the block they name. */
-export function hotBlocks(events: readonly EnumguardEvent[]): {
+/**
+ * Swept number blocks: range-density findings grouped by the block they name (the finding's
+ * `block`, set by the detector: a prefix, never a whole number), most findings first, at most
+ * `limit` of them.
+ */
+export function hotBlocks(
+  events: readonly EnumguardEvent[],
+  limit: number,
+): {
   block: string;
   findings: number;
   callers: number;
@@ -68,19 +75,17 @@ export function hotBlocks(events: readonly EnumguardEvent[]): {
 }[] {
   const blocks = new Map<string, { findings: number; callers: Set<string>; lastAt: number }>();
   for (const e of events) {
-    if (e.type !== 'finding' || e.detector !== 'range-density') continue;
-    // detectors.ts: "<kind>: block +<digits>x… had …": the block, never a whole number.
-    const block = /block (\+\d+x+)/.exec(e.detail)?.[1];
-    if (block === undefined) continue;
-    const entry = blocks.get(block) ?? { findings: 0, callers: new Set<string>(), lastAt: 0 };
+    if (e.type !== 'finding' || e.block === undefined) continue;
+    const entry = blocks.get(e.block) ?? { findings: 0, callers: new Set<string>(), lastAt: 0 };
     entry.findings++;
     entry.callers.add(e.identityTag ?? e.prefix);
     entry.lastAt = Math.max(entry.lastAt, e.at);
-    blocks.set(block, entry);
+    blocks.set(e.block, entry);
   }
   return [...blocks]
     .map(([block, b]) => ({ block, findings: b.findings, callers: b.callers.size, lastAt: b.lastAt }))
-    .sort((a, b) => b.findings - a.findings || b.lastAt - a.lastAt);
+    .sort((a, b) => b.findings - a.findings || b.lastAt - a.lastAt)
+    .slice(0, limit);
 }
 
 export const READ_ROUTES: readonly AdminRoute[] = [
@@ -132,9 +137,12 @@ export const READ_ROUTES: readonly AdminRoute[] = [
   {
     method: 'GET',
     path: '/admin/v1/hot-blocks',
-    summary: 'number blocks being swept (range-density findings), most findings first',
-    handle({ res, deps }) {
-      sendJson(res, 200, { blocks: hotBlocks(deps.events.recent(MAX_LIST, ['finding'])) });
+    summary: 'number blocks being swept (range-density findings), most findings first; ?limit=20',
+    handle(call) {
+      const limit = limitParam(call.url, 20, 500);
+      if (limit === undefined) return badQuery(call, 'limit: expected a whole number from 1 to 500');
+      const events = call.deps.events.recent(MAX_LIST, ['finding']);
+      sendJson(call.res, 200, { blocks: hotBlocks(events, limit) });
     },
   },
   {
@@ -160,12 +168,17 @@ export const READ_ROUTES: readonly AdminRoute[] = [
   {
     method: 'GET',
     path: '/admin/v1/blocks',
-    summary: 'subjects blocked now, the soonest to end first',
+    summary: 'subjects blocked now, the soonest to end first; ?limit=100 (total counts them all)',
     async handle(call) {
+      const limit = limitParam(call.url, 100);
+      if (limit === undefined) return badQuery(call, `limit: expected a whole number from 1 to ${MAX_LIST}`);
       const admin = adminOr501(call);
       const model = admin && modelOr409(call);
       if (admin === undefined || model === undefined) return;
-      sendJson(call.res, 200, { blocks: await admin.blocks(model) });
+      // An attack from thousands of addresses blocks thousands of subjects: the answer (and the
+      // dashboard's table) stays bounded, and `total` says how many there are.
+      const all = await admin.blocks(model);
+      sendJson(call.res, 200, { blocks: all.slice(0, limit), total: all.length });
     },
   },
   {

@@ -47,6 +47,11 @@ export interface FindingEvent extends EventBase {
   readonly score: number;
   /** The detector's summary (e.g. the swept number block's prefix); no target numbers. */
   readonly detail: string;
+  /**
+   * Range-density findings only: the swept number block as its prefix with an x per hidden digit
+   * ("+4477001xxxx"), never a whole number. The admin API's hot blocks group by it.
+   */
+  readonly block?: string | undefined;
 }
 
 /** A subject's enforced risk level changed (e.g. observe → shrink). */

@@ -138,6 +138,7 @@ export function createGatewayEventSource(options: GatewayEventSourceOptions): Ga
         wouldBe: e.wouldBe,
         score: e.score,
         detail: e.detail,
+        ...(e.block === undefined ? {} : { block: e.block }),
       });
       // The level belongs to the layer that decided it: a network's score names the network.
       const subject: Subject =

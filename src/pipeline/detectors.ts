@@ -19,6 +19,11 @@ export interface Finding {
   readonly weight: number;
   readonly shadow: boolean;
   readonly detail: string;
+  /**
+   * Range density only: the swept block as its prefix and an x per hidden digit ("+4477001xxxx"),
+   * never a whole number. The admin API groups findings by it.
+   */
+  readonly block?: string | undefined;
 }
 
 /** A route's detectors, with their in-process state. */
@@ -153,6 +158,7 @@ export function createRouteDetectors(config: RouteDetectors, seed: number): Rout
         const fp = fmix32(hashText(suspectKey(suspect))) >>> 0;
         remember(suspects, fp, suspect);
         for (const event of density.observe(fp, numbers, now)) {
+          const block = `+${event.block}${'x'.repeat(density.config.blockDigits)}`;
           for (const c of event.contributors) {
             const who = suspects.get(c.identity);
             if (who === undefined || c.numbers < minContribution || bookLike(who)) continue;
@@ -161,7 +167,8 @@ export function createRouteDetectors(config: RouteDetectors, seed: number): Rout
               suspect: who,
               weight: rangeDensity.weight,
               shadow: rangeDensity.shadow,
-              detail: `${event.kind}: block +${event.block}${'x'.repeat(density.config.blockDigits)} had ${event.distinct} distinct numbers queried in its window, ${c.numbers} of them by this caller`,
+              detail: `${event.kind}: block ${block} had ${event.distinct} distinct numbers queried in its window, ${c.numbers} of them by this caller`,
+              block,
             });
           }
         }

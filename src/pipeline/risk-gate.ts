@@ -29,6 +29,8 @@ export interface RiskEvent {
   readonly weight: number;
   readonly shadow: boolean;
   readonly detail: string;
+  /** Range density only: the swept block's prefix ("+4477001xxxx"), never a whole number. */
+  readonly block?: string | undefined;
   /** The suspect's enforced response after the signal, what it would be without shadow, and its score. */
   readonly level: RiskLevel;
   readonly wouldBe: RiskLevel;

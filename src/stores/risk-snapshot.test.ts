@@ -7,6 +7,7 @@ import type { LimitSpec } from '../core/limit.ts';
 import { riskModel } from '../core/risk.ts';
 import { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './memory-store.ts';
 import { NO_RISK_RECORDS, type RiskRecords } from './risk-table.ts';
+import { identityTag } from './risk-subject.ts';
 import { decodeSnapshot, encodeSnapshot, snapshotSize } from './snapshot.ts';
 import type { StoreState } from './store-state.ts';
 import type { RiskLayer, RiskReading, RiskSignal } from './store.ts';
@@ -85,7 +86,9 @@ describe('memory store snapshot: risk records', () => {
     clock.advance(MIN);
 
     const bytes = encodeSnapshot(store.exportState());
-    assert.equal(bytes.length, snapshotSize(0, 0, store.stats().riskRecords));
+    // The labels: the identity's tag and the network's prefix, one line each (the cohort has none).
+    const labels = `i ${identityTag('bearer tok-1')}\nn ${B}`.length + 2;
+    assert.equal(bytes.length, snapshotSize(0, 0, store.stats().riskRecords, labels));
     assert.equal(bytes.includes('tok-'), false, 'fingerprints only, never a token in clear');
     const restored = createMemoryStore({ ...options, restore: decodeSnapshot(bytes) });
     assert.equal(restored.stats().riskRecords, store.stats().riskRecords);
@@ -106,6 +109,39 @@ describe('memory store snapshot: risk records', () => {
 
     clock.set(t0 + 35 * MIN);
     assert.notEqual(read(restored, 'bearer tok-1', B).enforced.level, 'block', 'the block ends on time');
+  });
+
+  it('keeps the subjects of its records, so the blocks are listed right after a restart', async () => {
+    const clock = manualClock(1_700_000_000_000);
+    const options = { clock, seed: [3, 5] as const };
+    const store = createMemoryStore(options);
+    store.signal(lookup('bearer tok-1', A), blow('identity'));
+    store.signal(lookup(undefined, D), blow('ipPrefix'));
+    read(store, 'bearer tok-2', C); // seen, never signalled: no subject
+    const admin = store.admin;
+    const before = await admin.blocks(model);
+    assert.deepEqual(
+      before.map((e) => e.subject),
+      [
+        { kind: 'identity', tag: identityTag('bearer tok-1') },
+        { kind: 'network', prefix: D },
+      ],
+    );
+    const bytes = encodeSnapshot(store.exportState());
+    assert.equal(bytes.includes('tok-'), false, 'tags only, never a token in clear');
+    const restored = restart(store, options);
+    assert.deepEqual(await restored.admin.blocks(model), before);
+    const top = await restored.admin.top(model, 10);
+    assert.deepEqual(
+      top.map((e) => e.subject),
+      before.map((e) => e.subject),
+    );
+    // An operator can lift the restored block by its tag, and the identity is served again.
+    assert.equal(
+      await restored.admin.lift(model, { kind: 'identity', tag: identityTag('bearer tok-1') }),
+      true,
+    );
+    assert.equal(read(restored, 'bearer tok-1', A).enforced.level, 'none');
   });
 
   it('answers every later read as the store it was taken from would', () => {
@@ -211,13 +247,44 @@ describe('snapshot decoding: risk records', () => {
       lying.writeDoubleLE(count, 48);
       assert.equal(
         errorOf(() => decodeSnapshot(lying, 'snap.bin')),
-        `snap.bin: the header's lengths disagree (0 keys, 0 targets and ${count} risk records, but ${good.length} bytes)`,
+        `snap.bin: the header's lengths disagree (0 keys, 0 targets and ${count} risk records, ${good.readDoubleLE(56)} label bytes, but ${good.length} bytes)`,
       );
     }
     assert.equal(
       errorOf(() => decodeSnapshot(good.subarray(0, 50), 'snap.bin')),
-      'snap.bin: truncated at byte 50 (the header alone is 56 bytes)',
+      'snap.bin: truncated at byte 50 (the header alone is 64 bytes)',
     );
+  });
+
+  it('refuses labels that do not match the records, and reads a version 2 file without them', () => {
+    const good = encodeSnapshot(state);
+    const at = good.length - 4 - good.readDoubleLE(56);
+    const label = good.subarray(at, good.length - 4).toString('latin1');
+    // The identity, its network and its cohort, which names no one an operator acts on.
+    assert.match(label, /^i [0-9a-f]{12}\nn 198\.51\.100\.0\/24\n$/);
+    const forged = Buffer.from(good);
+    forged.write('x', at, 'latin1');
+    forged.writeUInt32LE(crc32(forged.subarray(0, forged.length - 4)), forged.length - 4);
+    assert.equal(
+      errorOf(() => decodeSnapshot(forged, 'snap.bin')),
+      'snap.bin: risk record 0 has a label that is neither an identity tag nor a network prefix',
+    );
+    const one = encodeSnapshot(withRisk({ labels: [undefined] }));
+    assert.equal(
+      errorOf(() => decodeSnapshot(one, 'snap.bin')),
+      'snap.bin: 1 risk labels for 3 risk records',
+    );
+    // Version 2: header 56, no label count or labels; the records load without subjects.
+    const v2 = Buffer.concat([good.subarray(0, 56), good.subarray(64, at)]);
+    v2.writeUInt16LE(2, 8);
+    v2.writeUInt16LE(56, 10);
+    v2.writeDoubleLE(v2.length + 4, 16);
+    const v2file = Buffer.concat([v2, Buffer.alloc(4)]);
+    v2file.writeUInt32LE(crc32(v2), v2.length);
+    const decoded = decodeSnapshot(v2file, 'old.snap');
+    const { labels, ...rest } = state.risk;
+    assert.equal(labels?.length, state.risk.count);
+    assert.deepEqual(decoded, { ...state, risk: rest });
   });
 
   it('refuses a record twice, and arrays that do not hold the count', () => {

@@ -34,7 +34,7 @@ export interface RiskRecord {
   cohort: string | undefined;
   /**
    * Whom the record is about, learnt when a signal or an operator reaches it (the admin API's
-   * name for it: an identity's tag, a network's prefix); not kept in snapshots.
+   * name for it: an identity's tag, a network's prefix); kept in snapshots since version 3.
    */
   subject: RiskSubject | undefined;
 }
@@ -51,6 +51,11 @@ export interface RiskRecords {
   readonly states: Float64Array;
   /** (a, b) of the record's cohort, (0, 0) for none: only identity records have one. */
   readonly cohorts: Int32Array;
+  /**
+   * Each record's subject, when it has one (snapshot version 3), so the admin API lists a block
+   * right after a restart; absent from version 2 snapshots.
+   */
+  readonly labels?: readonly (RiskSubject | undefined)[];
 }
 
 export const RISK_STRIDE = 9;
@@ -60,6 +65,7 @@ export const NO_RISK_RECORDS: RiskRecords = Object.freeze({
   fingerprints: new Int32Array(0),
   states: new Float64Array(0),
   cohorts: new Int32Array(0),
+  labels: Object.freeze([]),
 });
 
 const EMPTY: RiskState = Object.freeze({ score: 0, at: 0, blocks: 0, blockedUntil: 0 });
@@ -269,22 +275,25 @@ export function createRiskTable(maxRecords: number, seed: readonly [number, numb
       const fingerprints = new Int32Array(2 * count);
       const states = new Float64Array(RISK_STRIDE * count);
       const cohorts = new Int32Array(2 * count);
+      const labels = new Array<RiskSubject | undefined>(count);
       let i = 0;
       // Map order is insertion order and a touch re-inserts: least recently used first.
       for (const [key, record] of records) {
         writePair(key, fingerprints, 2 * i);
         writeState(record, states, RISK_STRIDE * i);
         if (record.cohort !== undefined) writePair(record.cohort, cohorts, 2 * i);
+        labels[i] = record.subject;
         i++;
       }
-      return { count, fingerprints, states, cohorts };
+      return { count, fingerprints, states, cohorts, labels };
     },
-    restoreRecords({ count, fingerprints, states, cohorts }) {
+    restoreRecords({ count, fingerprints, states, cohorts, labels }) {
       const bad = (what: string): EnumguardError => new EnumguardError('ERR_SNAPSHOT_INVALID', what);
       if (
         fingerprints.length !== 2 * count ||
         states.length !== RISK_STRIDE * count ||
-        cohorts.length !== 2 * count
+        cohorts.length !== 2 * count ||
+        (labels !== undefined && labels.length !== count)
       ) {
         throw bad(`the state's risk arrays do not hold ${count} records`);
       }
@@ -300,7 +309,7 @@ export function createRiskTable(maxRecords: number, seed: readonly [number, numb
         const ca = cohorts[2 * i] as number;
         const cb = cohorts[2 * i + 1] as number;
         const cohort = ca === 0 && cb === 0 ? undefined : mapKey(ca, cb);
-        addRestored(key, { ...readState(states, RISK_STRIDE * i), cohort, subject: undefined });
+        addRestored(key, { ...readState(states, RISK_STRIDE * i), cohort, subject: labels?.[i] });
       }
     },
   };

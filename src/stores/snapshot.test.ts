@@ -151,7 +151,7 @@ describe('memory store snapshot', () => {
     store.consume([{ spec: gcra, key: 'g:a', cost: 1 }]);
     const bytes = encodeSnapshot(store.exportState());
     assert.equal(bytes.length, snapshotSize(2, 30));
-    assert.equal(bytes.length, 56 + 2 * 44 + 30 * 4 + 4);
+    assert.equal(bytes.length, 64 + 2 * 44 + 30 * 4 + 4);
   });
 
   it('refuses a seed that disagrees with the restored one', () => {
@@ -190,7 +190,7 @@ describe('snapshot decoding', () => {
 
   it('detects a flipped bit by its checksum', () => {
     const bad = Buffer.from(good);
-    bad[60] = (bad[60] as number) ^ 0x10;
+    bad[70] = (bad[70] as number) ^ 0x10;
     const stored = good
       .readUInt32LE(size - 4)
       .toString(16)
@@ -209,7 +209,7 @@ describe('snapshot decoding', () => {
     newer.writeUInt16LE(9, 8);
     assert.equal(
       errorOf(() => decodeSnapshot(newer, 'snap.bin')),
-      'snap.bin: format version 9 is newer than this enumguard understands (2); upgrade enumguard or remove the file to start empty',
+      'snap.bin: format version 9 is newer than this enumguard understands (3); upgrade enumguard or remove the file to start empty',
     );
     assert.equal(
       errorOf(() => decodeSnapshot(Buffer.from('{"keys": []}\n'), 'snap.bin')),
@@ -223,7 +223,7 @@ describe('snapshot decoding', () => {
     lying.writeUInt32LE(1_000, 12);
     assert.equal(
       errorOf(() => decodeSnapshot(lying, 'snap.bin')),
-      `snap.bin: the header's lengths disagree (1000 keys, 5 targets and 0 risk records, but ${size} bytes)`,
+      `snap.bin: the header's lengths disagree (1000 keys, 5 targets and 0 risk records, 0 label bytes, but ${size} bytes)`,
     );
   });
 

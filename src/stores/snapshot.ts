@@ -1,23 +1,25 @@
 import { crc32 } from 'node:zlib';
 import { EnumguardError } from '../core/errors.ts';
 import { hex, put, take } from './snapshot-bytes.ts';
+import { decodeLabels, encodeLabels } from './snapshot-labels.ts';
 import { NO_RISK_RECORDS, RISK_STRIDE } from './risk-table.ts';
 import { STATE_STRIDE, type StoreState } from './store-state.ts';
 
 /**
- * The memory store's snapshot format, version 2. All numbers little-endian.
+ * The memory store's snapshot format, version 3. All numbers little-endian.
  *
  *   offset  size  field
  *   0       8     magic "EGSNAP\r\n"
  *   8       2     format version (u16)
- *   10      2     header length (u16, 56): later versions may append header fields
+ *   10      2     header length (u16, 64): later versions may append header fields
  *   12      4     keys n (u32)
  *   16      8     file length in bytes, checksum included (f64, an integer)
  *   24      8     seeds a, b (2 × i32)
  *   32      8     savedAt, clock ms (f64)
  *   40      8     targets T in all (f64, an integer)
  *   48      8     risk records R (f64, an integer)                       since version 2
- *   56      8n    key fingerprints (a, b as i32), least recently used first
+ *   56      8     risk label bytes L (f64, an integer)                   since version 3
+ *   64      8n    key fingerprints (a, b as i32), least recently used first
  *           32n   limiter states (s0, s1, s2, expiresAt as f64)
  *           4n    targets per key (u32)
  *           4T    target fingerprints (i32), each key's oldest first
@@ -25,6 +27,7 @@ import { STATE_STRIDE, type StoreState } from './store-state.ts';
  *           72R   risk states (score, at, blocks, blockedUntil; the shadow state's four;
  *                 firstSeen; as f64)
  *           8R    cohort fingerprints (a, b as i32; 0, 0 for none)
+ *           L     the records' subjects, one ASCII line each (snapshot-labels.ts)
  *   end-4   4     CRC-32 (ISO-HDLC, zlib's) of every byte before it
  *
  * 44 bytes per key, 4 per remembered target and 88 per risk record. Sections rather than
@@ -33,31 +36,36 @@ import { STATE_STRIDE, type StoreState } from './store-state.ts';
  * failure.
  *
  * Version 1 is the same without the risk record count (header length 48) and the risk
- * sections; it still loads, with no risk records.
+ * sections; it still loads, with no risk records. Version 2 is the same without the labels
+ * (header length 56); it still loads, its records without subjects until a signal reaches them.
  */
-export const SNAPSHOT_VERSION = 2;
+export const SNAPSHOT_VERSION = 3;
 const MAGIC = Buffer.from('EGSNAP\r\n', 'latin1');
 /** Header length by format version. */
-const HEADERS: Readonly<Record<number, number>> = { 1: 48, 2: 56 };
+const HEADERS: Readonly<Record<number, number>> = { 1: 48, 2: 56, 3: 64 };
 const HEADER_V1 = 48;
-const HEADER = 56;
+const HEADER = 64;
 const PER_KEY = 8 + 8 * STATE_STRIDE + 4;
 const PER_RISK_RECORD = 8 + 8 * RISK_STRIDE + 8;
 const CHECKSUM = 4;
-/** Bytes a snapshot of `keys` keys holding `targets` targets in all, and `risk` risk records, takes. */
-export function snapshotSize(keys: number, targets: number, risk = 0): number {
-  return sizeFor(HEADER, keys, targets, risk);
+/**
+ * Bytes a snapshot of `keys` keys holding `targets` targets in all, and `risk` risk records
+ * whose labels take `labels` bytes, takes.
+ */
+export function snapshotSize(keys: number, targets: number, risk = 0, labels = 0): number {
+  return sizeFor(HEADER, keys, targets, risk, labels);
 }
 
-function sizeFor(header: number, keys: number, targets: number, risk: number): number {
-  return header + PER_KEY * keys + 4 * targets + PER_RISK_RECORD * risk + CHECKSUM;
+function sizeFor(header: number, keys: number, targets: number, risk: number, labels: number): number {
+  return header + PER_KEY * keys + 4 * targets + PER_RISK_RECORD * risk + labels + CHECKSUM;
 }
 
 export function encodeSnapshot(state: StoreState): Buffer {
   const n = state.keys;
   const total = state.targets.length;
   const risk = state.risk;
-  const size = snapshotSize(n, total, risk.count);
+  const labels = encodeLabels(risk.labels ?? []);
+  const size = snapshotSize(n, total, risk.count, labels.length);
   const out = Buffer.alloc(size);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   MAGIC.copy(out, 0);
@@ -70,6 +78,7 @@ export function encodeSnapshot(state: StoreState): Buffer {
   view.setFloat64(32, state.savedAt, true);
   view.setFloat64(40, total, true);
   view.setFloat64(48, risk.count, true);
+  view.setFloat64(56, labels.length, true);
   let at = put(out, view, HEADER, state.fingerprints);
   at = put(out, view, at, state.states);
   at = put(out, view, at, state.targetCounts);
@@ -77,6 +86,8 @@ export function encodeSnapshot(state: StoreState): Buffer {
   at = put(out, view, at, risk.fingerprints);
   at = put(out, view, at, risk.states);
   at = put(out, view, at, risk.cohorts);
+  labels.copy(out, at);
+  at += labels.length;
   view.setUint32(at, crc32(out.subarray(0, at)), true);
   return out;
 }
@@ -117,9 +128,16 @@ export function decodeSnapshot(bytes: Uint8Array, source = 'snapshot'): StoreSta
   const size = view.getFloat64(16, true);
   const total = view.getFloat64(40, true);
   const count = version === 1 ? 0 : view.getFloat64(48, true);
+  const labelBytes = version < 3 ? 0 : view.getFloat64(56, true);
   const counted = (x: number): boolean => Number.isSafeInteger(x) && x >= 0;
-  if (!counted(total) || !counted(count) || size !== sizeFor(header, n, total, count)) {
-    const risk = version === 1 ? '' : ` and ${count} risk records`;
+  if (
+    !counted(total) ||
+    !counted(count) ||
+    !counted(labelBytes) ||
+    size !== sizeFor(header, n, total, count, labelBytes)
+  ) {
+    const labels = version < 3 ? '' : `, ${labelBytes} label bytes`;
+    const risk = version === 1 ? '' : ` and ${count} risk records${labels}`;
     throw bad(`the header's lengths disagree (${n} keys, ${total} targets${risk}, but ${size} bytes)`);
   }
   if (len < size) throw bad(`truncated at byte ${len} (expected ${size} bytes)`);
@@ -156,16 +174,20 @@ export function decodeSnapshot(bytes: Uint8Array, source = 'snapshot'): StoreSta
     states,
     targetCounts,
     targets,
-    risk: count === 0 ? NO_RISK_RECORDS : takeRisk(bytes, view, at, count, bad),
+    risk:
+      count === 0 && labelBytes === 0
+        ? NO_RISK_RECORDS
+        : takeRisk(bytes, view, at, count, version < 3 ? undefined : labelBytes, bad),
   };
 }
 
-/** Reads and checks the risk sections (version 2) of `count` records at `at`. */
+/** Reads and checks the risk sections of `count` records at `at`, with `labelBytes` of labels (version 3). */
 function takeRisk(
   bytes: Uint8Array,
   view: DataView,
   at: number,
   count: number,
+  labelBytes: number | undefined,
   bad: (what: string) => EnumguardError,
 ): StoreState['risk'] {
   const fingerprints = new Int32Array(2 * count);
@@ -173,7 +195,9 @@ function takeRisk(
   const cohorts = new Int32Array(2 * count);
   at = take(bytes, view, at, fingerprints);
   at = take(bytes, view, at, states);
-  take(bytes, view, at, cohorts);
+  at = take(bytes, view, at, cohorts);
+  const labels =
+    labelBytes === undefined ? undefined : decodeLabels(bytes.subarray(at, at + labelBytes), count, bad);
   for (let i = 0; i < count; i++) {
     if (fingerprints[2 * i] === 0 && fingerprints[2 * i + 1] === 0) {
       throw bad(`risk record ${i} has the fingerprint (0, 0), which no record can have`);
@@ -186,5 +210,7 @@ function takeRisk(
       throw bad(`risk record ${Math.floor(i / RISK_STRIDE)} has a state that is not a finite number`);
     }
   }
-  return { count, fingerprints, states, cohorts };
+  return labels === undefined
+    ? { count, fingerprints, states, cohorts }
+    : { count, fingerprints, states, cohorts, labels };
 }

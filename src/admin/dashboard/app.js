@@ -5,7 +5,10 @@
 
 const API = '/admin/v1';
 const POLL_MS = 2000;
+// Every list on the page is bounded, so it can stay open through a long attack: the feeds keep
+// the newest MAX_FEED items, the tables ask the API for TABLE_ROWS rows (and say how many more).
 const MAX_FEED = 100;
+const TABLE_ROWS = 20;
 let csrf = '';
 
 const $ = (id) => document.getElementById(id);
@@ -102,13 +105,31 @@ function drawTraffic(t) {
   } else chart.setData(data);
 }
 
-async function refresh() {
+// One refresh at a time: a burst of block events (or a slow API) asks again once, after it.
+let refreshing;
+let again = false;
+function refresh() {
+  if (refreshing) {
+    again = true;
+    return refreshing;
+  }
+  refreshing = load().finally(() => {
+    refreshing = undefined;
+    if (again) {
+      again = false;
+      void refresh().catch((err) => say(err.message));
+    }
+  });
+  return refreshing;
+}
+
+async function load() {
   const [status, traffic, risky, blocks, hot] = await Promise.all([
     api('/status'),
     api('/traffic'),
     api('/risky?limit=10').catch((err) => ({ subjects: [], error: err.message })),
-    api('/blocks').catch(() => ({ blocks: [] })),
-    api('/hot-blocks'),
+    api(`/blocks?limit=${TABLE_ROWS}`).catch(() => ({ blocks: [], total: 0 })),
+    api(`/hot-blocks?limit=${TABLE_ROWS}`),
   ]);
   $('policy').textContent = `${status.policy.version} (${status.policy.routes} routes)`;
   $('store').textContent = `${status.store.kind}: ${status.store.healthy ? 'healthy' : 'degraded'}`;
@@ -130,6 +151,8 @@ async function refresh() {
     cell(tr, String(e.blocks));
     cell(tr, '').appendChild(button('lift', 'Lift', e.subject));
   });
+  const more = blocks.total - blocks.blocks.length;
+  $('blocks-more').textContent = more > 0 ? `and ${more} more (GET ${API}/blocks?limit=1000)` : '';
   fill($('hot-blocks').tBodies[0], hot.blocks, (tr, b) => {
     cell(tr, b.block);
     cell(tr, String(b.findings));
