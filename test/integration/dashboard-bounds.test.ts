@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatE164 } from '../../src/reference/e164.ts';
 import { chromiumSkipMessage, launchChromium } from '../helpers/chromium.ts';
+import { DASHBOARD_WAIT_MS as WAIT_MS, logIn, watchedPage } from '../helpers/dashboard-page.ts';
 import { ADMIN_TOKEN, startAdminGateway, type AdminGateway } from '../helpers/admin-gateway.ts';
 
 /**
@@ -12,7 +13,6 @@ import { ADMIN_TOKEN, startAdminGateway, type AdminGateway } from '../helpers/ad
  * the attack goes on.
  */
 const browser = await launchChromium();
-const WAIT_MS = 30_000;
 const SCANNERS = 60;
 const FEED = 100;
 const ROWS = 20;
@@ -57,18 +57,8 @@ describe('dashboard bounds in Chromium', { skip: browser ? false : chromiumSkipM
   });
 
   it(`keeps the newest ${FEED} findings and ${ROWS} block rows while ${SCANNERS} scanners are blocked`, async () => {
-    const context = await browser!.newContext();
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (err) => problems.push(err.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
-    await page.goto(`${g.admin}/admin/login`);
-    await page.fill('#token', ADMIN_TOKEN);
-    await page.click('button[type=submit]');
-    await page.waitForURL(/\/admin\/$/, { timeout: WAIT_MS });
-    await page.locator('#live', { hasText: 'live' }).waitFor({ timeout: WAIT_MS });
+    const { context, page, problems } = await watchedPage(browser!);
+    await logIn(page, g.admin, ADMIN_TOKEN);
 
     for (let k = 1; k <= SCANNERS; k++) assert.equal(await scan(g, k), 403, `scanner ${k} is blocked`);
 

@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatE164 } from '../../src/reference/e164.ts';
 import { chromiumSkipMessage, launchChromium } from '../helpers/chromium.ts';
+import { DASHBOARD_WAIT_MS as WAIT_MS, watchedPage } from '../helpers/dashboard-page.ts';
 import { ADMIN_TOKEN, register, startAdminGateway, type AdminGateway } from '../helpers/admin-gateway.ts';
 
 /**
@@ -11,8 +12,6 @@ import { ADMIN_TOKEN, register, startAdminGateway, type AdminGateway } from '../
  * earned is lifted by clicking Lift: the scanner is then served again.
  */
 const browser = await launchChromium();
-/** Conditions, not sleeps: each wait ends as soon as the page shows it; the bound catches a hang. */
-const WAIT_MS = 30_000;
 
 describe('dashboard in Chromium', { skip: browser ? false : chromiumSkipMessage() }, () => {
   let g: AdminGateway;
@@ -25,13 +24,7 @@ describe('dashboard in Chromium', { skip: browser ? false : chromiumSkipMessage(
   });
 
   it('logs in, shows a scan’s finding live, and lifts its block by a click', async () => {
-    const context = await browser!.newContext();
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (err) => problems.push(err.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
+    const { context, page, problems } = await watchedPage(browser!);
 
     await page.goto(`${g.admin}/admin/`);
     assert.match(page.url(), /\/admin\/login$/);

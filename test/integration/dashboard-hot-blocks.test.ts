@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatE164 } from '../../src/reference/e164.ts';
 import { chromiumSkipMessage, launchChromium } from '../helpers/chromium.ts';
+import { DASHBOARD_WAIT_MS as WAIT_MS, logIn, watchedPage } from '../helpers/dashboard-page.ts';
 import { ADMIN_TOKEN, register, startAdminGateway, type AdminGateway } from '../helpers/admin-gateway.ts';
 import { waitUntil } from '../helpers/wait-for.ts';
 
@@ -20,7 +21,6 @@ interface HotBlock {
   readonly lastAt: number;
 }
 const browser = await launchChromium();
-const WAIT_MS = 30_000;
 
 /** The sweep's first candidate index: the reference population's candidates come in runs of whole blocks. */
 const FROM = 20_000;
@@ -103,18 +103,8 @@ describe(
     });
 
     it('shows the block a sequential scanner swept in the hot blocks table', async () => {
-      const context = await browser!.newContext();
-      const page = await context.newPage();
-      const problems: string[] = [];
-      page.on('pageerror', (err) => problems.push(err.message));
-      page.on('console', (m) => {
-        if (m.type() === 'error') problems.push(m.text());
-      });
-      await page.goto(`${g.admin}/admin/login`);
-      await page.fill('#token', ADMIN_TOKEN);
-      await page.click('button[type=submit]');
-      await page.waitForURL(/\/admin\/$/, { timeout: WAIT_MS });
-      await page.locator('#live', { hasText: 'live' }).waitFor({ timeout: WAIT_MS });
+      const { context, page, problems } = await watchedPage(browser!);
+      await logIn(page, g.admin, ADMIN_TOKEN);
 
       const { block } = await sweep(g, 502);
       // The stream shows the finding; the next poll (or the block it earned) fills the table.
