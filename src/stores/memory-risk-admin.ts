@@ -1,7 +1,8 @@
 import type { Clock } from '../core/clock.ts';
 import type { RiskModel } from '../core/risk.ts';
 import { byRisk, type RiskEntry, type RiskSubject, type StoreAdmin } from './risk-subject.ts';
-import type { RiskRecord, RiskTable } from './risk-table.ts';
+import type { RiskRecord } from './risk-records.ts';
+import type { RiskTable } from './risk-table.ts';
 
 /** The memory store's StoreAdmin: reads and changes its risk table's records in place. */
 export function createMemoryRiskAdmin(table: RiskTable, clock: Clock): StoreAdmin {

@@ -6,7 +6,7 @@ import { isEnumguardError } from '../core/errors.ts';
 import type { LimitSpec } from '../core/limit.ts';
 import { riskModel } from '../core/risk.ts';
 import { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './memory-store.ts';
-import { NO_RISK_RECORDS, type RiskRecords } from './risk-table.ts';
+import { NO_RISK_RECORDS, type RiskRecords } from './risk-records.ts';
 import { identityTag } from './risk-subject.ts';
 import { decodeSnapshot, encodeSnapshot, snapshotSize } from './snapshot.ts';
 import type { StoreState } from './store-state.ts';

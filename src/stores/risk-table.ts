@@ -1,9 +1,19 @@
-import type { RiskModel, RiskAction, RiskState } from '../core/risk.ts';
-import { riskLevelRank } from '../core/risk-config.ts';
-import { EnumguardError } from '../core/errors.ts';
+import type { RiskModel, RiskState } from '../core/risk.ts';
 import { fingerprint, type Fingerprint } from './fingerprint.ts';
+import {
+  exportRiskRecords,
+  mapKey,
+  restoreRiskRecords,
+  type RiskRecord,
+  type RiskRecords,
+} from './risk-records.ts';
+import { readRiskLayers } from './risk-reading.ts';
 import { identityTag, type RiskSubject } from './risk-subject.ts';
 import type { RiskLayer, RiskLookup, RiskReading, RiskSignal } from './store.ts';
+
+const EMPTY: RiskState = Object.freeze({ score: 0, at: 0, blocks: 0, blockedUntil: 0 });
+/** Oldest records looked at for one at rest before a newcomer goes to the overflow record. */
+const EVICT_STEPS = 64;
 
 /**
  * Risk scores by key, for the memory store: one record per identity, IP prefix and cohort
@@ -24,68 +34,10 @@ import type { RiskLayer, RiskLookup, RiskReading, RiskSignal } from './store.ts'
  * newcomer shares its layer's overflow record: signals for records the table could not keep add
  * up there, a layer without a record reads it, and a record created later starts from it. An
  * identity on the overflow record counts as first seen now (age 0) in its current network.
+ *
+ * A record's shape and its flat snapshot form are in risk-records.ts; how the layers' records
+ * make one reading is in risk-reading.ts, which the Redis store shares.
  */
-export interface RiskRecord {
-  state: RiskState;
-  /** Score from shadow rules only: logged, never enforced. */
-  shadow: RiskState;
-  firstSeen: number;
-  /** The cohort's map key (see mapKey) of an identity record. */
-  cohort: string | undefined;
-  /**
-   * Whom the record is about, learnt when a signal or an operator reaches it (the admin API's
-   * name for it: an identity's tag, a network's prefix); kept in snapshots since version 3.
-   */
-  subject: RiskSubject | undefined;
-}
-
-/**
- * Risk records as flat arrays, least recently used first: what a snapshot holds of the table.
- * Fingerprints only; (0, 0) is never a record's fingerprint, so it marks "no cohort".
- */
-export interface RiskRecords {
-  readonly count: number;
-  /** (a, b) per record. */
-  readonly fingerprints: Int32Array;
-  /** RISK_STRIDE numbers per record: state (score, at, blocks, blockedUntil), shadow (the same), firstSeen. */
-  readonly states: Float64Array;
-  /** (a, b) of the record's cohort, (0, 0) for none: only identity records have one. */
-  readonly cohorts: Int32Array;
-  /**
-   * Each record's subject, when it has one (snapshot version 3), so the admin API lists a block
-   * right after a restart; absent from version 2 snapshots.
-   */
-  readonly labels?: readonly (RiskSubject | undefined)[];
-}
-
-export const RISK_STRIDE = 9;
-
-export const NO_RISK_RECORDS: RiskRecords = Object.freeze({
-  count: 0,
-  fingerprints: new Int32Array(0),
-  states: new Float64Array(0),
-  cohorts: new Int32Array(0),
-  labels: Object.freeze([]),
-});
-
-const EMPTY: RiskState = Object.freeze({ score: 0, at: 0, blocks: 0, blockedUntil: 0 });
-/** Oldest records looked at for one at rest before a newcomer goes to the overflow record. */
-const EVICT_STEPS = 64;
-const NONE_ACTION: RiskAction = Object.freeze({ level: 'none', quotaFactor: 1 });
-
-/**
- * A 64-bit fingerprint as a Map key: four UTF-16 code units, so the Map hashes 4 characters
- * rather than a token, and the pair is recovered exactly for a snapshot.
- */
-function mapKey(a: number, b: number): string {
-  return String.fromCharCode(a & 0xffff, a >>> 16, b & 0xffff, b >>> 16);
-}
-
-function writePair(key: string, out: Int32Array, at: number): void {
-  out[at] = key.charCodeAt(0) | (key.charCodeAt(1) << 16);
-  out[at + 1] = key.charCodeAt(2) | (key.charCodeAt(3) << 16);
-}
-
 export interface RiskTable {
   /** The response at `now` for the lookup's layers; records an unseen identity's first sight. */
   read(lookup: RiskLookup, now: number): RiskReading;
@@ -270,112 +222,11 @@ export function createRiskTable(maxRecords: number, seed: readonly [number, numb
         record.shadow = EMPTY;
       }
     },
-    exportRecords() {
-      const count = records.size;
-      const fingerprints = new Int32Array(2 * count);
-      const states = new Float64Array(RISK_STRIDE * count);
-      const cohorts = new Int32Array(2 * count);
-      const labels = new Array<RiskSubject | undefined>(count);
-      let i = 0;
-      // Map order is insertion order and a touch re-inserts: least recently used first.
-      for (const [key, record] of records) {
-        writePair(key, fingerprints, 2 * i);
-        writeState(record, states, RISK_STRIDE * i);
-        if (record.cohort !== undefined) writePair(record.cohort, cohorts, 2 * i);
-        labels[i] = record.subject;
-        i++;
-      }
-      return { count, fingerprints, states, cohorts, labels };
-    },
-    restoreRecords({ count, fingerprints, states, cohorts, labels }) {
-      const bad = (what: string): EnumguardError => new EnumguardError('ERR_SNAPSHOT_INVALID', what);
-      if (
-        fingerprints.length !== 2 * count ||
-        states.length !== RISK_STRIDE * count ||
-        cohorts.length !== 2 * count ||
-        (labels !== undefined && labels.length !== count)
-      ) {
-        throw bad(`the state's risk arrays do not hold ${count} records`);
-      }
-      const seen = new Set<string>();
-      for (let i = 0; i < count; i++) {
-        const a = fingerprints[2 * i] as number;
-        const b = fingerprints[2 * i + 1] as number;
-        if (a === 0 && b === 0)
-          throw bad(`risk record ${i} has the fingerprint (0, 0), which no record can have`);
-        const key = mapKey(a, b);
-        if (seen.has(key)) throw bad(`risk record ${i}'s fingerprint appears twice in the state`);
-        seen.add(key);
-        const ca = cohorts[2 * i] as number;
-        const cb = cohorts[2 * i + 1] as number;
-        const cohort = ca === 0 && cb === 0 ? undefined : mapKey(ca, cb);
-        addRestored(key, { ...readState(states, RISK_STRIDE * i), cohort, subject: labels?.[i] });
-      }
-    },
+    exportRecords: () => exportRiskRecords(records),
+    restoreRecords: (saved) => restoreRiskRecords(saved, addRestored),
   };
 }
 
 function emptyRecord(firstSeen: number): RiskRecord {
   return { state: EMPTY, shadow: EMPTY, firstSeen, cohort: undefined, subject: undefined };
-}
-
-function writeState(record: RiskRecord, out: Float64Array, at: number): void {
-  const { state, shadow } = record;
-  out[at] = state.score;
-  out[at + 1] = state.at;
-  out[at + 2] = state.blocks;
-  out[at + 3] = state.blockedUntil;
-  out[at + 4] = shadow.score;
-  out[at + 5] = shadow.at;
-  out[at + 6] = shadow.blocks;
-  out[at + 7] = shadow.blockedUntil;
-  out[at + 8] = record.firstSeen;
-}
-
-function readState(s: Float64Array, at: number): Omit<RiskRecord, 'cohort' | 'subject'> {
-  const n = (i: number): number => s[at + i] as number;
-  return {
-    state: { score: n(0), at: n(1), blocks: n(2), blockedUntil: n(3) },
-    shadow: { score: n(4), at: n(5), blocks: n(6), blockedUntil: n(7) },
-    firstSeen: n(8),
-  };
-}
-
-/** What a reading needs of a record: its states and, for an identity, when it was first seen. */
-export interface RiskLayerRecord {
-  readonly state: RiskState;
-  readonly shadow: RiskState;
-  readonly firstSeen: number;
-}
-
-/**
- * The reading for a request's layers (identity, ipPrefix, cohort, in that order; a layer
- * without a record is undefined). Shared by the memory and Redis stores, so both answer alike.
- */
-export function readRiskLayers(
-  model: RiskModel,
-  found: readonly (readonly [RiskLayer, RiskLayerRecord | undefined])[],
-  now: number,
-  shadow: boolean,
-): RiskReading {
-  let enforced = NONE_ACTION;
-  let wouldBe = NONE_ACTION;
-  let shadowWouldBe = NONE_ACTION;
-  let layer: RiskLayer | undefined;
-  let score = 0;
-  let ageMs = 0;
-  for (const [name, record] of found) {
-    if (record === undefined) continue;
-    if (name === 'identity') ageMs = Math.max(0, now - record.firstSeen);
-    const r = model.respond(record.state, now, shadow);
-    if (name === 'identity' || (layer === undefined && score === 0)) score = r.score;
-    if (riskLevelRank(r.enforced.level) > riskLevelRank(enforced.level)) {
-      enforced = r.enforced;
-      layer = name;
-    }
-    if (riskLevelRank(r.wouldBe.level) > riskLevelRank(wouldBe.level)) wouldBe = r.wouldBe;
-    const s = model.respond(record.shadow, now, true);
-    if (riskLevelRank(s.wouldBe.level) > riskLevelRank(shadowWouldBe.level)) shadowWouldBe = s.wouldBe;
-  }
-  return { enforced, wouldBe, shadowWouldBe, layer, score, ageMs };
 }

@@ -2,7 +2,7 @@ import { crc32 } from 'node:zlib';
 import { EnumguardError } from '../core/errors.ts';
 import { hex, put, take } from './snapshot-bytes.ts';
 import { decodeLabels, encodeLabels } from './snapshot-labels.ts';
-import { NO_RISK_RECORDS, RISK_STRIDE } from './risk-table.ts';
+import { NO_RISK_RECORDS, RISK_STRIDE } from './risk-records.ts';
 import { STATE_STRIDE, type StoreState } from './store-state.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { EnumguardError } from '../core/errors.ts';
-import type { RiskRecords } from './risk-table.ts';
+import type { RiskRecords } from './risk-records.ts';
 import type { SlotTable } from './slot-table.ts';
 import { createTargetSet, type TargetSet } from './target-set.ts';
 

@@ -1,6 +1,6 @@
 import type { LimitCheck, LimitOutcome, LimitSpec } from '../../core/limit.ts';
 import type { RiskModel, RiskState } from '../../core/risk.ts';
-import type { RiskLayerRecord } from '../risk-table.ts';
+import type { RiskLayerRecord } from '../risk-reading.ts';
 
 /** Layer bits of a script's mask: which risk keys lead its KEYS, in this order. */
 export const IDENTITY = 1;

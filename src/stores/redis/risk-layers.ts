@@ -1,4 +1,4 @@
-import { readRiskLayers } from '../risk-table.ts';
+import { readRiskLayers } from '../risk-reading.ts';
 import type { RiskLayer, RiskLookup, RiskReading } from '../store.ts';
 import { COHORT, IDENTITY, PREFIX, type RawRiskRecord } from './consume-args.ts';
 import type { StoreContext } from './store-context.ts';
