@@ -173,6 +173,11 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
         'retry-after': 60,
       });
     }
+    // The attempt counts as failed before its body is read, so posts sent in parallel cannot all
+    // pass the check while their bodies are on the way; a right token gives it back below. The
+    // minute's own record is kept: a give-back after the minute turned touches the old one.
+    const attempts = failedLogins;
+    attempts.count++;
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -183,10 +188,10 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     }
     const token = new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('token') ?? '';
     if (!auth.tokenMatches(token)) {
-      failedLogins.count++;
       send(res, 303, 'text/plain; charset=utf-8', 'wrong token\n', { location: '/admin/login?failed=1' });
       return;
     }
+    attempts.count--;
     const session = auth.login(now);
     const secure = (req.socket as TLSSocket).encrypted === true ? '; Secure' : '';
     send(res, 303, 'text/plain; charset=utf-8', 'logged in\n', {
