@@ -5,6 +5,7 @@ import { EnumguardError } from '../core/errors.ts';
 import { createAdminAuth, SESSION_COOKIE, SESSION_TTL_MS, type Caller } from './admin-auth.ts';
 import type { AdminDeps, AdminRoute } from './admin-deps.ts';
 import { PAGE_CSP, send, sendProblem } from './admin-http.ts';
+import { createHostCheck, type HostCheck } from './admin-host.ts';
 import { createLiveStreams } from './admin-sse.ts';
 import { loadDashboardAssets } from './dashboard-assets.ts';
 import { CHANGE_ROUTES } from './routes-change.ts';
@@ -17,6 +18,8 @@ export interface AdminServerOptions {
   /** The bearer token (from the environment variable server.admin.tokenEnv names). */
   readonly token: string;
   readonly maxStreams: number;
+  /** More Host values to answer besides its own address and localhost (server.admin.hosts). */
+  readonly hosts?: readonly string[];
   /** Time between SSE heartbeats (default 15 s). */
   readonly heartbeatMs?: number;
   readonly deps: AdminDeps;
@@ -69,6 +72,8 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   for (const r of [...READ_ROUTES, ...CHANGE_ROUTES]) routes.set(`${r.method} ${r.path}`, r);
   const paths = new Set(ADMIN_ROUTES.map((r) => r.path));
   let failedLogins = { minute: 0, count: 0 };
+  // Set once the listener is bound (its port is known only then); no request comes before.
+  let hostAllowed: HostCheck = () => false;
 
   const server = createServer((req, res) => {
     answer(req, res).catch((err: unknown) => {
@@ -105,6 +110,16 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   }
 
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // DNS rebinding: a foreign name pointed at this address is refused before anything else,
+    // the login form included (else its failed attempts would lock the operator out).
+    if (!hostAllowed(req.headers.host)) {
+      return sendProblem(
+        res,
+        421,
+        'Misdirected Request',
+        'this admin listener answers only its own address, localhost at its port, and the names in server.admin.hosts',
+      );
+    }
     const url = new URL(req.url ?? '/', 'http://admin.invalid');
     const path = url.pathname;
     const now = deps.clock.now();
@@ -230,6 +245,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   server.removeAllListeners('error');
   server.on('error', (err) => logger?.error({ err }, 'admin listener error'));
   const address = server.address() as AddressInfo;
+  hostAllowed = createHostCheck(address, options.hosts ?? []);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     address,
