@@ -1,5 +1,6 @@
 import { parseDuration } from '../core/duration.ts';
 import { formatCidr, parseCidr } from '../identity/cidr.ts';
+import { MAX_OVERLAY_ENTRIES, type OverlayAdd } from '../pipeline/allowlist-overlay.ts';
 import { compilePolicy } from '../policy/compile.ts';
 import { PolicyError } from '../policy/issues.ts';
 import { subjectName, type RiskSubject } from '../stores/risk-subject.ts';
@@ -136,19 +137,29 @@ export const CHANGE_ROUTES: readonly AdminRoute[] = [
       guarded(call, async (input) => {
         const { kind, value } = input;
         if (typeof value !== 'string') throw new Invalid('value: expected a CIDR or an identity tag');
-        let added: string;
+        let added: OverlayAdd;
         if (kind === 'cidr') {
-          const canonical = call.deps.allowlist.addCidr(value);
-          if (canonical === undefined)
+          added = call.deps.allowlist.addCidr(value);
+          if (!added.ok && added.reason === 'invalid')
             throw new Invalid('value: expected an IP address or CIDR like "10.0.0.0/8"');
-          added = canonical;
         } else if (kind === 'identity') {
           if (!TAG_RE.test(value))
             throw new Invalid('value: expected an identity tag, 12 lowercase hex digits');
-          call.deps.allowlist.addIdentity(value);
-          added = value;
+          added = call.deps.allowlist.addIdentity(value);
         } else throw new Invalid('kind: expected "cidr" or "identity"');
-        call.deps.events.emit({ type: 'admin-action', action: 'allowlist-add', detail: `${kind} ${added}` });
+        if (!added.ok) {
+          return sendProblem(
+            call.res,
+            409,
+            'Conflict',
+            `the runtime allowlist holds ${MAX_OVERLAY_ENTRIES} entries, its most: remove some, or put lasting entries in the policy's risk.allowlist`,
+          );
+        }
+        call.deps.events.emit({
+          type: 'admin-action',
+          action: 'allowlist-add',
+          detail: `${kind} ${added.entry}`,
+        });
         sendJson(call.res, 201, call.deps.allowlist.entries());
         return Promise.resolve();
       }),
