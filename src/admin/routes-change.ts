@@ -14,6 +14,10 @@ const TAG_RE = /^[0-9a-f]{12}$/;
 
 class Invalid extends Error {}
 
+/** What policy/validate does not check, said in every answer: a reload checks it. */
+const UNCHECKED =
+  'environment variables (secretEnv, urlEnv, routingKeyEnv, seedEnv, passwordEnv) and key files (publicKeyFile, jwksFile) are not read: a reload checks them';
+
 /** `{ kind: "identity", tag }` or `{ kind: "network", prefix }`, the prefix at the policy's length. */
 function subjectOf(call: RouteCall, value: unknown): RiskSubject {
   const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
@@ -204,12 +208,18 @@ export const CHANGE_ROUTES: readonly AdminRoute[] = [
         throw err;
       }
       try {
-        // As a reload on this gateway would compile it (secretEnv names read from its environment).
-        const policy = compilePolicy(text, { source: 'policy.yaml' });
-        sendJson(call.res, 200, { valid: true, routes: policy.routes.length });
+        // Neither this gateway's environment nor its files are read: else the answer would tell
+        // whether a variable is set and how long it is, or whether a file exists (an oracle).
+        const policy = compilePolicy(text, { source: 'policy.yaml', skipExternal: true });
+        sendJson(call.res, 200, { valid: true, routes: policy.routes.length, unchecked: UNCHECKED });
       } catch (err) {
         if (!(err instanceof PolicyError)) throw err;
-        sendJson(call.res, 422, { valid: false, errors: err.issues, message: err.message });
+        sendJson(call.res, 422, {
+          valid: false,
+          errors: err.issues,
+          message: err.message,
+          unchecked: UNCHECKED,
+        });
       }
     },
   },
