@@ -5,10 +5,12 @@
  *
  *   parent → { start: { policyPath, upstream, token } }   child → { ready: { port, admin } }
  *   parent → 'sample'   child → { sample: { rss, heapUsed, events, counts } } (after a full GC)
+ *   parent → { snapshot: path }   child → { snapshot: path } once a heap snapshot is written there
  *   parent → 'stop'     child stops the gateway and exits
  *
  * `counts` are this gateway's events by type since it started (findings, blocks, refusals…).
  */
+import { writeHeapSnapshot } from 'node:v8';
 import { pino } from 'pino';
 import { startGateway, type RunningGateway } from '../src/cli/start-gateway.ts';
 
@@ -16,6 +18,8 @@ interface Start {
   readonly policyPath: string;
   readonly upstream: string;
   readonly token: string;
+  /** The memory store's bound (what `gateway --max-keys` sets); undefined: its default. */
+  readonly maxKeys?: number;
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -26,7 +30,7 @@ const send = process.send.bind(process);
 let running: RunningGateway | undefined;
 const counts: Record<string, number> = {};
 
-process.on('message', (m: 'sample' | 'stop' | { start: Start }) => {
+process.on('message', (m: 'sample' | 'stop' | { start: Start } | { snapshot: string }) => {
   void (async () => {
     if (m === 'sample') {
       // Twice: the first collection may leave weak and finalized objects the second frees.
@@ -44,8 +48,10 @@ process.on('message', (m: 'sample' | 'stop' | { start: Start }) => {
     } else if (m === 'stop') {
       await running?.stop(1000);
       process.disconnect();
+    } else if ('snapshot' in m) {
+      send({ snapshot: writeHeapSnapshot(m.snapshot) });
     } else {
-      const { policyPath, upstream, token } = m.start;
+      const { policyPath, upstream, token, maxKeys } = m.start;
       running = await startGateway({
         policyPath,
         upstream,
@@ -54,6 +60,7 @@ process.on('message', (m: 'sample' | 'stop' | { start: Start }) => {
         logger: pino({ level: 'silent' }),
         watch: false,
         env: { ENUMGUARD_ADMIN_TOKEN: token },
+        ...(maxKeys === undefined ? {} : { maxKeys }),
       });
       running.events.subscribe((e) => {
         counts[e.type] = (counts[e.type] ?? 0) + 1;

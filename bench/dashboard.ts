@@ -21,6 +21,11 @@
  * bench/RESULTS.md.
  *
  *   npx tsx bench/dashboard.ts --seconds 600 --sample-every 30 --loads 10 --rate 50
+ *
+ * Bounds, to see where the gateway's per-account state levels off in a short run: --max-keys
+ * (the memory store's, as `gateway --max-keys`), --max-accounts and --max-sessions (the
+ * policy's contacts.maxAccounts and accounts.maxSessions). --snapshots DIR writes the gateway's
+ * heap snapshots at half time and at the end, to compare what grew.
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -40,6 +45,10 @@ const { values } = parseArgs({
     loads: { type: 'string', default: '10' },
     rate: { type: 'string', default: '50' },
     sweeps: { type: 'string', default: '8' },
+    'max-keys': { type: 'string' },
+    'max-accounts': { type: 'string' },
+    'max-sessions': { type: 'string' },
+    snapshots: { type: 'string' },
     'no-record': { type: 'boolean' },
   },
 });
@@ -52,11 +61,20 @@ const BATCH = 200;
 const PER_NETWORK = 5;
 const root = join(import.meta.dirname, '..');
 
+const MAX_KEYS = values['max-keys'] === undefined ? undefined : Number(values['max-keys']);
+const MAX_ACCOUNTS = values['max-accounts'];
+const MAX_SESSIONS = values['max-sessions'];
 const dir = mkdtempSync(join(tmpdir(), 'eg-dash-bench-'));
 const policyPath = join(dir, 'policy.yaml');
+let policyText = readFileSync(join(root, 'policies/enumguard-default.yaml'), 'utf8');
+// The bounds go into the sections the policy has already (a second `contacts:` is a duplicate key).
+if (MAX_ACCOUNTS !== undefined)
+  policyText = policyText.replace(/^contacts:\n/m, `contacts:\n  maxAccounts: ${MAX_ACCOUNTS}\n`);
+if (MAX_SESSIONS !== undefined)
+  policyText = policyText.replace(/^accounts:\n/m, `accounts:\n  maxSessions: ${MAX_SESSIONS}\n`);
 writeFileSync(
   policyPath,
-  `${readFileSync(join(root, 'policies/enumguard-default.yaml'), 'utf8')}\nserver:\n  admin: { listen: "127.0.0.1:0" }\n  trustedProxies: [127.0.0.1/32]\n`,
+  `${policyText}\nserver:\n  admin: { listen: "127.0.0.1:0" }\n  trustedProxies: [127.0.0.1/32]\n`,
 );
 const token = randomBytes(24).toString('base64url');
 const population = createPopulation({ seed: 31, accounts: 20_000 });
@@ -83,8 +101,21 @@ function reply<T>(key: string): Promise<T> {
   });
 }
 const ready = reply<{ port: number; admin: string }>('ready');
-child.send({ start: { policyPath, upstream: service.url, token } });
+child.send({
+  start: {
+    policyPath,
+    upstream: service.url,
+    token,
+    ...(MAX_KEYS === undefined ? {} : { maxKeys: MAX_KEYS }),
+  },
+});
 const { port, admin } = await ready;
+async function heapSnapshot(name: string): Promise<void> {
+  if (values.snapshots === undefined) return;
+  const r = reply<string>('snapshot');
+  child.send({ snapshot: join(values.snapshots, name) });
+  console.error(`heap snapshot: ${await r}`);
+}
 async function gatewaySample(): Promise<GatewaySample> {
   const r = reply<GatewaySample>('sample');
   child.send('sample');
@@ -233,10 +264,16 @@ const sample = async (): Promise<void> => {
   console.error(JSON.stringify(samples.at(-1)));
 };
 await sample();
+let halfTaken = false;
 while (Date.now() - started < SECONDS * 1000) {
   await new Promise((r) => setTimeout(r, started + samples.length * EVERY * 1000 - Date.now()));
   await sample();
+  if (!halfTaken && Date.now() - started >= (SECONDS * 1000) / 2) {
+    halfTaken = true;
+    await heapSnapshot('half.heapsnapshot');
+  }
 }
+await heapSnapshot('end.heapsnapshot');
 stop = true;
 await attack;
 const liveAtEnd = (await page.locator('#live').textContent()) ?? '';
@@ -250,13 +287,18 @@ rmSync(dir, { recursive: true, force: true });
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const mib = (b: number): string => (b / 1048576).toFixed(1);
-const command = `npx tsx bench/dashboard.ts --seconds ${SECONDS} --sample-every ${EVERY} --loads ${LOADS} --rate ${RATE} --sweeps ${SWEEPS}`;
+const bounds = [
+  MAX_KEYS === undefined ? '' : ` --max-keys ${MAX_KEYS}`,
+  MAX_ACCOUNTS === undefined ? '' : ` --max-accounts ${MAX_ACCOUNTS}`,
+  MAX_SESSIONS === undefined ? '' : ` --max-sessions ${MAX_SESSIONS}`,
+].join('');
+const command = `npx tsx bench/dashboard.ts --seconds ${SECONDS} --sample-every ${EVERY} --loads ${LOADS} --rate ${RATE} --sweeps ${SWEEPS}${bounds}${values.snapshots === undefined ? '' : ' --snapshots DIR'}`;
 const first = samples[0] as Sample;
 const lastSample = samples.at(-1) as Sample;
 const c = (s: Sample, type: string): number => s.counts[type] ?? 0;
 const total = (type: string): number => final.counts[type] ?? 0;
 const lines = [
-  `## 2026-12-07 — dashboard: first paint and a ${SECONDS >= 60 ? `${SECONDS / 60}-minute` : `${SECONDS}-second`} soak under a many-network attack`,
+  `## 2026-12-07 — dashboard: first paint and a ${SECONDS >= 60 ? `${SECONDS / 60}-minute` : `${SECONDS}-second`} soak under a many-network attack${bounds === '' ? '' : ', with small state bounds'}`,
   '',
   `Machine: ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, Debian chromium (headless, playwright-core). Other work shared the machine.`,
   '',
@@ -264,7 +306,7 @@ const lines = [
   '',
   `First paint of /admin/ (logged in, loopback, ${LOADS} fresh loads, ms): first-paint median ${median(paints).toFixed(0)}, max ${Math.max(...paints).toFixed(0)}; first-contentful-paint median ${median(contentful).toFixed(0)}, max ${Math.max(...contentful).toFixed(0)}. Goal under 1,000 ms: ${Math.max(...contentful) < 1000 ? 'met' : 'NOT met'}.`,
   '',
-  `Soak: the gateway in its own process (policies/enumguard-default.yaml, trusted proxy 127.0.0.1) and the page open on the live view for ${SECONDS} s, while the driver sent ${lastSample.requests.toLocaleString('en-US')} requests at about ${RATE}/s: ${scanners.toLocaleString('en-US')} scanners from ${Math.ceil(scanners / PER_NETWORK).toLocaleString('en-US')} /24 networks (${PER_NETWORK} a network, by X-Forwarded-For), ${registered.toLocaleString('en-US')} of them registered, each sweeping ${BATCH} consecutive numbers ${SWEEPS} times. Answers: ${Object.entries(
+  `Soak: the gateway in its own process (policies/enumguard-default.yaml, trusted proxy 127.0.0.1${bounds === '' ? '' : `; bounds: store maxKeys ${MAX_KEYS ?? 'default'}, contacts.maxAccounts ${MAX_ACCOUNTS ?? 'default'}, accounts.maxSessions ${MAX_SESSIONS ?? 'default'}`}) and the page open on the live view for ${SECONDS} s, while the driver sent ${lastSample.requests.toLocaleString('en-US')} requests at about ${RATE}/s: ${scanners.toLocaleString('en-US')} scanners from ${Math.ceil(scanners / PER_NETWORK).toLocaleString('en-US')} /24 networks (${PER_NETWORK} a network, by X-Forwarded-For), ${registered.toLocaleString('en-US')} of them registered, each sweeping ${BATCH} consecutive numbers ${SWEEPS} times. Answers: ${Object.entries(
     statuses,
   )
     .sort()

@@ -5,6 +5,7 @@ import { EnumguardError } from '../core/errors.ts';
 import { createAdminAuth, SESSION_COOKIE, SESSION_TTL_MS, type Caller } from './admin-auth.ts';
 import type { AdminDeps, AdminRoute } from './admin-deps.ts';
 import { PAGE_CSP, send, sendProblem } from './admin-http.ts';
+import { createHostCheck, type HostCheck } from './admin-host.ts';
 import { createLiveStreams } from './admin-sse.ts';
 import { loadDashboardAssets } from './dashboard-assets.ts';
 import { CHANGE_ROUTES } from './routes-change.ts';
@@ -17,6 +18,8 @@ export interface AdminServerOptions {
   /** The bearer token (from the environment variable server.admin.tokenEnv names). */
   readonly token: string;
   readonly maxStreams: number;
+  /** More Host values to answer besides its own address and localhost (server.admin.hosts). */
+  readonly hosts?: readonly string[];
   /** Time between SSE heartbeats (default 15 s). */
   readonly heartbeatMs?: number;
   readonly deps: AdminDeps;
@@ -69,6 +72,8 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   for (const r of [...READ_ROUTES, ...CHANGE_ROUTES]) routes.set(`${r.method} ${r.path}`, r);
   const paths = new Set(ADMIN_ROUTES.map((r) => r.path));
   let failedLogins = { minute: 0, count: 0 };
+  // Set once the listener is bound (its port is known only then); no request comes before.
+  let hostAllowed: HostCheck = () => false;
 
   const server = createServer((req, res) => {
     answer(req, res).catch((err: unknown) => {
@@ -105,6 +110,16 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   }
 
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // DNS rebinding: a foreign name pointed at this address is refused before anything else,
+    // the login form included (else its failed attempts would lock the operator out).
+    if (!hostAllowed(req.headers.host)) {
+      return sendProblem(
+        res,
+        421,
+        'Misdirected Request',
+        'this admin listener answers only its own address, localhost at its port, and the names in server.admin.hosts',
+      );
+    }
     const url = new URL(req.url ?? '/', 'http://admin.invalid');
     const path = url.pathname;
     const now = deps.clock.now();
@@ -173,6 +188,11 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
         'retry-after': 60,
       });
     }
+    // The attempt counts as failed before its body is read, so posts sent in parallel cannot all
+    // pass the check while their bodies are on the way; a right token gives it back below. The
+    // minute's own record is kept: a give-back after the minute turned touches the old one.
+    const attempts = failedLogins;
+    attempts.count++;
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -183,10 +203,10 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     }
     const token = new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('token') ?? '';
     if (!auth.tokenMatches(token)) {
-      failedLogins.count++;
       send(res, 303, 'text/plain; charset=utf-8', 'wrong token\n', { location: '/admin/login?failed=1' });
       return;
     }
+    attempts.count--;
     const session = auth.login(now);
     const secure = (req.socket as TLSSocket).encrypted === true ? '; Secure' : '';
     send(res, 303, 'text/plain; charset=utf-8', 'logged in\n', {
@@ -225,6 +245,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   server.removeAllListeners('error');
   server.on('error', (err) => logger?.error({ err }, 'admin listener error'));
   const address = server.address() as AddressInfo;
+  hostAllowed = createHostCheck(address, options.hosts ?? []);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     address,

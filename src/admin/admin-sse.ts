@@ -50,8 +50,21 @@ export function createLiveStreams(
         'x-accel-buffering': 'no',
       });
       res.write(`retry: ${RETRY_MS}\n\n`);
+      // The stream's state comes before the replay: a replay that passes the backlog bound closes
+      // the stream from inside `write`, which must find it (it read `closed` in its temporal dead
+      // zone before, a ReferenceError that destroyed the socket as a failed request).
+      let closed = false;
+      /** What close() undoes: the bus subscription and the heartbeat, once they exist. */
+      const undo: (() => void)[] = [];
+      function close(): void {
+        if (closed) return;
+        closed = true;
+        for (const u of undo) u();
+        clients.delete(close);
+        res.destroy();
+      }
       const write = (e: EnumguardEvent): void => {
-        if (wanted !== undefined && !wanted.has(e.type)) return;
+        if (closed || (wanted !== undefined && !wanted.has(e.type))) return;
         if (res.writableLength > MAX_BACKLOG_BYTES) {
           close();
           return;
@@ -63,20 +76,15 @@ export function createLiveStreams(
         const kept = bus.recent(options.replay);
         const at = kept.findIndex((e) => e.id === last);
         if (at < 0) res.write(`event: gap\ndata: {"lastEventId":${JSON.stringify(last)}}\n\n`);
-        for (const e of kept.slice(at + 1)) write(e);
+        for (const e of kept.slice(at + 1)) {
+          write(e);
+          if (closed) return; // dropped mid-replay: nothing to subscribe, time or count
+        }
       }
-      const unsubscribe = bus.subscribe(write);
+      undo.push(bus.subscribe(write));
       const beat = setInterval(() => res.write(': heartbeat\n\n'), options.heartbeatMs);
       beat.unref();
-      let closed = false;
-      function close(): void {
-        if (closed) return;
-        closed = true;
-        unsubscribe();
-        clearInterval(beat);
-        clients.delete(close);
-        res.destroy();
-      }
+      undo.push(() => clearInterval(beat));
       clients.add(close);
       res.on('close', close);
     },

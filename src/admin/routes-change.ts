@@ -1,5 +1,6 @@
 import { parseDuration } from '../core/duration.ts';
 import { formatCidr, parseCidr } from '../identity/cidr.ts';
+import { MAX_OVERLAY_ENTRIES, type OverlayAdd } from '../pipeline/allowlist-overlay.ts';
 import { compilePolicy } from '../policy/compile.ts';
 import { PolicyError } from '../policy/issues.ts';
 import { subjectName, type RiskSubject } from '../stores/risk-subject.ts';
@@ -12,6 +13,10 @@ const MAX_BLOCK_MS = 366 * 24 * 60 * 60 * 1000;
 const TAG_RE = /^[0-9a-f]{12}$/;
 
 class Invalid extends Error {}
+
+/** What policy/validate does not check, said in every answer: a reload checks it. */
+const UNCHECKED =
+  'environment variables (secretEnv, urlEnv, routingKeyEnv, seedEnv, passwordEnv) and key files (publicKeyFile, jwksFile) are not read: a reload checks them';
 
 /** `{ kind: "identity", tag }` or `{ kind: "network", prefix }`, the prefix at the policy's length. */
 function subjectOf(call: RouteCall, value: unknown): RiskSubject {
@@ -136,19 +141,29 @@ export const CHANGE_ROUTES: readonly AdminRoute[] = [
       guarded(call, async (input) => {
         const { kind, value } = input;
         if (typeof value !== 'string') throw new Invalid('value: expected a CIDR or an identity tag');
-        let added: string;
+        let added: OverlayAdd;
         if (kind === 'cidr') {
-          const canonical = call.deps.allowlist.addCidr(value);
-          if (canonical === undefined)
+          added = call.deps.allowlist.addCidr(value);
+          if (!added.ok && added.reason === 'invalid')
             throw new Invalid('value: expected an IP address or CIDR like "10.0.0.0/8"');
-          added = canonical;
         } else if (kind === 'identity') {
           if (!TAG_RE.test(value))
             throw new Invalid('value: expected an identity tag, 12 lowercase hex digits');
-          call.deps.allowlist.addIdentity(value);
-          added = value;
+          added = call.deps.allowlist.addIdentity(value);
         } else throw new Invalid('kind: expected "cidr" or "identity"');
-        call.deps.events.emit({ type: 'admin-action', action: 'allowlist-add', detail: `${kind} ${added}` });
+        if (!added.ok) {
+          return sendProblem(
+            call.res,
+            409,
+            'Conflict',
+            `the runtime allowlist holds ${MAX_OVERLAY_ENTRIES} entries, its most: remove some, or put lasting entries in the policy's risk.allowlist`,
+          );
+        }
+        call.deps.events.emit({
+          type: 'admin-action',
+          action: 'allowlist-add',
+          detail: `${kind} ${added.entry}`,
+        });
         sendJson(call.res, 201, call.deps.allowlist.entries());
         return Promise.resolve();
       }),
@@ -193,12 +208,18 @@ export const CHANGE_ROUTES: readonly AdminRoute[] = [
         throw err;
       }
       try {
-        // As a reload on this gateway would compile it (secretEnv names read from its environment).
-        const policy = compilePolicy(text, { source: 'policy.yaml' });
-        sendJson(call.res, 200, { valid: true, routes: policy.routes.length });
+        // Neither this gateway's environment nor its files are read: else the answer would tell
+        // whether a variable is set and how long it is, or whether a file exists (an oracle).
+        const policy = compilePolicy(text, { source: 'policy.yaml', skipExternal: true });
+        sendJson(call.res, 200, { valid: true, routes: policy.routes.length, unchecked: UNCHECKED });
       } catch (err) {
         if (!(err instanceof PolicyError)) throw err;
-        sendJson(call.res, 422, { valid: false, errors: err.issues, message: err.message });
+        sendJson(call.res, 422, {
+          valid: false,
+          errors: err.issues,
+          message: err.message,
+          unchecked: UNCHECKED,
+        });
       }
     },
   },

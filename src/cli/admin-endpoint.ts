@@ -38,6 +38,7 @@ export async function openAdminEndpoint(
     port: config.port,
     token,
     maxStreams: config.maxStreams,
+    hosts: config.hosts,
     deps,
     logger,
   });

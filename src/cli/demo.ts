@@ -27,6 +27,7 @@ const DEMO_ADMIN = {
   port: 8081,
   tokenEnv: 'ENUMGUARD_ADMIN_TOKEN',
   maxStreams: 16,
+  hosts: [],
 } as const;
 
 const HELP = `Usage: enumguard demo [options]

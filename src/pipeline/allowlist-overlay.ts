@@ -12,14 +12,23 @@ import { identityTag } from '../stores/risk-subject.ts';
 export interface AllowlistOverlay {
   /** Entries added at runtime, in the order added. */
   entries(): { readonly cidrs: readonly string[]; readonly identities: readonly string[] };
-  /** Adds a network; answers its canonical text, or undefined when `cidr` is not an address or CIDR. */
-  addCidr(cidr: string): string | undefined;
-  addIdentity(tag: string): void;
+  /**
+   * Adds a network: its canonical text, or why not: `invalid` when `cidr` is not an address or
+   * CIDR, `full` when the overlay holds MAX_OVERLAY_ENTRIES and this is not one of them.
+   */
+  addCidr(cidr: string): OverlayAdd;
+  /** Adds an identity by tag; `full` as for addCidr (an entry held already is never refused). */
+  addIdentity(tag: string): OverlayAdd;
   /** Removes an entry added at runtime (a CIDR in any spelling that parses to it); false when absent. */
   remove(kind: 'cidr' | 'identity', value: string): boolean;
   /** Whether the caller is allowlisted at runtime. `identityKey` is the caller's risk key value. */
   allows(ip: string, identityKey: string | undefined): boolean;
 }
+
+export type OverlayAdd =
+  { readonly ok: true; readonly entry: string } | { readonly ok: false; readonly reason: 'invalid' | 'full' };
+
+const FULL = { ok: false, reason: 'full' } as const;
 
 /** Most entries the overlay keeps: a typo loop in a script must not grow it without bound. */
 export const MAX_OVERLAY_ENTRIES = 10_000;
@@ -34,16 +43,19 @@ export function createAllowlistOverlay(): AllowlistOverlay {
     entries: () => ({ cidrs: [...cidrs], identities: [...identities] }),
     addCidr(text) {
       const parsed = parseCidr(text);
-      if (parsed === undefined) return undefined;
-      const canonical = formatCidr(parsed);
-      if (!cidrs.includes(canonical) && !full()) {
-        cidrs.push(canonical);
-        matcher = createIpMatcher(cidrs);
-      }
-      return canonical;
+      if (parsed === undefined) return { ok: false, reason: 'invalid' };
+      const entry = formatCidr(parsed);
+      if (cidrs.includes(entry)) return { ok: true, entry };
+      // Said, not dropped: the admin API must not answer "added" for an entry it never kept.
+      if (full()) return FULL;
+      cidrs.push(entry);
+      matcher = createIpMatcher(cidrs);
+      return { ok: true, entry };
     },
     addIdentity(tag) {
-      if (!full()) identities.add(tag);
+      if (!identities.has(tag) && full()) return FULL;
+      identities.add(tag);
+      return { ok: true, entry: tag };
     },
     remove(kind, value) {
       if (kind === 'identity') return identities.delete(value);

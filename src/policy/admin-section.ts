@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { normalHost } from '../core/host-header.ts';
 import { field } from './fields.ts';
 import { parseListen } from './metrics-section.ts';
 import type { AdminConfig } from './types.ts';
@@ -28,14 +29,42 @@ function parseStreams(v: unknown): FieldResult<number> {
   return fail(`expected a whole number of live event streams from 1 to 1024, got ${describeValue(v)}`);
 }
 
+/** Most extra Host names: a few proxy names, not a list to manage. */
+const MAX_HOSTS = 32;
+function parseHosts(v: unknown): FieldResult<readonly string[]> {
+  if (!Array.isArray(v) || v.length > MAX_HOSTS) {
+    return fail(
+      `expected a list of at most ${MAX_HOSTS} host names like "admin.example.com" or "admin.example.com:8443", got ${describeValue(v)}`,
+    );
+  }
+  const out: string[] = [];
+  for (const h of v as unknown[]) {
+    const n = typeof h === 'string' ? normalHost(h) : undefined;
+    if (n === undefined) {
+      return fail(
+        `expected a host name with an optional port like "admin.example.com:8443" (no scheme, no path), got ${describeValue(h)}`,
+      );
+    }
+    out.push(n);
+  }
+  return ok(out);
+}
+
 export const adminSchema = z.strictObject({
   listen: field(parseListen).default({ host: ADMIN_DEFAULTS.host, port: ADMIN_DEFAULTS.port }),
   tokenEnv: field(parseEnvName).default(ADMIN_DEFAULTS.tokenEnv),
   maxStreams: field(parseStreams).default(ADMIN_DEFAULTS.maxStreams),
+  hosts: field(parseHosts).default([]),
 });
 
 export type AdminDocument = z.output<typeof adminSchema>;
 
 export function buildAdmin(doc: AdminDocument): AdminConfig {
-  return { host: doc.listen.host, port: doc.listen.port, tokenEnv: doc.tokenEnv, maxStreams: doc.maxStreams };
+  return {
+    host: doc.listen.host,
+    port: doc.listen.port,
+    tokenEnv: doc.tokenEnv,
+    maxStreams: doc.maxStreams,
+    hosts: doc.hosts,
+  };
 }

@@ -6,7 +6,8 @@ import {
   type AlertsConfig,
   type WebhookConfig,
 } from './alerts-types.ts';
-import { envNameField, type Environment } from './detect-section.ts';
+import { envNameField } from './detect-section.ts';
+import { isUnread, type Environment } from './environment.ts';
 import { durationField, field, forbidden, idField, intField, positiveIntField } from './fields.ts';
 import type { RawIssue } from './issues.ts';
 import type { StoreConfig } from './types.ts';
@@ -172,7 +173,7 @@ function buildWebhook(
       message: 'set exactly one of url or urlEnv' + (both ? ', got url and urlEnv' : ''),
     });
   } else if (hook.urlEnv !== undefined) {
-    url = readEnv(env, hook.urlEnv, [...at, 'urlEnv'], issues);
+    url = readEnv(env, hook.urlEnv, [...at, 'urlEnv'], issues, 'https://unread.invalid/');
     if (url !== undefined && !webhookUrlField.safeParse(url).success) {
       issues.push({
         path: [...at, 'urlEnv'],
@@ -188,7 +189,9 @@ function buildWebhook(
     });
   }
   const secret =
-    hook.secretEnv === undefined ? undefined : readEnv(env, hook.secretEnv, [...at, 'secretEnv'], issues);
+    hook.secretEnv === undefined
+      ? undefined
+      : readEnv(env, hook.secretEnv, [...at, 'secretEnv'], issues, 'u'.repeat(MIN_SECRET));
   if (secret !== undefined && secret.length < MIN_SECRET) {
     issues.push({
       path: [...at, 'secretEnv'],
@@ -202,7 +205,7 @@ function buildWebhook(
         path: [...at, 'routingKeyEnv'],
         message: 'format pagerduty needs routingKeyEnv, the integration key of the service to page',
       });
-    } else routingKey = readEnv(env, hook.routingKeyEnv, [...at, 'routingKeyEnv'], issues);
+    } else routingKey = readEnv(env, hook.routingKeyEnv, [...at, 'routingKeyEnv'], issues, 'unread');
   } else if (hook.routingKeyEnv !== undefined) {
     issues.push({
       path: [...at, 'routingKeyEnv'],
@@ -229,7 +232,10 @@ function readEnv(
   name: string,
   path: PathSegment[],
   issues: RawIssue[],
+  /** What an unread environment yields: a value that passes this field's checks (RFC 6761 .invalid for a URL). */
+  standIn: string,
 ): string | undefined {
+  if (isUnread(env)) return standIn;
   const value = env[name];
   if (value === undefined || value === '') {
     issues.push({ path, message: `environment variable ${name} is not set` });

@@ -222,6 +222,42 @@ describe('compilePolicy server.store', () => {
     });
   });
 
+  it('with skipExternal reads no environment variable and no key file, and still checks the rest', () => {
+    const text = [
+      'version: 1',
+      'server:',
+      '  store:',
+      '    redis: redis://127.0.0.1:6379',
+      '    seedEnv: EG_SEED',
+      '    passwordEnv: EG_REDIS_PASSWORD',
+      'identities:',
+      '  jwt:',
+      '    algorithms: [ES256]',
+      '    jwksFile: /nonexistent/jwks.json',
+      'routes: []',
+      'alerts:',
+      '  webhooks:',
+      '    - { id: a, urlEnv: EG_URL, secretEnv: EG_SECRET }',
+      '    - { id: p, format: pagerduty, routingKeyEnv: EG_ROUTING }',
+    ].join('\n');
+    // The given env is ignored too: nothing of it may reach the result.
+    const env = { EG_SEED: '1,2', EG_REDIS_PASSWORD: 'real password', EG_URL: 'x', EG_SECRET: 'short' };
+    const policy = compilePolicy(text, { env, skipExternal: true });
+    const store = policy.server.store;
+    assert.ok(store?.kind === 'redis');
+    assert.notEqual(store.auth?.password, 'real password');
+    assert.notDeepEqual(store.seed, [1, 2]);
+    assert.deepEqual(policy.identities.jwt?.key, { kind: 'jwks', jwks: { keys: [] } });
+    assert.equal(policy.alerts?.webhooks.length, 2);
+    // Without skipExternal the same text and env fail on what they read.
+    assert.match(issuesOf(() => compilePolicy(text, { env })).message, /jwksFile: cannot read/);
+    // The policy's own errors are still reported.
+    assert.match(
+      issuesOf(() => compilePolicy(text.replace('urlEnv: EG_URL, ', ''), { skipExternal: true })).message,
+      /set exactly one of url or urlEnv/,
+    );
+  });
+
   it('compiles cluster AUTH: the password read from passwordEnv, with or without an ACL user', () => {
     const doc = (lines: string[]) =>
       ['version: 1', 'server:', '  store:', '    cluster: ["127.0.0.1:7000"]', ...lines, 'routes: []'].join(

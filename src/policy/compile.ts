@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { LimitSpec } from '../core/limit.ts';
-import type { Environment } from './detect-section.ts';
+import { UNREAD_ENV, type Environment } from './environment.ts';
 import { resolveJwtKey } from './jwt-key.ts';
 import { fromZodIssues, PolicyError, policyErrorMap, sortIssues, type RawIssue } from './issues.ts';
 import { parseYamlSource, type SourceMap } from './locate.ts';
@@ -29,6 +29,13 @@ export interface CompileOptions {
   readonly baseDir?: string;
   /** Environment that `secretEnv` names are read from; default process.env. */
   readonly env?: Environment;
+  /**
+   * Read nothing outside the text: no environment variable (`env` is ignored) and no key file
+   * (publicKeyFile, jwksFile); their checks are skipped and stand-ins take their place, so the
+   * result only says whether the policy itself is valid and must never be run. For the admin
+   * API's validation, which must not reveal the gateway's environment or files. Default false.
+   */
+  readonly skipExternal?: boolean;
 }
 
 /**
@@ -56,8 +63,8 @@ export function compilePolicy(policy: string | PolicyInput, options: CompileOpti
   const compiled = build(
     parsed.data,
     source,
-    options.baseDir ?? process.cwd(),
-    options.env ?? process.env,
+    options.skipExternal === true ? undefined : (options.baseDir ?? process.cwd()),
+    options.skipExternal === true ? UNREAD_ENV : (options.env ?? process.env),
     issues,
   );
   if (issues.length > 0) throw located(file, map, issues);
@@ -80,7 +87,8 @@ function located(file: string, map: SourceMap, issues: readonly RawIssue[]): Pol
 function build(
   doc: PolicyDocument,
   source: string,
-  baseDir: string,
+  /** undefined: key files are not read (skipExternal). */
+  baseDir: string | undefined,
   env: Environment,
   issues: RawIssue[],
 ): CompiledPolicy {
@@ -96,7 +104,7 @@ function build(
   const store =
     server.store === undefined
       ? undefined
-      : buildStore(server.store, ['server', 'store'], baseDir, env, issues);
+      : buildStore(server.store, ['server', 'store'], baseDir ?? process.cwd(), env, issues);
   return {
     source,
     upstream: doc.upstream,
@@ -209,7 +217,11 @@ function buildApiKeys(doc: PolicyDocument, issues: RawIssue[]): ApiKeysConfig | 
   };
 }
 
-function buildJwt(doc: PolicyDocument, baseDir: string, issues: RawIssue[]): JwtConfig | undefined {
+function buildJwt(
+  doc: PolicyDocument,
+  baseDir: string | undefined,
+  issues: RawIssue[],
+): JwtConfig | undefined {
   const jwt = doc.identities.jwt;
   if (jwt === undefined) return undefined;
   const key = resolveJwtKey(jwt, ['identities', 'jwt'], baseDir, issues);

@@ -4,6 +4,7 @@ import { generateCanaries } from '../core/canaries.ts';
 import { DEFAULT_CANARY_RANGES } from '../core/canary-ranges.ts';
 import { RANGE_DENSITY_DEFAULTS } from '../core/range-density-options.ts';
 import { durationField, field, intField, numberField, positiveIntField, weightField } from './fields.ts';
+import { isUnread, type Environment } from './environment.ts';
 import type { RawIssue } from './issues.ts';
 import type { CanaryDetector, RouteDetectors } from './types.ts';
 import { describeValue, fail, ok, type PathSegment } from './values.ts';
@@ -114,8 +115,7 @@ export const detectSchema = z
 export type DetectDocument = z.output<typeof detectSchema>;
 type CanariesDocument = NonNullable<DetectDocument['canaries']>;
 
-/** Where secrets named by `secretEnv` are read from. */
-export type Environment = Readonly<Record<string, string | undefined>>;
+export type { Environment } from './environment.ts';
 
 export function buildDetect(
   detect: DetectDocument,
@@ -195,6 +195,7 @@ function canarySecret(
     return undefined;
   }
   if (secret !== undefined) return secret;
+  if (isUnread(env)) return 'u'.repeat(MIN_CANARY_SECRET); // a stand-in: the environment is not read
   const name = secretEnv ?? '';
   const value = env[name];
   if (value === undefined || value === '') {

@@ -15,12 +15,14 @@ const DIR = join(import.meta.dirname, '../../test/fixtures/policies');
 const EXPECTED: Record<string, string> = {
   'invalid-admin-listen-hostname.yaml':
     'invalid-admin-listen-hostname.yaml:4 server.admin.listen: expected an IPv4 address, "localhost" or a bracketed IPv6 address as the host, got "admin.internal"',
+  'invalid-admin-hosts-url.yaml':
+    'invalid-admin-hosts-url.yaml:4 server.admin.hosts: expected a host name with an optional port like "admin.example.com:8443" (no scheme, no path), got "https://admin.example.com"',
   'invalid-admin-max-streams.yaml':
     'invalid-admin-max-streams.yaml:4 server.admin.maxStreams: expected a whole number of live event streams from 1 to 1024, got 0',
   'invalid-admin-token-env.yaml':
     'invalid-admin-token-env.yaml:4 server.admin.tokenEnv: expected an environment variable name like "ENUMGUARD_ADMIN_TOKEN", got "ADMIN TOKEN"',
   'invalid-admin-unknown-key.yaml':
-    'invalid-admin-unknown-key.yaml:4 server.admin.token: unknown key "token"; expected one of listen, tokenEnv, maxStreams',
+    'invalid-admin-unknown-key.yaml:4 server.admin.token: unknown key "token"; expected one of listen, tokenEnv, maxStreams, hosts',
   'invalid-alerts-bad-url.yaml':
     'invalid-alerts-bad-url.yaml:8 alerts.webhooks[0].url: expected an http:// or https:// URL, got "ftp://hooks.example.com/a"',
   'invalid-alerts-duplicate-id.yaml':

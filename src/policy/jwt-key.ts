@@ -21,7 +21,8 @@ const MIN_SECRET_BYTES: Partial<Record<JwtAlgorithm, number>> = { HS256: 32, HS3
 export function resolveJwtKey(
   jwt: JwtDocument,
   path: readonly PathSegment[],
-  baseDir: string,
+  /** undefined: key files are not read (compilePolicy's skipExternal). */
+  baseDir: string | undefined,
   issues: RawIssue[],
 ): JwtConfig['key'] | undefined {
   const set = SOURCES.filter((s) => jwt[s] !== undefined);
@@ -85,11 +86,14 @@ function readAsymmetric(
   jwt: JwtDocument,
   source: Exclude<Source, 'secret'>,
   at: readonly PathSegment[],
-  baseDir: string,
+  baseDir: string | undefined,
   issues: RawIssue[],
 ): JwtConfig['key'] | undefined {
   let text = jwt.publicKey ?? '';
   if (source !== 'publicKey') {
+    // Not read, not checked: a stand-in that verifies nothing (the policy is never run so).
+    if (baseDir === undefined)
+      return source === 'jwksFile' ? { kind: 'jwks', jwks: { keys: [] } } : { kind: 'pem', pem: '' };
     const given = jwt[source] ?? '';
     try {
       text = readFileSync(resolve(baseDir, given), 'utf8');

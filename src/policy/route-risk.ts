@@ -1,4 +1,5 @@
-import { buildDetect, type Environment } from './detect-section.ts';
+import { buildDetect } from './detect-section.ts';
+import type { Environment } from './environment.ts';
 import { buildEgress, EGRESS_BYTES_LIMIT_ID, EGRESS_LIMIT_ID } from './egress-section.ts';
 import type { RawIssue } from './issues.ts';
 import type { RouteDocument } from './schema.ts';

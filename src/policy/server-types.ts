@@ -46,6 +46,11 @@ export interface AdminConfig {
   readonly tokenEnv: string;
   /** Most live event streams (SSE) open at once (default 16). */
   readonly maxStreams: number;
+  /**
+   * Host header values answered besides the listener's own address and localhost at its port
+   * (default none): e.g. the name a TLS proxy in front forwards. Others get 421 (DNS rebinding).
+   */
+  readonly hosts: readonly string[];
 }
 
 /** `server.metrics`: where the Prometheus text exposition is served, apart from the gateway's port. */

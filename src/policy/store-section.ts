@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import * as z from 'zod';
-import type { Environment } from './detect-section.ts';
+import { isUnread, type Environment } from './environment.ts';
 import { envNameField } from './detect-section.ts';
 import { durationField, field } from './fields.ts';
 import type { RawIssue } from './issues.ts';
@@ -200,7 +200,8 @@ function readAuth(
       return null;
     }
   }
-  const password = env[doc.passwordEnv];
+  // A stand-in when the environment is not read (policy validation): never a real password.
+  const password = isUnread(env) ? 'unread' : env[doc.passwordEnv];
   if (password === undefined || password === '') {
     issues.push({
       path: [...at, 'passwordEnv'],
@@ -220,7 +221,7 @@ function readSeed(
   env: Environment,
   issues: RawIssue[],
 ): readonly [number, number] | undefined {
-  const value = env[name];
+  const value = isUnread(env) ? '0,0' : env[name]; // a stand-in when the environment is not read
   if (value === undefined || value === '') {
     issues.push({ path: at, message: `environment variable ${name} is not set` });
     return undefined;

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Clock } from '../../src/core/clock.ts';
 import { startGateway, type RunningGateway } from '../../src/cli/start-gateway.ts';
 import { startReferenceService, type RunningReferenceService } from '../../src/reference/http.ts';
 import { createPopulation, type Population } from '../../src/reference/population/population.ts';
@@ -37,7 +38,12 @@ const population = createPopulation({ seed: 31, accounts: 20_000 });
  */
 export async function startAdminGateway(
   server = 'server:\n  admin: { listen: "127.0.0.1:0" }\n',
-  options: { readonly service?: RunningReferenceService; readonly instance?: string } = {},
+  options: {
+    readonly service?: RunningReferenceService;
+    readonly instance?: string;
+    /** The gateway's clock (default the system's): a manual one keeps a test inside one minute. */
+    readonly clock?: Clock;
+  } = {},
 ): Promise<AdminGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'eg-admin-'));
   const policyPath = join(dir, 'policy.yaml');
@@ -53,6 +59,7 @@ export async function startAdminGateway(
     watch: false,
     env: { ENUMGUARD_ADMIN_TOKEN: ADMIN_TOKEN },
     ...(options.instance === undefined ? {} : { instance: options.instance }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   const admin = `http://127.0.0.1:${gateway.admin?.address.port ?? 0}`;
   return {
