@@ -14,6 +14,7 @@ Options:
   --port N            port to listen on (default 8080; 0 picks a free one)
   --host ADDR         address to listen on (default 127.0.0.1)
   --max-keys N        bound of the in-memory store (default 1000000)
+  --max-risk-records N  bound of its risk records, one per scored identity or network (default 1000000)
   --log-level LEVEL   ${LOG_LEVELS.join(', ')}; default info (debug logs every allowed request)
 
 Signals: SIGHUP reloads the policy (so does saving the file); SIGTERM and SIGINT drain and stop.`;
@@ -29,6 +30,7 @@ export async function runGateway(args: string[], io: CliIo): Promise<number> {
         port: { type: 'string', default: '8080' },
         host: { type: 'string', default: '127.0.0.1' },
         'max-keys': { type: 'string' },
+        'max-risk-records': { type: 'string' },
         'log-level': { type: 'string', default: 'info' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -57,6 +59,11 @@ export async function runGateway(args: string[], io: CliIo): Promise<number> {
       ? undefined
       : parseWholeNumber('--max-keys', values['max-keys'], MIN_MAX_KEYS, Number.MAX_SAFE_INTEGER);
   if (maxKeys?.ok === false) return fail(maxKeys.error);
+  const maxRiskRecords =
+    values['max-risk-records'] === undefined
+      ? undefined
+      : parseWholeNumber('--max-risk-records', values['max-risk-records'], 1, Number.MAX_SAFE_INTEGER);
+  if (maxRiskRecords?.ok === false) return fail(maxRiskRecords.error);
   // pino throws a bare "unknown level" from deep inside; say which levels exist instead.
   const level = parseLogLevel('--log-level', values['log-level']);
   if (!level.ok) return fail(level.error);
@@ -77,6 +84,7 @@ export async function runGateway(args: string[], io: CliIo): Promise<number> {
     host: values.host,
     logger,
     ...(maxKeys ? { maxKeys: maxKeys.value } : {}),
+    ...(maxRiskRecords ? { maxRiskRecords: maxRiskRecords.value } : {}),
   });
   await new Promise<void>((resolve) => {
     stop = (signal: string): void => {

@@ -72,4 +72,12 @@ describe('runCli', () => {
     const result = await cli('gateway', '-c', 'policy.yaml', '--max-keys', '0');
     assert.equal(result.stderr, 'enumguard gateway: --max-keys must be a whole number 64 or more, got "0"');
   });
+
+  it('refuses --max-risk-records 0 with the accepted range', async () => {
+    const result = await cli('gateway', '-c', 'policy.yaml', '--max-risk-records', '0');
+    assert.equal(
+      result.stderr,
+      'enumguard gateway: --max-risk-records must be a whole number 1 or more, got "0"',
+    );
+  });
 });

@@ -41,6 +41,8 @@ export interface StartOptions {
   readonly logger?: Logger;
   /** Bound of the memory store (with Redis: of the local fallback store). */
   readonly maxKeys?: number;
+  /** Bound of the memory store's risk records (with Redis: of the local fallback's). */
+  readonly maxRiskRecords?: number;
   /** Reload on file change and on SIGHUP (default true). */
   readonly watch?: boolean;
   /** Time for the store, its circuit breaker and the pipeline (default the system clock); tests pass a manual one. */
@@ -99,6 +101,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     clock,
     logger,
     maxKeys: options.maxKeys || undefined,
+    maxRiskRecords: options.maxRiskRecords || undefined,
     onCircuitChange: (state, previous) => source.storeCircuit(state, previous),
   });
   const { store } = opened;

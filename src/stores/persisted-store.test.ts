@@ -9,6 +9,7 @@ import { manualClock } from '../core/clock.ts';
 import type { LimitSpec } from '../core/limit.ts';
 import { loadSnapshot } from './snapshot-file.ts';
 import { openPersistedStore } from './persisted-store.ts';
+import { riskModel } from '../core/risk.ts';
 
 const spec: LimitSpec = { id: 'q', algorithm: 'gcra', limit: 1, windowMs: 86_400_000, burst: 50 };
 
@@ -25,6 +26,28 @@ function countingLogger() {
 }
 
 describe('persisted store', () => {
+  it('bounds the risk records by maxRiskRecords (gateway --max-risk-records)', async () => {
+    const persisted = await openPersistedStore({
+      clock: manualClock(0),
+      logger: pino({ level: 'silent' }),
+      maxKeys: 64,
+      maxRiskRecords: 10,
+      snapshot: undefined,
+    });
+    const model = riskModel({
+      halfLifeMs: 3_600_000,
+      thresholds: { block: 10 },
+      shrinkFactor: 0.5,
+      block: { baseMs: 3_600_000, multiplier: 2, maxMs: 86_400_000, forgetAfterMs: 86_400_000 },
+    });
+    const signal = { weight: 20, layers: { identity: 1, ipPrefix: 0, cohort: 0 }, shadow: false };
+    for (let n = 0; n < 30; n++)
+      persisted.store.signal({ model, identity: `id-${n}`, prefix: '10.0.0.0/24', shadow: false }, signal);
+    const stats = (persisted.store as unknown as { stats(): { riskRecords: number } }).stats();
+    assert.equal(stats.riskRecords, 10, 'the table filled to its bound and no further');
+    await persisted.close();
+  });
+
   it('saves every snapshotEvery and once more on close', async (t) => {
     t.mock.timers.enable({ apis: ['setInterval'] });
     const dir = mkdtempSync(join(tmpdir(), 'enumguard-persist-'));

@@ -19,6 +19,7 @@ export interface PersistedStoreOptions {
   readonly clock: Clock;
   readonly logger: PolicyStoreLogger;
   readonly maxKeys?: number | undefined;
+  readonly maxRiskRecords?: number | undefined;
   /** From the policy's server.store; without it the store lives and dies with the process. */
   readonly snapshot: MemoryStoreConfig | undefined;
 }
@@ -36,7 +37,10 @@ export interface PersistedStoreOptions {
  */
 export async function openPersistedStore(options: PersistedStoreOptions): Promise<PersistedStore> {
   const { clock, logger, snapshot } = options;
-  const bounds = options.maxKeys === undefined ? {} : { maxKeys: options.maxKeys };
+  const bounds = {
+    ...(options.maxKeys === undefined ? {} : { maxKeys: options.maxKeys }),
+    ...(options.maxRiskRecords === undefined ? {} : { maxRiskRecords: options.maxRiskRecords }),
+  };
   if (snapshot === undefined) {
     const store = createMemoryStore({ clock, ...bounds });
     return { store, save: () => Promise.resolve(), close: () => store.close() };
@@ -76,7 +80,7 @@ export async function openPersistedStore(options: PersistedStoreOptions): Promis
 async function restoreOrStartEmpty(
   path: string,
   { clock, logger }: PersistedStoreOptions,
-  bounds: { maxKeys?: number },
+  bounds: { maxKeys?: number; maxRiskRecords?: number },
 ): Promise<MemoryStore> {
   try {
     const state = await loadSnapshot(path);

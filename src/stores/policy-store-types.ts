@@ -22,6 +22,8 @@ export interface PolicyStoreOptions {
   readonly logger?: PolicyStoreLogger | undefined;
   /** Bound of the memory store (with Redis: of the local fallback store); the memory store's default if unset. */
   readonly maxKeys?: number | undefined;
+  /** Bound of the memory store's risk records (with Redis: of the local fallback's); the default if unset. */
+  readonly maxRiskRecords?: number | undefined;
   /** The shared store's circuit changed state (Redis): what the event stream reports as store-fallback/recovered. */
   readonly onCircuitChange?: ((state: BreakerState, previous: BreakerState) => void) | undefined;
 }

@@ -136,7 +136,12 @@ export function openRedisStore(config: RedisStoreConfig, options: OpenRedisStore
     instances: count.current,
     logger,
     ...(options.onCircuitChange === undefined ? {} : { onStateChange: options.onCircuitChange }),
-    ...(options.maxKeys === undefined ? {} : { fallback: { local: { maxKeys: options.maxKeys } } }),
+    fallback: {
+      local: {
+        ...(options.maxKeys === undefined ? {} : { maxKeys: options.maxKeys }),
+        ...(options.maxRiskRecords === undefined ? {} : { maxRiskRecords: options.maxRiskRecords }),
+      },
+    },
   });
 
   let last: ResilientStoreStats = store.stats();
