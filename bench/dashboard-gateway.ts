@@ -20,6 +20,8 @@ interface Start {
   readonly token: string;
   /** The memory store's bound (what `gateway --max-keys` sets); undefined: its default. */
   readonly maxKeys?: number;
+  /** Its risk records' bound (what `gateway --max-risk-records` sets); undefined: its default. */
+  readonly maxRiskRecords?: number;
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -51,7 +53,7 @@ process.on('message', (m: 'sample' | 'stop' | { start: Start } | { snapshot: str
     } else if ('snapshot' in m) {
       send({ snapshot: writeHeapSnapshot(m.snapshot) });
     } else {
-      const { policyPath, upstream, token, maxKeys } = m.start;
+      const { policyPath, upstream, token, maxKeys, maxRiskRecords } = m.start;
       running = await startGateway({
         policyPath,
         upstream,
@@ -61,6 +63,7 @@ process.on('message', (m: 'sample' | 'stop' | { start: Start } | { snapshot: str
         watch: false,
         env: { ENUMGUARD_ADMIN_TOKEN: token },
         ...(maxKeys === undefined ? {} : { maxKeys }),
+        ...(maxRiskRecords === undefined ? {} : { maxRiskRecords }),
       });
       running.events.subscribe((e) => {
         counts[e.type] = (counts[e.type] ?? 0) + 1;

@@ -23,7 +23,8 @@
  *   npx tsx bench/dashboard.ts --seconds 600 --sample-every 30 --loads 10 --rate 50
  *
  * Bounds, to see where the gateway's per-account state levels off in a short run: --max-keys
- * (the memory store's, as `gateway --max-keys`), --max-accounts and --max-sessions (the
+ * (the memory store's, as `gateway --max-keys`), --max-risk-records (its risk records, as
+ * `gateway --max-risk-records`), --max-accounts and --max-sessions (the
  * policy's contacts.maxAccounts and accounts.maxSessions). --snapshots DIR writes the gateway's
  * heap snapshots at half time and at the end, to compare what grew.
  */
@@ -46,6 +47,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '50' },
     sweeps: { type: 'string', default: '8' },
     'max-keys': { type: 'string' },
+    'max-risk-records': { type: 'string' },
     'max-accounts': { type: 'string' },
     'max-sessions': { type: 'string' },
     snapshots: { type: 'string' },
@@ -62,6 +64,7 @@ const PER_NETWORK = 5;
 const root = join(import.meta.dirname, '..');
 
 const MAX_KEYS = values['max-keys'] === undefined ? undefined : Number(values['max-keys']);
+const MAX_RISK = values['max-risk-records'] === undefined ? undefined : Number(values['max-risk-records']);
 const MAX_ACCOUNTS = values['max-accounts'];
 const MAX_SESSIONS = values['max-sessions'];
 const dir = mkdtempSync(join(tmpdir(), 'eg-dash-bench-'));
@@ -107,6 +110,7 @@ child.send({
     upstream: service.url,
     token,
     ...(MAX_KEYS === undefined ? {} : { maxKeys: MAX_KEYS }),
+    ...(MAX_RISK === undefined ? {} : { maxRiskRecords: MAX_RISK }),
   },
 });
 const { port, admin } = await ready;
@@ -289,6 +293,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const mib = (b: number): string => (b / 1048576).toFixed(1);
 const bounds = [
   MAX_KEYS === undefined ? '' : ` --max-keys ${MAX_KEYS}`,
+  MAX_RISK === undefined ? '' : ` --max-risk-records ${MAX_RISK}`,
   MAX_ACCOUNTS === undefined ? '' : ` --max-accounts ${MAX_ACCOUNTS}`,
   MAX_SESSIONS === undefined ? '' : ` --max-sessions ${MAX_SESSIONS}`,
 ].join('');
@@ -306,7 +311,7 @@ const lines = [
   '',
   `First paint of /admin/ (logged in, loopback, ${LOADS} fresh loads, ms): first-paint median ${median(paints).toFixed(0)}, max ${Math.max(...paints).toFixed(0)}; first-contentful-paint median ${median(contentful).toFixed(0)}, max ${Math.max(...contentful).toFixed(0)}. Goal under 1,000 ms: ${Math.max(...contentful) < 1000 ? 'met' : 'NOT met'}.`,
   '',
-  `Soak: the gateway in its own process (policies/enumguard-default.yaml, trusted proxy 127.0.0.1${bounds === '' ? '' : `; bounds: store maxKeys ${MAX_KEYS ?? 'default'}, contacts.maxAccounts ${MAX_ACCOUNTS ?? 'default'}, accounts.maxSessions ${MAX_SESSIONS ?? 'default'}`}) and the page open on the live view for ${SECONDS} s, while the driver sent ${lastSample.requests.toLocaleString('en-US')} requests at about ${RATE}/s: ${scanners.toLocaleString('en-US')} scanners from ${Math.ceil(scanners / PER_NETWORK).toLocaleString('en-US')} /24 networks (${PER_NETWORK} a network, by X-Forwarded-For), ${registered.toLocaleString('en-US')} of them registered, each sweeping ${BATCH} consecutive numbers ${SWEEPS} times. Answers: ${Object.entries(
+  `Soak: the gateway in its own process (policies/enumguard-default.yaml, trusted proxy 127.0.0.1${bounds === '' ? '' : `; bounds: store maxKeys ${MAX_KEYS ?? 'default'}, maxRiskRecords ${MAX_RISK ?? 'default'}, contacts.maxAccounts ${MAX_ACCOUNTS ?? 'default'}, accounts.maxSessions ${MAX_SESSIONS ?? 'default'}`}) and the page open on the live view for ${SECONDS} s, while the driver sent ${lastSample.requests.toLocaleString('en-US')} requests at about ${RATE}/s: ${scanners.toLocaleString('en-US')} scanners from ${Math.ceil(scanners / PER_NETWORK).toLocaleString('en-US')} /24 networks (${PER_NETWORK} a network, by X-Forwarded-For), ${registered.toLocaleString('en-US')} of them registered, each sweeping ${BATCH} consecutive numbers ${SWEEPS} times. Answers: ${Object.entries(
     statuses,
   )
     .sort()
