@@ -180,14 +180,22 @@ describe('gateway on Redis: kill and restart under load', () => {
     assert.equal(gw.storeStats()?.timeouts, 0, 'no request waited for the store timeout');
 
     // And its usage is in the restarted (empty) Redis, under the policy's prefix: the caller's
-    // 9/1h state (the 100000/1m keys expire within a millisecond of their last request). The
-    // instances' registry (`<prefix>:gateways`, instance-heartbeat.ts) is no store key.
+    // 9/1h state, kept for its hour. The 100000/1m route's keys expire about a millisecond after
+    // their last request, but on a loaded machine one may still be there when we look: it must
+    // then be that short-lived kind. The instances' registry (`<prefix>:gateways`,
+    // instance-heartbeat.ts) is no store key.
     inspect = new Redis(server.url, { maxRetriesPerRequest: 1 });
     const keys = await inspect.keys(`${prefix}:{*`);
-    assert.equal(keys.length, 1, `keys under ${prefix}: ${keys.join(', ')}`);
+    const ttls = await Promise.all(keys.map((k) => inspect!.pttl(k)));
+    const kept = keys.filter((_, i) => Number(ttls[i]) > 3_000_000);
+    assert.equal(
+      kept.length,
+      1,
+      `the per-user limit state, kept for its hour: ${keys.join(', ')} (${ttls.join(', ')} ms)`,
+    );
     assert.ok(
-      Number(await inspect.pttl(keys[0] ?? '')) > 3_000_000,
-      'the per-user limit state, kept for its hour',
+      ttls.every((ttl) => Number(ttl) > 3_000_000 || Number(ttl) <= 60_000),
+      `every other key is a 1m route's, about to expire: ${ttls.join(', ')} ms`,
     );
     await inspect.quit();
     inspect = undefined;
