@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listenOwn } from './own-listener.ts';
 import type { TLSSocket } from 'node:tls';
 import { EnumguardError } from '../core/errors.ts';
 import { createAdminAuth, SESSION_COOKIE, SESSION_TTL_MS, type Caller } from './admin-auth.ts';
@@ -227,24 +228,12 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     });
   }
 
-  const shown = options.host.includes(':')
-    ? `[${options.host}]:${options.port}`
-    : `${options.host}:${options.port}`;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(
-        new EnumguardError(
-          'ERR_CONFIG',
-          `cannot serve the admin API on ${shown} (server.admin.listen): ${err.code === 'EADDRINUSE' ? 'the address is in use' : err.code === 'EADDRNOTAVAIL' ? 'not an address of this host' : err.message}`,
-          { cause: err },
-        ),
-      );
-    });
-    server.listen(options.port, options.host, () => resolve());
-  });
-  server.removeAllListeners('error');
-  server.on('error', (err) => logger?.error({ err }, 'admin listener error'));
-  const address = server.address() as AddressInfo;
+  const address = await listenOwn(
+    server,
+    options,
+    { serving: 'the admin API', key: 'server.admin.listen', label: 'admin' },
+    logger,
+  );
   hostAllowed = createHostCheck(address, options.hosts ?? []);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EnumguardError } from '../core/errors.ts';
+import { listenOwn } from './own-listener.ts';
 import { EXPOSITION_CONTENT_TYPE } from '../metrics/exposition.ts';
 
 export interface MetricsServerOptions {
@@ -61,26 +61,15 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     res.end(req.method === 'HEAD' ? undefined : text);
   }
 
-  const shown = options.host.includes(':')
-    ? `[${options.host}]:${options.port}`
-    : `${options.host}:${options.port}`;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(
-        new EnumguardError(
-          'ERR_CONFIG',
-          `cannot serve metrics on ${shown} (server.metrics.listen): ${err.code === 'EADDRINUSE' ? 'the address is in use' : err.code === 'EADDRNOTAVAIL' ? 'not an address of this host' : err.message}`,
-          { cause: err },
-        ),
-      );
-    });
-    server.listen(options.port, options.host, () => resolve());
-  });
-  server.removeAllListeners('error');
-  server.on('error', (err) => logger?.error({ err }, 'metrics listener error'));
+  const address = await listenOwn(
+    server,
+    options,
+    { serving: 'metrics', key: 'server.metrics.listen', label: 'metrics' },
+    logger,
+  );
 
   return {
-    address: server.address() as AddressInfo,
+    address,
     close: () =>
       new Promise<void>((resolve) => {
         // A scraper keeps its connection alive between scrapes: nothing in flight is worth waiting for.
